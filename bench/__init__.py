@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic exports (``bench.generate``) and ``python -m bench`` (README.md)."""

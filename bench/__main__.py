@@ -1,0 +1,226 @@
+"""Benchmark the import and the groslijst against PostgreSQL's own COPY (SPEC.md "Quality bars").
+
+    python -m bench [--patients 100000] [--seed 1] [--keep]
+
+Generates a synthetic HIS export (``bench/generate.py``) under ``bench/out/``
+(``--keep`` reuses it when it is already there), then, each in a fresh child
+process against the scratch database ``benzoreductie_bench`` (created and
+migrated when needed; the server is the one ``DATABASE_URL`` names):
+
+1. PostgreSQL ``COPY`` of the file into a table of text columns (the baseline);
+2. the app's ``import_file`` of the same file, into an empty practice BENCH:
+   time (limit 3× the COPY) and the process's peak memory (limit 1 GiB);
+3. the app's ``groslijst_rows`` at the generator's reference date (limit 10 s).
+
+Prints a table with PASS/FAIL per line. Exits 0 also on FAIL (it is a report);
+2 when it cannot measure at all (no PostgreSQL, a failed migration).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from .generate import REFERENCE, Stats, generate_stats
+from .steps import BENCH_DATABASE, RESULT
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benzoreductie"
+IMPORT_LIMIT_TIMES_COPY = 3
+MEMORY_LIMIT_MIB = 1024
+GROSLIJST_LIMIT_SECONDS = 10
+
+
+@dataclass
+class Child:
+    returncode: int
+    output: str
+    result: dict | None
+    maxrss_mib: float
+
+    def failure(self) -> str:
+        """The last lines of the child's output, for a step that failed."""
+        lines = [line for line in self.output.splitlines() if line.strip()]
+        return "\n".join("    " + line for line in lines[-8:])
+
+
+def run_child(args: list[str], env: dict[str, str]) -> Child:
+    """Run one step in a fresh Python; its own peak RSS comes from wait4, not RUSAGE_CHILDREN
+    (which is the maximum over every child so far, not this one)."""
+    proc = subprocess.Popen([sys.executable, *args], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = proc.stdout.read()
+    proc.stdout.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    result = None
+    for line in output.splitlines():
+        if line.startswith(RESULT):
+            result = json.loads(line[len(RESULT):])
+    return Child(proc.returncode, output, result, usage.ru_maxrss / 1024)  # KiB on Linux
+
+
+def bench_database_url(base: str) -> str:
+    parts = urlsplit(base)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(f"python -m bench needs PostgreSQL; DATABASE_URL is {base!r}.")
+    return urlunsplit(parts._replace(path="/" + BENCH_DATABASE))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    try:
+        connection = psycopg2.connect(server)
+    except psycopg2.OperationalError as error:
+        sys.exit(f"Cannot reach PostgreSQL at {server}: {error}".strip())
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(
+                    sql.Identifier(BENCH_DATABASE)))
+                print(f"Created database {BENCH_DATABASE}.")
+    finally:
+        connection.close()
+
+
+def export_file(patients: int, seed: int, keep: bool) -> tuple[Path, Stats]:
+    """The generated HIS export and what the generator put in it (cached beside it)."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"his_{patients}p_seed{seed}.csv"
+    sidecar = path.with_suffix(".json")
+    if keep and path.exists() and sidecar.exists():
+        saved = json.loads(sidecar.read_text())
+        print(f"Reusing {path.relative_to(REPO)} (--keep).")
+        return path, Stats(**{**saved, "damaged": Counter(saved["damaged"])})
+    print(f"Generating {path.relative_to(REPO)} ({patients:,} patients) ...", flush=True)
+    sidecar.unlink(missing_ok=True)  # written again only once the file is complete
+    started = time.perf_counter()
+    stats = generate_stats(path, layout="his", patients=patients, seed=seed, reference=REFERENCE)
+    sidecar.write_text(json.dumps({**asdict(stats), "damaged": dict(stats.damaged)}))
+    print(f"  {stats.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB, "
+          f"in {time.perf_counter() - started:.1f} s")
+    return path, stats
+
+
+@dataclass
+class Table:
+    lines: list[tuple[str, str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, step: str, figure: str, limit: str = "–", result: str = "–") -> None:
+        self.lines.append((step, figure, limit, result))
+
+    def print(self) -> None:
+        print()
+        print(f"{'step':<29}{'time':<10}{'limit':<14}result")
+        for step, figure, limit, result in self.lines:
+            print(f"{step:<29}{figure:<10}{limit:<14}{result}")
+        for note in self.notes:
+            print(note)
+
+
+def verdict(ok: bool, extra: str = "") -> str:
+    return ("PASS" if ok else "FAIL  <<<") + (f" ({extra})" if extra else "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse the generated export in bench/out/ when it is there")
+    args = parser.parse_args()
+
+    url = bench_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    env = {**os.environ, "DATABASE_URL": url}
+    path, stats = export_file(args.patients, args.seed, args.keep)
+    ensure_database(url)
+    print(f"Migrating {BENCH_DATABASE} ...", flush=True)
+    migrate = run_child(["manage.py", "migrate", "--noinput"], env)
+    if migrate.returncode:
+        print("migrate into the benchmark database failed:\n" + migrate.failure())
+        return 2
+    table = Table()
+
+    print("Measuring: COPY baseline ...", flush=True)
+    copy = run_child(["-m", "bench.steps", "copy", str(path)], env)
+    if copy.result is None:
+        print("COPY baseline failed:\n" + copy.failure())
+        return 2
+    copy_seconds = copy.result["seconds"]
+    table.add("COPY into text table (base)", f"{copy_seconds:.2f} s")
+
+    setup = run_child(["-m", "bench.steps", "setup"], env)
+    imported = None
+    if setup.result is None:
+        table.add("import_file", "ERROR", "", "FAIL  <<< (setup of practice BENCH failed)")
+        table.notes.append("setup failed:\n" + setup.failure())
+    else:
+        print("Measuring: import_file ...", flush=True)
+        imported = run_child(["-m", "bench.steps", "import", str(path)], env)
+    if imported is not None and imported.result is not None:
+        figures = imported.result
+        limit = IMPORT_LIMIT_TIMES_COPY * copy_seconds
+        ratio = figures["seconds"] / copy_seconds
+        table.add("import_file", f"{figures['seconds']:.2f} s", f"≤ {limit:.2f} s",
+                  verdict(figures["seconds"] <= limit, f"{ratio:.1f}× COPY"))
+        peak = imported.maxrss_mib
+        table.add("import peak memory", f"{peak:.0f} MiB", f"< {MEMORY_LIMIT_MIB} MiB",
+                  verdict(peak < MEMORY_LIMIT_MIB))
+        table.notes.append(_counts_note(stats, figures, copy.result["rows"]))
+        if figures.get("rss_before_mib"):
+            table.notes.append(
+                f"memory: {figures['rss_before_mib']:.0f} MiB in use when import_file was "
+                f"called (Python, Django, pandas and the file's {path.stat().st_size / 2**20:.0f}"
+                f" MiB of bytes); peak of the whole child process as above.")
+    elif imported is not None:
+        table.add("import_file", "ERROR", "", "FAIL  <<< (see below)")
+        table.notes.append("import_file failed:\n" + imported.failure())
+
+    print("Measuring: groslijst_rows ...", flush=True)
+    groslijst = run_child(["-m", "bench.steps", "groslijst", REFERENCE.isoformat()], env)
+    label = f"groslijst (R={REFERENCE.isoformat()})"
+    if groslijst.result is not None:
+        seconds = groslijst.result["seconds"]
+        table.add(label, f"{seconds:.2f} s", f"≤ {GROSLIJST_LIMIT_SECONDS} s",
+                  verdict(seconds <= GROSLIJST_LIMIT_SECONDS,
+                          f"{groslijst.result['rows']:,} patients"))
+    else:
+        table.add(label, "ERROR", "", "FAIL  <<< (see below)")
+        table.notes.append("groslijst_rows failed:\n" + groslijst.failure())
+
+    print(f"\nFile: {path.relative_to(REPO)}, {stats.patients:,} patients, {stats.rows:,} rows, "
+          f"{path.stat().st_size / 2**20:.0f} MiB; database {BENCH_DATABASE}.")
+    table.print()
+    return 0
+
+
+def _counts_note(stats: Stats, figures: dict, copied: int) -> str:
+    """The app's counts against what the generator wrote (a check, not a limit)."""
+    expected = {"rows_total": stats.rows, "rows_rejected": stats.damaged_rows,
+                "rows_present": stats.duplicates,
+                "rows_new": stats.rows - stats.damaged_rows - stats.duplicates}
+    found = {k: figures[k] for k in expected}
+    state = ("as generated" if found == expected
+             else "DIFFERENT from the generator's " + ", ".join(
+                 f"{k} {v:,}" for k, v in expected.items()))
+    return (f"counts: COPY {copied:,} rows; import {found['rows_total']:,} rows, "
+            f"{found['rows_new']:,} new, {found['rows_present']:,} present, "
+            f"{found['rows_rejected']:,} rejected — {state}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""The one place that decides who may open what.
+
+Every view of the product is wrapped in :func:`practice_view`: it requires a
+login, finds the user's membership of the practice chosen in the session,
+answers 403 when the role may not use the view, and writes an audit event for
+every page opened. Objects are fetched through the ``get_*_for_user`` helpers,
+which scope to that practice (404 across practices) and name the object in the
+audit event.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from benzoproject.middleware import request_audited
+from patients.models import AuditEvent, ImportBatch, Membership, Patient, PlanStep, Project, Role
+
+SESSION_PRACTICE_KEY = "practice_uuid"
+
+
+def user_memberships(user) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("practice"))
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The membership of the practice the user works in now (chosen in the session)."""
+    if hasattr(request, "_membership_cache"):
+        return request._membership_cache
+    memberships = user_memberships(request.user)
+    chosen = request.session.get(SESSION_PRACTICE_KEY) if hasattr(request, "session") else None
+    membership = next((m for m in memberships if str(m.practice.uuid) == chosen), None)
+    if membership is None and memberships:
+        membership = min(memberships, key=lambda m: m.pk)  # the practice joined first
+    request._membership_cache = membership
+    return membership
+
+
+def practice_view(*, roles: Iterable[str]) -> Callable:
+    """Login + practice membership + role check + access log, for one view."""
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = current_membership(request)
+            if membership is None:
+                if request.user.is_staff:
+                    return redirect("admin:index")  # an administrator without a practice
+                raise PermissionDenied(_("Your account is not linked to a practice yet. Ask the "
+                                         "administrator of your practice to add you."))
+            if membership.role not in allowed:
+                raise PermissionDenied
+            request.membership = membership
+            request.practice = membership.practice
+            request.audit_target = None
+            response = view(request, *args, **kwargs)
+            if (request.method in ("GET", "HEAD") and response.status_code < 400
+                    and not request_audited.get()):
+                _log_page_view(request)
+            return response
+
+        wrapper.allowed_roles = allowed
+        return wrapper
+
+    return decorator
+
+
+def _log_page_view(request: HttpRequest) -> None:
+    from patients.services import audit_log
+
+    target = request.audit_target
+    match = request.resolver_match
+    page = match.view_name if match else request.path
+    audit_log(
+        user=request.user,
+        action=AuditEvent.Action.VIEW,
+        practice=request.practice,
+        obj=target,
+        object_type=None if target is not None else page,
+        detail=page,
+    )
+
+
+def _set_target(request: HttpRequest, obj) -> None:
+    request.audit_target = obj
+
+
+def get_project_for_user(request: HttpRequest, project_uuid) -> Project:
+    project = get_object_or_404(Project, uuid=project_uuid, practice=request.practice)
+    _set_target(request, project)
+    return project
+
+
+def get_plan_step_for_user(request: HttpRequest, project_uuid, step_id: int) -> PlanStep:
+    step = get_object_or_404(
+        PlanStep.objects.select_related("project"),
+        id=step_id, project__uuid=project_uuid, project__practice=request.practice,
+    )
+    _set_target(request, step)
+    return step
+
+
+def get_import_for_user(request: HttpRequest, import_uuid) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch, uuid=import_uuid, practice=request.practice)
+    _set_target(request, batch)
+    return batch
+
+
+def get_patient_for_user(request: HttpRequest, patient_uuid) -> Patient:
+    patient = get_object_or_404(Patient, uuid=patient_uuid, practice=request.practice)
+    _set_target(request, patient)
+    return patient
+
+
+# Who may use which part of the product (SPEC.md "Users and what each may see").
+PROJECT_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT)
+PROJECT_EDITORS = (Role.POH_GGZ,)
+IMPORTERS = (Role.POH_GGZ, Role.APOTHEKER)
+# The groslijst names patients with their medication: clinical, so GP and POH-GGZ only.
+GROSLIJST_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
+REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)
+ALL_ROLES = tuple(Role.values)
+
+
+def membership_context(request: HttpRequest) -> dict:
+    """Template context: the current membership and the practices to switch to."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    membership = current_membership(request)
+    return {
+        "current_membership": membership,
+        "current_role": membership.role if membership else None,
+        "all_memberships": user_memberships(user),
+        "Role": Role,
+    }

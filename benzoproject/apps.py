@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class BenzoprojectConfig(AppConfig):
+    name = "benzoproject"
+    verbose_name = "Benzoreductie"
+
+    def ready(self) -> None:
+        from .celery import ensure_filesystem_broker_folders
+
+        ensure_filesystem_broker_folders()

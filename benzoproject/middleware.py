@@ -1,0 +1,22 @@
+"""Request context for the audit log: the client address of the current request."""
+
+from contextvars import ContextVar
+
+client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
+# Set when the current request already wrote an audit event (e.g. an export), so
+# the generic page-view entry is not written twice.
+request_audited: ContextVar[bool] = ContextVar("request_audited", default=False)
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        address = client_address.set(request.META.get("REMOTE_ADDR") or None)
+        audited = request_audited.set(False)
+        try:
+            return self.get_response(request)
+        finally:
+            client_address.reset(address)
+            request_audited.reset(audited)

@@ -1,0 +1,169 @@
+"""Forms validate and convert; the services save (STYLE.md)."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Patient, PlanStep, Practice, Project, Role
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PROJECT_MAX_MONTHS = 15  # the plan of approach runs to month 15
+
+
+def members(practice: Practice, role: str):
+    return (
+        get_user_model()
+        .objects.filter(memberships__practice=practice, memberships__role=role, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class UserChoiceMixin:
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class UserChoiceField(UserChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class UserMultipleChoiceField(UserChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class ProjectForm(forms.ModelForm):
+    lead = UserChoiceField(queryset=None, label=_("Project lead (POH-GGZ)"))
+    gps = UserMultipleChoiceField(queryset=None, label=_("GPs"), required=False,
+                                  widget=forms.CheckboxSelectMultiple)
+    assistants = UserMultipleChoiceField(queryset=None, label=_("Assistants"), required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Project
+        fields = ["name", "lead", "gps", "assistants", "planned_start", "planned_end",
+                  "wait_days", "letter_target", "reserve_target", "criterion", "ddd_threshold",
+                  "status"]
+        widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
+        help_texts = {
+            "planned_start": _("The guide advises a start in September or January."),
+            "planned_end": _("A project usually runs six to nine months."),
+        }
+
+    def __init__(self, *args, practice: Practice, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = members(practice, Role.POH_GGZ)
+        self.fields["gps"].queryset = members(practice, Role.HUISARTS)
+        self.fields["assistants"].queryset = members(practice, Role.ASSISTENT)
+        if not self.instance.pk:
+            today = timezone.localdate()
+            self.initial.setdefault("planned_start", today)
+            self.initial.setdefault("planned_end", today + relativedelta(months=9))
+            if user is not None and self.fields["lead"].queryset.filter(pk=user.pk).exists():
+                self.initial.setdefault("lead", user.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end:
+            if end <= start:
+                self.add_error("planned_end", _("The end must come after the start."))
+            elif end > start + relativedelta(months=PROJECT_MAX_MONTHS):
+                self.add_error("planned_end",
+                               _("A project runs at most 15 months (the plan of approach)."))
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The model fields for the service, without the many-to-many lists."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("gps", "assistants")}
+
+
+class PlanStepForm(forms.ModelForm):
+    class Meta:
+        model = PlanStep
+        fields = ["month", "what", "how", "who"]
+        widgets = {"how": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"month": _("Project month 1 to 15; month 1 is the month of the start.")}
+
+
+class PlanStepDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DATE_WIDGET)
+
+    def clean_done_on(self) -> date:
+        done_on = self.cleaned_data["done_on"]
+        if done_on > timezone.localdate():
+            raise forms.ValidationError(_("A step cannot be done on a date in the future."))
+        return done_on
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Export file"),
+        help_text=_("A CSV export from the GP information system or the pharmacy's list of "
+                    "dispensings."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
+        return upload
+
+
+class GroslijstForm(forms.Form):
+    """The groslijst's reference date, criterion, filters and sorting (all optional)."""
+
+    SORTS = {
+        "nummer": "number", "naam": "name", "huisarts": "gp_name", "eenheden": "units_12m",
+        "ddd": "ddd_per_day", "laatste": "last_date",
+    }
+
+    peildatum = forms.DateField(label=_("Reference date"), required=False, widget=DATE_WIDGET)
+    criterium = forms.ChoiceField(label=_("Criterion"), required=False,
+                                  choices=Project.Criterion.choices)
+    huisarts = forms.CharField(label=_("GP"), required=False)
+    zoek = forms.CharField(label=_("Search"), required=False,
+                           widget=forms.TextInput(attrs={"placeholder": _("name or number")}))
+    complex = forms.BooleanField(label=_("only complex comedication"), required=False)
+    hoge_ddd = forms.BooleanField(label=_("only above the DDD limit"), required=False)
+    alle = forms.BooleanField(label=_("also users who meet no criterion"), required=False)
+    drempel = forms.ChoiceField(label=_("DDD per day limit"), required=False,
+                                choices=[("1", "1"), ("2", "2")])
+    sorteer = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS] +
+                                [("-" + k, "-" + k) for k in SORTS])
+
+    def values(self) -> dict:
+        """The cleaned values, with the default for every empty or invalid one.
+
+        A bad value (a date like 31-02) is shown as an error on the form while
+        the page still shows the list for the default.
+        """
+        defaults = {"peildatum": timezone.localdate(),
+                    "criterium": Project.Criterion.RECENT_AND_PAST, "huisarts": "", "zoek": "",
+                    "complex": False, "hoge_ddd": False, "alle": False, "drempel": "1",
+                    "sorteer": "nummer"}
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) or default for name, default in defaults.items()}
+
+
+class ToScreeningForm(forms.Form):
+    project = forms.ModelChoiceField(queryset=None, label=_("Project"),
+                                     empty_label=_("Choose a project"))
+    patients = forms.ModelMultipleChoiceField(
+        queryset=None, to_field_name="uuid", error_messages={
+            "required": _("Tick at least one patient on the list.")})
+    peildatum = forms.DateField()
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(practice=practice).exclude(
+            status=Project.Status.CLOSED)
+        self.fields["patients"].queryset = Patient.objects.filter(practice=practice)

@@ -1,0 +1,1 @@
+"""Reading prescription exports (FORMATS.md) and loading them into the database."""

@@ -1,0 +1,51 @@
+"""Write the groslijst of a practice as CSV (SPEC.md "Command line").
+
+One row per patient with at least one benzodiazepine prescription in
+(R − 12 months, R], sorted by patient number, with exactly the columns
+patient_number,recent_and_past,over_90_units,units_12m,ddd_per_day,complex_comedication.
+"""
+
+import csv
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from patients.groslijst import CSV_COLUMNS, csv_record
+from patients.models import Practice
+from patients.selectors import groslijst_rows
+
+
+def _reference_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"Peildatum “{value}” is geen geldige datum (verwacht JJJJ-MM-DD).") from None
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--practice", required=True, help="practice code")
+        parser.add_argument("--reference-date", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--csv", required=True, help="output file, or - for stdout")
+
+    def handle(self, *args, practice: str, reference_date: str, csv: str, **options):
+        reference = _reference_date(reference_date)
+        found = Practice.objects.filter(code=practice).first()
+        if found is None:
+            raise CommandError(f"Praktijk “{practice}” bestaat niet.")
+        rows = groslijst_rows(practice=found, reference_date=reference)
+        if csv == "-":
+            self._write(self.stdout, rows)  # call_command(stdout=...) captures it too
+        else:
+            with open(csv, "w", encoding="utf-8", newline="") as handle:
+                self._write(handle, rows)
+            self.stderr.write(f"{len(rows)} patiënten geschreven naar {csv}.")
+
+    @staticmethod
+    def _write(handle, rows) -> None:
+        writer = csv.writer(handle)  # RFC 4180 line ends (CRLF), like the expected files
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(csv_record(row) for row in rows)

@@ -1,0 +1,59 @@
+"""Import a prescription export (HIS or pharmacy) for a practice (SPEC.md "Command line").
+
+Creates the practice when the code is new, detects the layout from the
+header, imports the whole file in one transaction, and prints how many rows
+were imported, already present and rejected, with each rejection's line and
+reason. Exits 0 when the file was processed (also with rejected rows) and 1,
+with nothing written, when the file is refused whole.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_slug
+from django.db import transaction
+
+from patients.importing.load import import_file
+from patients.importing.parse import FileRefused
+from patients.models import Practice
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV export to import")
+        parser.add_argument("--practice", required=True, help="practice code")
+
+    def handle(self, *args, file: str, practice: str, **options):
+        # The code may create the practice: it must fit Practice.code (a slug of 30 at most).
+        try:
+            validate_slug(practice)
+            if len(practice) > Practice._meta.get_field("code").max_length:
+                raise ValidationError("too long")
+        except ValidationError:
+            raise CommandError(
+                f"Praktijkcode “{practice}” is ongeldig: gebruik hoogstens 30 letters (zonder "
+                f"accenten), cijfers, - of _, zoals DELINDE.") from None
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(
+                f"Bestand “{file}” kan niet worden gelezen: {error.strerror}.") from None
+        try:
+            with transaction.atomic():
+                found, created = Practice.objects.get_or_create(
+                    code=practice, defaults={"name": practice})
+                batch = import_file(practice=found, user=None, data=data, file_name=path.name)
+        except FileRefused as refused:
+            raise CommandError(f"Bestand geweigerd: {refused.message}") from None
+        if created:
+            self.stdout.write(f"Nieuwe praktijk “{practice}” aangemaakt.")
+        self.stdout.write(
+            f"{path.name}: {batch.get_layout_display()} ({batch.encoding}), "
+            f"{batch.rows_total} regels: {batch.rows_new} ingelezen, "
+            f"{batch.rows_present} al aanwezig, {batch.rows_rejected} geweigerd.")
+        for rejection in batch.rejections:
+            self.stdout.write(f"  regel {rejection['line']}: {rejection['reason']}")

@@ -1,0 +1,1 @@
+"""Pages of the patients app: projects, imports, the groslijst."""

@@ -1,0 +1,150 @@
+"""The groslijst page: chronic users on a reference date, filters, chart, export, to screening."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from benzoproject.access import GROSLIJST_VIEWERS, practice_view
+from benzoproject.exports import csv_response, xlsx_response
+
+from ..forms import GroslijstForm, ToScreeningForm
+from ..groslijst import GroslijstRow
+from ..models import AuditEvent, Participation, Project
+from ..selectors import groslijst_details, groslijst_rows
+from ..services import audit_log, participations_from_groslijst
+
+PAGE_SIZE = 50
+
+
+def _filtered(rows: list[GroslijstRow], data: dict) -> list[GroslijstRow]:
+    if not data["alle"]:
+        rows = [r for r in rows if r.meets(data["criterium"])]
+    if data["huisarts"]:
+        rows = [r for r in rows if r.gp_name == data["huisarts"]]
+    if data["zoek"]:
+        needle = data["zoek"].lower()
+        rows = [r for r in rows if needle in r.name.lower() or needle in r.number.lower()]
+    if data["complex"]:
+        rows = [r for r in rows if r.complex_comedication]
+    if data["hoge_ddd"]:
+        rows = [r for r in rows if r.over_ddd_threshold]
+    sort = data["sorteer"]
+    key = GroslijstForm.SORTS[sort.lstrip("-")]
+
+    def sort_key(row: GroslijstRow):
+        value = getattr(row, key)
+        return (value is None, "" if value is None else value)
+
+    return sorted(rows, key=sort_key, reverse=sort.startswith("-"))
+
+
+def _per_gp(rows: list[GroslijstRow], criterion: str) -> list[tuple[str, int, int]]:
+    """(GP, chronic users, bar width in %) for the chart, most users first."""
+    counts = Counter(r.gp_name or _("unknown") for r in rows if r.meets(criterion))
+    most = max(counts.values(), default=0)
+    return [(gp, n, round(100 * n / most)) for gp, n in counts.most_common()]
+
+
+@practice_view(roles=GROSLIJST_VIEWERS)
+def groslijst(request):
+    form = GroslijstForm(request.GET)
+    data = form.values()
+    reference = data["peildatum"]
+    threshold = int(data["drempel"])
+    rows = groslijst_rows(practice=request.practice, reference_date=reference,
+                          ddd_threshold=threshold)
+    shown = _filtered(rows, data)
+    fmt = request.GET.get("formaat")
+    if fmt in ("csv", "xlsx"):
+        return _export(request, fmt, shown, reference)
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    groslijst_details(practice=request.practice, rows=list(page.object_list),
+                      reference_date=reference)
+    projects = Project.objects.filter(practice=request.practice).exclude(
+        status=Project.Status.CLOSED)
+    in_projects = set(Participation.objects.filter(
+        project__in=projects, patient_id__in=[r.patient_id for r in page.object_list])
+        .values_list("patient_id", flat=True))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(request, "patients/groslijst.html", {
+        "form": form, "page": page, "reference": reference, "criterion": data["criterium"],
+        "criterion_label": Project.Criterion(data["criterium"]).label,
+        "total": len(rows), "chronic": sum(1 for r in rows if r.meets(data["criterium"])),
+        "per_gp": _per_gp(rows, data["criterium"]), "gps": sorted({r.gp_name for r in rows}),
+        "projects": projects, "in_projects": in_projects, "query": query.urlencode(),
+        "threshold": threshold, "sort_links": _sort_links(request, data["sorteer"]),
+    })
+
+
+def _sort_links(request, current: str) -> dict[str, str]:
+    """For each sortable column, the query string that sorts by it (again: reversed)."""
+    links = {}
+    for key in GroslijstForm.SORTS:
+        query = request.GET.copy()
+        query.pop("pagina", None)
+        query["sorteer"] = f"-{key}" if current == key else key
+        links[key] = query.urlencode()
+    return links
+
+
+EXPORT_HEADER = ["patiëntnummer", "naam", "geboortedatum", "huisarts", "middelen",
+                 "laatste voorschrift", "product", "gebruik", "eenheden 12 mnd", "DDD per dag",
+                 "recent en eerder", "meer dan 90 eenheden", "complexe comedicatie",
+                 "DDD onbekend", "waarom op de lijst"]
+
+
+def _export(request, fmt: str, rows: list[GroslijstRow], reference):
+    groslijst_details(practice=request.practice, rows=rows, reference_date=reference)
+    audit_log(user=request.user, action=AuditEvent.Action.EXPORT, practice=request.practice,
+              object_type="groslijst", detail=f"{fmt}, {len(rows)} patients, R={reference}")
+
+    def yes(value: bool) -> str:
+        return "ja" if value else "nee"
+
+    records = [[r.number, r.name, r.birth_date, r.gp_name, ", ".join(r.substances), r.last_date,
+                r.last_description, r.last_dosage, r.units_12m, r.ddd_per_day,
+                yes(r.recent_and_past), yes(r.over_90_units), yes(r.complex_comedication),
+                yes(r.ddd_unknown), "; ".join(r.why())] for r in rows]
+    name = f"groslijst-{request.practice.code}-{reference:%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", EXPORT_HEADER, records)
+    return xlsx_response(f"{name}.xlsx", "Groslijst", EXPORT_HEADER,
+                         [[float(v) if i == 9 else v for i, v in enumerate(rec)]
+                          for rec in records])
+
+
+@practice_view(roles=GROSLIJST_VIEWERS)
+@require_POST
+def to_screening(request):
+    form = ToScreeningForm(request.POST, practice=request.practice)
+    back = request.POST.get("terug", "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{_groslijst_url()}?{back}")
+    project = form.cleaned_data["project"]
+    patients = list(form.cleaned_data["patients"])
+    added = participations_from_groslijst(
+        user=request.user, project=project, patients=patients,
+        reference_date=form.cleaned_data["peildatum"])
+    messages.success(request, ngettext(
+        "%(n)s patient added to the screening of “%(project)s”.",
+        "%(n)s patients added to the screening of “%(project)s”.", added)
+        % {"n": added, "project": project.name})
+    if added < len(patients):
+        messages.info(request, _("%(n)s were already in this project and were left as they are.")
+                      % {"n": len(patients) - added})
+    return redirect(f"{_groslijst_url()}?{back}")
+
+
+def _groslijst_url() -> str:
+    from django.urls import reverse
+
+    return reverse("patients:groslijst")

@@ -1,0 +1,140 @@
+"""Uploading an export: choose → preview → import (with progress) → result; history."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benzoproject.access import (
+    IMPORTERS,
+    REFERENCE_VIEWERS,
+    get_import_for_user,
+    practice_view,
+)
+from benzoproject.exports import csv_response
+
+from ..forms import UploadForm
+from ..importing.load import (
+    import_batch_claim,
+    import_batch_prepare,
+    import_batch_queue,
+    import_batch_run,
+)
+from ..importing.parse import FileRefused, open_export
+from ..models import AuditEvent, ImportBatch, Substance
+from ..selectors import imports_for_practice
+from ..services import audit_log, import_batch_discard
+from ..tasks import import_batch, progress_key
+
+PREVIEW_ROWS = 10
+
+
+@practice_view(roles=IMPORTERS)
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch, _reader = import_batch_prepare(
+                practice=request.practice, user=request.user, data=upload.read(),
+                file_name=upload.name)
+        except FileRefused as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect("patients:import-preview", import_uuid=batch.uuid)
+    recent = imports_for_practice(practice=request.practice)[:5]
+    return render(request, "patients/import_upload.html", {"form": form, "recent": recent})
+
+
+@practice_view(roles=IMPORTERS)
+def import_preview(request, import_uuid):
+    batch = get_import_for_user(request, import_uuid)
+    if batch.status != ImportBatch.Status.PENDING:
+        return redirect("patients:import-detail", import_uuid=batch.uuid)
+    with batch.file.open("rb") as handle:
+        reader = open_export(handle.read())
+    return render(request, "patients/import_preview.html", {
+        "batch": batch,
+        "layout": reader.layout,
+        "header": reader.header,
+        "rows": [[row.get(h, "") for h in reader.header] for row in reader.preview(PREVIEW_ROWS)],
+        "record_count": sum(1 for _record in reader.records()),
+    })
+
+
+@practice_view(roles=IMPORTERS)
+@require_POST
+def import_start(request, import_uuid):
+    batch = get_import_for_user(request, import_uuid)
+    if batch.size_bytes <= settings.IMPORT_SYNC_MAX_BYTES:
+        if import_batch_claim(batch_id=batch.pk):
+            try:
+                import_batch_run(batch_id=batch.pk)
+            except Exception:  # recorded on the batch; the result page shows it
+                messages.error(request, _("The import failed; nothing was saved."))
+    elif import_batch_queue(batch_id=batch.pk):
+        transaction.on_commit(lambda: import_batch.delay(batch.pk))
+    return redirect("patients:import-detail", import_uuid=batch.uuid)
+
+
+@practice_view(roles=IMPORTERS)
+@require_POST
+def import_discard(request, import_uuid):
+    batch = get_import_for_user(request, import_uuid)
+    if import_batch_discard(user=request.user, batch=batch):
+        messages.info(request, _("The file was not imported and has been removed."))
+    return redirect("patients:import-upload")
+
+
+@practice_view(roles=IMPORTERS)
+def import_detail(request, import_uuid):
+    batch = get_import_for_user(request, import_uuid)
+    if batch.status == ImportBatch.Status.PENDING:
+        return redirect("patients:import-preview", import_uuid=batch.uuid)
+    waiting = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    rejections = Paginator(batch.rejections, 100).get_page(request.GET.get("pagina"))
+    return render(request, "patients/import_detail.html", {
+        "batch": batch, "waiting": waiting, "rejections": rejections,
+        "progress": cache.get(progress_key(batch.pk), batch.progress),
+    })
+
+
+@practice_view(roles=IMPORTERS)
+def import_progress(request, import_uuid):
+    """The progress bar, polled by htmx; a finished import reloads the page."""
+    batch = get_import_for_user(request, import_uuid)
+    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "patients/_import_progress.html", {
+        "batch": batch, "progress": cache.get(progress_key(batch.pk), batch.progress)})
+
+
+@practice_view(roles=IMPORTERS)
+def import_rejections_csv(request, import_uuid):
+    batch = get_import_for_user(request, import_uuid)
+    audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=batch,
+              detail="rejected rows as CSV")
+    return csv_response(
+        f"geweigerde-regels-{batch.created_at:%Y%m%d-%H%M}.csv",
+        [_("line"), _("reason"), _("row as in the file")],
+        ([r["line"], r["reason"], r["raw"]] for r in batch.rejections))
+
+
+@practice_view(roles=IMPORTERS)
+def import_list(request):
+    page = Paginator(imports_for_practice(practice=request.practice), 25).get_page(
+        request.GET.get("pagina"))
+    return render(request, "patients/import_list.html", {"page": page})
+
+
+@practice_view(roles=REFERENCE_VIEWERS)
+def substance_list(request):
+    return render(request, "patients/substance_list.html",
+                  {"substances": Substance.objects.all()})

@@ -1,0 +1,100 @@
+"""Fixtures: two practices, a user of every role in each, and a project in each."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from patients.models import Role
+from patients.services import project_create
+
+from .factories import MembershipFactory, PracticeFactory, UserFactory
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing cost is not under test; real settings keep Django's strong default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def practice(db):
+    return PracticeFactory(code="DELINDE", name="Huisartsenpraktijk De Linde")
+
+
+@pytest.fixture
+def other_practice(db):
+    return PracticeFactory(code="DEEIK", name="Huisartsenpraktijk De Eik")
+
+
+def _member(practice, role: str, username: str):
+    return MembershipFactory(user=UserFactory(username=username), practice=practice,
+                             role=role).user
+
+
+@pytest.fixture
+def users(practice):
+    """One user per role in ``practice``, keyed by role value."""
+    return {role: _member(practice, role, f"{role}-linde") for role in Role.values}
+
+
+@pytest.fixture
+def other_users(other_practice):
+    return {role: _member(other_practice, role, f"{role}-eik") for role in Role.values}
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a user: ``client_for(user)``."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def make_project(practice, lead, **overrides):
+    data = {"name": "Benzoreductie najaar", "lead": lead,
+            "planned_start": date(2026, 9, 1), "planned_end": date(2027, 6, 1)}
+    data.update(overrides)
+    return project_create(user=lead, practice=practice, data=data)
+
+
+@pytest.fixture
+def project(practice, users):
+    return make_project(practice, users[Role.POH_GGZ])
+
+
+@pytest.fixture
+def other_project(other_practice, other_users):
+    return make_project(other_practice, other_users[Role.POH_GGZ], name="Ronde De Eik")
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium, never a downloaded browser (TOOLCHAIN.md).
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--lang=nl-NL"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A Dutch practice's browser: Dutch date fields, Amsterdam time.
+    return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam",
+            "viewport": {"width": 1280, "height": 900}}

@@ -1,0 +1,192 @@
+"""Project set-up and the plan of approach (SPEC.md step 1)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import AuditEvent, PlanStep, Project, Role
+from patients.plan_defaults import DEFAULT_PLAN
+from tests.conftest import make_project
+
+
+def _form(users, **overrides):
+    data = {
+        "name": "Ronde voorjaar", "lead": users[Role.POH_GGZ].pk,
+        "gps": [users[Role.HUISARTS].pk], "assistants": [users[Role.ASSISTENT].pk],
+        "planned_start": "2027-01-04", "planned_end": "2027-09-30", "wait_days": 30,
+        "letter_target": 10, "reserve_target": 10, "criterion": "recent_and_past",
+        "ddd_threshold": 1, "status": "preparing",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_poh_creates_a_project_with_the_default_plan(users, client_for, practice):
+    response = client_for(users[Role.POH_GGZ]).post(reverse("patients:project-create"),
+                                                     _form(users))
+    project = Project.objects.get(name="Ronde voorjaar")
+    assert response.status_code == 302 and response.url == project.get_absolute_url()
+    assert project.practice == practice
+    assert list(project.gps.all()) == [users[Role.HUISARTS]]
+    assert list(project.assistants.all()) == [users[Role.ASSISTENT]]
+    steps = list(project.plan_steps.values_list("month", "what", "who"))
+    assert steps == [(m, what, who) for m, what, _how, who in DEFAULT_PLAN]
+    assert all(1 <= m <= 15 for m, _w, _h in steps)
+
+
+def test_default_plan_covers_every_phase_of_the_project():
+    whos = {who for _m, _what, _how, who in DEFAULT_PLAN}
+    assert {Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT, Role.APOTHEKER} <= whos
+    assert sorted(DEFAULT_PLAN, key=lambda step: step[0]) == DEFAULT_PLAN
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("planned_end", "2027-01-04", "Het einde moet na de start liggen."),
+    ("planned_end", "2028-04-05", "Een project duurt hoogstens 15 maanden"),
+    ("wait_days", "27", "Zorg ervoor dat deze waarde minstens 28 is."),
+    ("planned_start", "31-02-2027", "Voer een geldige datum in."),
+    ("name", "", "Dit veld is verplicht."),
+    ("letter_target", "0", "Zorg ervoor dat deze waarde minstens 1 is."),
+])
+def test_invalid_project_input_is_refused_in_dutch_and_nothing_is_saved(
+        field, value, message, users, client_for):
+    response = client_for(users[Role.POH_GGZ]).post(reverse("patients:project-create"),
+                                                     _form(users, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Project.objects.exists()
+    assert not PlanStep.objects.exists()
+
+
+def test_wait_period_of_exactly_28_days_is_accepted(users, client_for):
+    client_for(users[Role.POH_GGZ]).post(reverse("patients:project-create"),
+                                         _form(users, wait_days="28"))
+    assert Project.objects.get().wait_days == 28
+
+
+def test_a_lead_from_another_practice_cannot_be_chosen(users, other_users, client_for):
+    response = client_for(users[Role.POH_GGZ]).post(
+        reverse("patients:project-create"), _form(users, lead=other_users[Role.POH_GGZ].pk))
+    assert response.status_code == 200
+    assert not Project.objects.exists()
+
+
+def test_editing_a_project_saves_and_logs_the_changed_fields(users, client_for, project):
+    url = reverse("patients:project-edit", kwargs={"project_uuid": project.uuid})
+    response = client_for(users[Role.POH_GGZ]).post(
+        url, _form(users, name="Nieuwe naam", planned_start="2026-09-01",
+                   planned_end="2027-06-01", wait_days=35))
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.wait_days) == ("Nieuwe naam", 35)
+    event = AuditEvent.objects.filter(action="change", object_type="project").latest("id")
+    assert "name" in event.detail and "wait_days" in event.detail
+
+
+def _done_url(project, step, action="plan-step-done"):
+    return reverse(f"patients:{action}", kwargs={"project_uuid": project.uuid,
+                                                "step_id": step.id})
+
+
+def test_poh_checks_off_a_step_and_a_second_click_changes_nothing(users, client_for, project):
+    step = project.plan_steps.first()
+    client = client_for(users[Role.POH_GGZ])
+    client.post(_done_url(project, step), {"done_on": "2026-09-02"})
+    client.post(_done_url(project, step), {"done_on": "2026-09-02"})
+    step.refresh_from_db()
+    assert step.done_on == date(2026, 9, 2) and step.done_by == users[Role.POH_GGZ]
+    assert AuditEvent.objects.filter(object_type="planstep", action="change").count() == 1
+
+
+def test_a_step_can_be_reopened(users, client_for, project):
+    step = project.plan_steps.first()
+    client = client_for(users[Role.POH_GGZ])
+    client.post(_done_url(project, step), {"done_on": "2026-09-02"})
+    client.post(_done_url(project, step, "plan-step-reopen"))
+    step.refresh_from_db()
+    assert step.done_on is None and step.done_by is None
+
+
+def test_a_done_date_in_the_future_is_refused(users, client_for, project):
+    step = project.plan_steps.first()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client_for(users[Role.POH_GGZ]).post(
+        _done_url(project, step), {"done_on": tomorrow.isoformat()}, follow=True)
+    assert "kan niet worden afgevinkt op een datum in de toekomst" in response.content.decode()
+    step.refresh_from_db()
+    assert step.done_on is None
+
+
+def test_an_assistant_checks_off_her_own_step_but_not_the_gps(users, client_for, project):
+    own = project.plan_steps.filter(who=Role.ASSISTENT).first()
+    gps = project.plan_steps.filter(who=Role.HUISARTS).first()
+    client = client_for(users[Role.ASSISTENT])
+    assert client.post(_done_url(project, own), {"done_on": "2026-09-02"}).status_code == 302
+    assert client.post(_done_url(project, gps), {"done_on": "2026-09-02"}).status_code == 403
+    own.refresh_from_db()
+    gps.refresh_from_db()
+    assert own.done_on == date(2026, 9, 2) and gps.done_on is None
+
+
+def test_checking_off_needs_post(users, client_for, project):
+    step = project.plan_steps.first()
+    assert client_for(users[Role.POH_GGZ]).get(_done_url(project, step)).status_code == 405
+
+
+def test_poh_adds_edits_and_removes_a_step(users, client_for, project):
+    client = client_for(users[Role.POH_GGZ])
+    add = reverse("patients:plan-step-add", kwargs={"project_uuid": project.uuid})
+    client.post(add, {"month": 5, "what": "Voorlichting in de wachtkamer", "how": "Posters",
+                      "who": Role.ASSISTENT})
+    step = project.plan_steps.get(what="Voorlichting in de wachtkamer")
+    client.post(_done_url(project, step, "plan-step-edit"),
+                {"month": 6, "what": "Voorlichting", "how": "", "who": Role.ASSISTENT})
+    step.refresh_from_db()
+    assert (step.month, step.what) == (6, "Voorlichting")
+    client.post(_done_url(project, step, "plan-step-delete"))
+    assert not project.plan_steps.filter(pk=step.pk).exists()
+
+
+@pytest.mark.parametrize("month,ok", [(0, False), (1, True), (15, True), (16, False)])
+def test_plan_months_run_from_1_to_15(month, ok, users, client_for, project):
+    add = reverse("patients:plan-step-add", kwargs={"project_uuid": project.uuid})
+    client_for(users[Role.POH_GGZ]).post(add, {"month": month, "what": "Grensstap",
+                                               "who": Role.POH_GGZ})
+    assert project.plan_steps.filter(what="Grensstap").exists() is ok
+
+
+def test_project_detail_shows_plan_and_progress(users, client_for, project):
+    step = project.plan_steps.first()
+    client = client_for(users[Role.HUISARTS])
+    client_for(users[Role.POH_GGZ]).post(_done_url(project, step), {"done_on": "2026-09-02"})
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert f"1 van {len(DEFAULT_PLAN)} stappen klaar" in html
+    assert step.what in html
+    assert "Project bewerken" not in html  # the GP reads; the POH-GGZ edits
+
+
+def test_project_list_is_paginated_and_scoped(users, other_project, client_for, practice):
+    for n in range(23):
+        make_project(practice, users[Role.POH_GGZ], name=f"Ronde {n:02d}")
+    client = client_for(users[Role.POH_GGZ])
+    first = client.get(reverse("patients:project-list")).content.decode()
+    second = client.get(reverse("patients:project-list") + "?pagina=2").content.decode()
+    assert "Pagina 1 van 2" in first
+    assert first.count('class="fw-semibold" href="/projecten/') == 20
+    assert second.count('class="fw-semibold" href="/projecten/') == 3
+    assert other_project.name not in first + second
+
+
+def test_empty_project_list_explains_what_a_project_is(users, client_for):
+    html = client_for(users[Role.POH_GGZ]).get(reverse("patients:project-list")).content.decode()
+    assert "nog geen projecten" in html
+
+
+@pytest.mark.parametrize("today,expected", [
+    (date(2026, 8, 31), 0), (date(2026, 9, 1), 1), (date(2026, 9, 30), 1),
+    (date(2026, 10, 1), 2), (date(2027, 11, 15), 15),
+])
+def test_project_month_counts_calendar_months_from_the_start(today, expected, project):
+    assert project.month_number(today) == expected

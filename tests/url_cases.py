@@ -1,0 +1,77 @@
+"""Every URL of the product with how to call it and which roles may use it.
+
+tests/test_access.py fails when a URL is added without a line here, so a new
+view cannot skip the access and audit checks.
+"""
+
+from dataclasses import dataclass, field
+
+from patients.models import Role
+
+ALL = frozenset(Role.values)
+PROJECT_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT})
+PROJECT_EDITORS = frozenset({Role.POH_GGZ})
+IMPORTERS = frozenset({Role.POH_GGZ, Role.APOTHEKER})
+GROSLIJST_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+REFERENCE_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER})
+
+# URLs outside the role check: the login pages and Django's admin (is_staff).
+UNGUARDED_PREFIXES = ("admin:", "login", "logout")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    roles: frozenset
+    kwargs: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+    audited_id: str | None = None  # the object id the access log must name
+    # Roles the view lets in before the object's own check (a step's role), if wider.
+    view_roles: frozenset | None = None
+    audit_action: str = "view"  # a download is logged as an export instead
+
+
+def cases(project, step, done_import=None, pending_import=None) -> list[Case]:
+    """``step`` is one of ``project``'s steps, assigned to the POH-GGZ."""
+    p = {"project_uuid": project.uuid}
+    s = {**p, "step_id": step.id}
+    result = [
+        Case("home", "GET", ALL),
+        Case("practice-switch", "POST", ALL, data={"practice": str(project.practice.uuid)}),
+        Case("patients:project-list", "GET", PROJECT_VIEWERS),
+        Case("patients:project-create", "GET", PROJECT_EDITORS),
+        Case("patients:project-detail", "GET", PROJECT_VIEWERS, p, audited_id=str(project.uuid)),
+        Case("patients:project-edit", "GET", PROJECT_EDITORS, p, audited_id=str(project.uuid)),
+        Case("patients:plan-step-add", "GET", PROJECT_EDITORS, p, audited_id=str(project.uuid)),
+        Case("patients:plan-step-edit", "GET", PROJECT_EDITORS, s, audited_id=str(step.id)),
+        # Only the POH-GGZ or the step's own role may check a step off.
+        Case("patients:plan-step-done", "POST", PROJECT_EDITORS, s,
+             data={"done_on": "2026-09-02"}, view_roles=PROJECT_VIEWERS),
+        Case("patients:plan-step-reopen", "POST", PROJECT_EDITORS, s, view_roles=PROJECT_VIEWERS),
+        Case("patients:plan-step-delete", "POST", PROJECT_EDITORS, s),
+        Case("patients:import-upload", "GET", IMPORTERS),
+        Case("patients:import-list", "GET", IMPORTERS),
+        Case("patients:substance-list", "GET", REFERENCE_VIEWERS),
+        Case("patients:groslijst", "GET", GROSLIJST_VIEWERS),
+        Case("patients:to-screening", "POST", GROSLIJST_VIEWERS,
+             data={"project": project.pk, "peildatum": "2026-09-15"}),
+    ]
+    if done_import is not None:
+        d = {"import_uuid": done_import.uuid}
+        audited = str(done_import.uuid)
+        result += [
+            Case("patients:import-detail", "GET", IMPORTERS, d, audited_id=audited),
+            Case("patients:import-progress", "GET", IMPORTERS, d, audited_id=audited),
+            Case("patients:import-rejections-csv", "GET", IMPORTERS, d, audited_id=audited,
+                 audit_action="export"),
+        ]
+    if pending_import is not None:
+        w = {"import_uuid": pending_import.uuid}
+        result += [
+            Case("patients:import-preview", "GET", IMPORTERS, w,
+                 audited_id=str(pending_import.uuid)),
+            Case("patients:import-start", "POST", IMPORTERS, w),
+            Case("patients:import-discard", "POST", IMPORTERS, w),
+        ]
+    return result
