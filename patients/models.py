@@ -6,7 +6,9 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # SPEC.md step 2 defaults: treatment of a serious condition beside the benzodiazepine,
@@ -336,12 +338,17 @@ class Prescription(models.Model):
 
 
 class Participation(models.Model):
-    """One patient in one project, with a status (ARCHITECTURE.md, the participation)."""
+    """One patient in one project, with a status (ARCHITECTURE.md, the participation).
+
+    Every change of status goes through ``patients.workflow.participation_move``,
+    which checks the move against ``TRANSITIONS`` there and writes a
+    ``ParticipationEvent`` (the timeline) and an audit event in one transaction.
+    """
 
     class Status(models.TextChoices):
         TO_SCREEN = "to_screen", _("to screen")
         EXCLUDED = "excluded", _("excluded")
-        APPROVED = "approved", _("approved")
+        APPROVED = "approved", _("approached, not on a list yet")
         MAILING = "mailing", _("mailing list")
         RESERVE = "reserve", _("reserve list")
         LETTER_SENT = "letter_sent", _("letter sent")
@@ -363,7 +370,23 @@ class Participation(models.Model):
                                 related_name="participations")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.TO_SCREEN)
+    status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
     reference_date = models.DateField(_("groslijst reference date"))
+    # Place on the mailing or reserve list (1 = first); empty elsewhere.
+    rank = models.PositiveIntegerField(_("place on the list"), null=True, blank=True)
+    # The POH-GGZ may prepare a proposal; only a GP decides (SPEC.md step 3).
+    proposal = models.CharField(_("proposal"), max_length=20, blank=True)
+    proposal_reason = models.CharField(_("proposed reason"), max_length=30, blank=True)
+    proposal_note = models.CharField(_("proposal note"), max_length=500, blank=True)
+    proposal_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    # Set once, when the print run with this patient's stop letter is marked mailed;
+    # the wait period counts from it (SPEC.md steps 4 and 5).
+    letter_sent_on = models.DateField(_("letter sent on"), null=True, blank=True)
+    # When the patient responded on their own (phoned after the letter).
+    responded_at = models.DateTimeField(_("responded on"), null=True, blank=True)
+    # The (evaluation) consult agreed with the patient.
+    consult_at = models.DateTimeField(_("consult on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -374,9 +397,137 @@ class Participation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "patient"], name="one_participation"),
         ]
+        indexes = [models.Index(fields=["project", "status", "rank"])]
 
     def __str__(self) -> str:
         return f"{self.patient} in {self.project}"
+
+
+class ParticipationEvent(models.Model):
+    """The participation's timeline: every step with when and who (SPEC.md "each step ...
+    records who did it and when")."""
+
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE,
+                                      related_name="events")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+",
+                           help_text=_("Empty when the system moved it (a timed step)."))
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    what = models.CharField(_("what"), max_length=300)
+
+    class Meta:
+        verbose_name = _("participation event")
+        verbose_name_plural = _("participation events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.what}"
+
+
+class ExclusionReason(models.TextChoices):
+    """Reasons not to approach a patient (SPEC.md step 3)."""
+
+    OTHER_INDICATION = "other_indication", _(
+        "other indication than sleep or anxiety (psychiatric treatment, addiction, epilepsy, "
+        "serious comorbidity)")
+    TERMINAL = "terminal", _("terminal illness")
+    IMMOBILE = "immobile", _("immobile: cannot come to the practice")
+    LANGUAGE = "language", _("insufficient command of Dutch or English")
+    RECENT_CONSULT = "recent_consult", _("evaluation consult less than a month ago")
+    RECENT_LETTER = "recent_letter", _("stop letter less than a year ago")
+    HIGH_DDD = "high_ddd", _("more than the DDD limit per day")
+    COMPLEX = "complex", _("complex comedication")
+    OTHER = "other", _("other reason")
+
+
+# Reasons that do not pass with time: a next project skips these patients by default.
+LASTING_REASONS = frozenset({ExclusionReason.OTHER_INDICATION, ExclusionReason.TERMINAL,
+                             ExclusionReason.IMMOBILE, ExclusionReason.LANGUAGE})
+
+
+class ScreeningDecision(models.Model):
+    """A GP's decision on one participation; an undone decision stays, marked undone."""
+
+    class Decision(models.TextChoices):
+        APPROACH = "approach", _("approach")
+        EXCLUDE = "exclude", _("do not approach")
+
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE,
+                                      related_name="decisions")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reason = models.CharField(_("reason"), max_length=30, choices=ExclusionReason.choices,
+                              blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screening decision")
+        verbose_name_plural = _("screening decisions")
+        ordering = ["decided_at", "id"]
+        constraints = [
+            # At most one standing decision per participation.
+            models.UniqueConstraint(fields=["participation"], condition=Q(undone_at__isnull=True),
+                                    name="one_standing_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.reason}".strip()
+
+    @property
+    def lasting(self) -> bool:
+        return self.decision == self.Decision.EXCLUDE and self.reason in LASTING_REASONS
+
+
+class DueItem(models.Model):
+    """Something that waits for time: a due date on a row, swept by a beat job.
+
+    SPEC.md "Timed steps": the database row is the queue. A sweep claims a row
+    (``SELECT ... FOR UPDATE SKIP LOCKED``), moves it on and sets ``done_at`` in
+    one transaction, so a second sweep finds nothing left to do.
+    """
+
+    class Kind(models.TextChoices):
+        WAIT_ENDS = "wait_ends", _("wait period ends")
+        CALLBACK_RETRY = "callback_retry", _("call again (not reached)")
+        CALL_LATER = "call_later", _("call again later, as agreed")
+        ASK_AGAIN = "ask_again", _("ask again whether the patient wants to reduce")
+        CONSULT_INVITE = "consult_invite", _("send consult invitation")
+        TAPER_STEP = "taper_step", _("tapering step: monitoring contact")
+        PROJECT_END = "project_end", _("project ends: evaluation due")
+
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    due_on = models.DateField(_("due on"))
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="due_items")
+    participation = models.ForeignKey(Participation, null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="due_items")
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="due_items")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("due item")
+        verbose_name_plural = _("due items")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["due_on"], condition=Q(done_at__isnull=True,
+                                                              cancelled_at__isnull=True),
+                                name="dueitem_open_by_date")]
+        constraints = [
+            # One open item of a kind per participation: scheduling twice is harmless.
+            models.UniqueConstraint(fields=["participation", "kind"],
+                                    condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
+                                    name="one_open_due_item_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_on} {self.get_kind_display()}"
 
 
 class AuditEvent(models.Model):

@@ -1,6 +1,6 @@
 """Writes for practices, projects and the audit log (STYLE.md: services)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Model
@@ -155,4 +155,29 @@ def import_batch_discard(*, user, batch: ImportBatch) -> bool:
     audit_log(user=user, action=AuditEvent.Action.DELETE, obj=batch, detail=batch.file_name)
     batch.file.delete(save=False)
     batch.delete()
+    return True
+
+
+@transaction.atomic
+def participation_letter_mailed(*, participation: Participation, user,
+                                mailed_on: date) -> bool:
+    """The stop letter went out on ``mailed_on``: the wait period starts (SPEC.md steps 4-5).
+
+    Sets the letter date once; a second call for the same participation changes
+    nothing and returns False. Schedules the end of the wait period for the
+    project lead.
+    """
+    from .workflow import MoveRefused, due_item_schedule, participation_move
+
+    project = participation.project
+    try:
+        moved = participation_move(
+            participation=participation, to=Participation.Status.LETTER_SENT, user=user,
+            what=f"stop letter mailed on {mailed_on:%Y-%m-%d}",
+            expected={Participation.Status.MAILING}, fields={"letter_sent_on": mailed_on})
+    except MoveRefused:
+        return False
+    due_item_schedule(kind="wait_ends", participation=moved,
+                      due_on=mailed_on + timedelta(days=project.wait_days),
+                      assigned_to=project.lead)
     return True
