@@ -18,7 +18,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from benzoproject.middleware import request_audited
-from patients.models import AuditEvent, ImportBatch, Membership, Patient, PlanStep, Project, Role
+from patients.models import (
+    AuditEvent,
+    ImportBatch,
+    Membership,
+    Participation,
+    Patient,
+    PlanStep,
+    Project,
+    Role,
+)
 
 SESSION_PRACTICE_KEY = "practice_uuid"
 
@@ -115,6 +124,16 @@ def get_import_for_user(request: HttpRequest, import_uuid) -> ImportBatch:
     return batch
 
 
+def get_participation_for_user(request: HttpRequest, project_uuid,
+                               participation_uuid) -> Participation:
+    participation = get_object_or_404(
+        Participation.objects.select_related("patient", "project"),
+        uuid=participation_uuid, project__uuid=project_uuid,
+        project__practice=request.practice)
+    _set_target(request, participation)
+    return participation
+
+
 def get_patient_for_user(request: HttpRequest, patient_uuid) -> Patient:
     patient = get_object_or_404(Patient, uuid=patient_uuid, practice=request.practice)
     _set_target(request, patient)
@@ -128,6 +147,9 @@ IMPORTERS = (Role.POH_GGZ, Role.APOTHEKER)
 # The groslijst names patients with their medication: clinical, so GP and POH-GGZ only.
 GROSLIJST_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)
+# Screening reasons are clinical (SPEC.md step 3): the GP decides, the POH-GGZ proposes.
+SCREENING_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
+SCREENING_DECIDERS = (Role.HUISARTS,)
 ALL_ROLES = tuple(Role.values)
 
 

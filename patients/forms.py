@@ -9,7 +9,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Patient, PlanStep, Practice, Project, Role
+from .models import (
+    ExclusionReason,
+    Patient,
+    PlanStep,
+    Practice,
+    Project,
+    Role,
+    ScreeningDecision,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROJECT_MAX_MONTHS = 15  # the plan of approach runs to month 15
@@ -134,6 +142,8 @@ class GroslijstForm(forms.Form):
     complex = forms.BooleanField(label=_("only complex comedication"), required=False)
     hoge_ddd = forms.BooleanField(label=_("only above the DDD limit"), required=False)
     alle = forms.BooleanField(label=_("also users who meet no criterion"), required=False)
+    uitgesloten = forms.BooleanField(
+        label=_("also patients excluded earlier for a lasting reason"), required=False)
     drempel = forms.ChoiceField(label=_("DDD per day limit"), required=False,
                                 choices=[("1", "1"), ("2", "2")])
     sorteer = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS] +
@@ -147,7 +157,8 @@ class GroslijstForm(forms.Form):
         """
         defaults = {"peildatum": timezone.localdate(),
                     "criterium": Project.Criterion.RECENT_AND_PAST, "huisarts": "", "zoek": "",
-                    "complex": False, "hoge_ddd": False, "alle": False, "drempel": "1",
+                    "complex": False, "hoge_ddd": False, "alle": False, "uitgesloten": False,
+                    "drempel": "1",
                     "sorteer": "nummer"}
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
@@ -167,3 +178,25 @@ class ToScreeningForm(forms.Form):
         self.fields["project"].queryset = Project.objects.filter(practice=practice).exclude(
             status=Project.Status.CLOSED)
         self.fields["patients"].queryset = Patient.objects.filter(practice=practice)
+
+
+class ScreeningForm(forms.Form):
+    """The GP's decision, or the POH-GGZ's proposal, on one patient (SPEC.md step 3)."""
+
+    decision = forms.ChoiceField(choices=ScreeningDecision.Decision.choices,
+                                 label=_("Decision"))
+    reason = forms.ChoiceField(choices=[("", "—"), *ExclusionReason.choices], required=False,
+                               label=_("Reason"))
+    note = forms.CharField(max_length=500, required=False, label=_("Note"),
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == ScreeningDecision.Decision.EXCLUDE:
+            if not data.get("reason"):
+                self.add_error("reason", _("Choose a reason for not approaching this patient."))
+            elif data["reason"] == ExclusionReason.OTHER and not data.get("note", "").strip():
+                self.add_error("note", _("Describe the other reason in the note."))
+        else:
+            data["reason"] = ""
+        return data

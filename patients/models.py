@@ -402,6 +402,10 @@ class Participation(models.Model):
     def __str__(self) -> str:
         return f"{self.patient} in {self.project}"
 
+    @property
+    def proposal_reason_label(self) -> str:
+        return ExclusionReason(self.proposal_reason).label if self.proposal_reason else ""
+
 
 class ParticipationEvent(models.Model):
     """The participation's timeline: every step with when and who (SPEC.md "each step ...

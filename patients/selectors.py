@@ -1,17 +1,44 @@
 """Reads for practices and projects; each takes the practice it is scoped to."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Collate
+from django.utils import timezone
 
 from .groslijst import GroslijstRow, Windows, ddd_per_day
 from .importing.layouts import BENZO_ATC_PREFIXES
-from .models import ImportBatch, Patient, PlanStep, Practice, Prescription, Project, Role
+from .models import (
+    LASTING_REASONS,
+    ExclusionReason,
+    ImportBatch,
+    Participation,
+    Patient,
+    PlanStep,
+    Practice,
+    Prescription,
+    Project,
+    Role,
+    ScreeningDecision,
+)
+from .screening import (
+    HISTORY_MONTHS,
+    MonthBar,
+    Suggestion,
+    age_on,
+    consult_is_recent,
+    ddd_per_month,
+    is_complex,
+    letter_is_recent,
+    suggest,
+)
 
 
 def projects_for_practice(*, practice: Practice) -> QuerySet[Project]:
@@ -61,12 +88,12 @@ def _benzo(prefix: str = "") -> Q:
     return reduce(or_, (Q(**{f"{prefix}atc__startswith": p}) for p in BENZO_ATC_PREFIXES))
 
 
-def groslijst_rows(*, practice: Practice, reference_date: date,
-                   ddd_threshold: int = 1) -> list[GroslijstRow]:
+def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: int = 1,
+                   patient_ids: Iterable[int] | None = None) -> list[GroslijstRow]:
     """Every patient with a benzodiazepine prescription in (R − 12 months, R], with the flags.
 
     One aggregate query over the practice's prescriptions (SPEC.md step 2),
-    sorted by patient number in byte order.
+    sorted by patient number in byte order; ``patient_ids`` narrows it to those.
     """
     w = Windows.for_reference(reference_date)
     rx = "prescriptions__"
@@ -77,8 +104,11 @@ def groslijst_rows(*, practice: Practice, reference_date: date,
     complex_atc = (reduce(or_, (Q(**{f"{rx}atc__startswith": p}) for p in prefixes))
                    & ~Q(**{f"{rx}atc__in": exceptions})) if prefixes else Q(pk__in=[])
     known_ddd = Q(**{f"{rx}substance__ddd_mg__isnull": False})
+    patients = Patient.objects.filter(practice=practice)
+    if patient_ids is not None:
+        patients = patients.filter(pk__in=list(patient_ids))
     rows = (
-        Patient.objects.filter(practice=practice)
+        patients
         .annotate(
             units_12m=Sum(f"{rx}units", filter=benzo & year),
             recent=Count(f"{rx}id", filter=benzo & upto
@@ -136,3 +166,215 @@ def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference
 
 def imports_for_practice(*, practice: Practice) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(practice=practice).select_related("uploaded_by")
+
+
+# --- Screening (SPEC.md step 3) -------------------------------------------------------
+
+
+def lasting_exclusions(*, practice: Practice,
+                       patient_ids: Iterable[int] | None = None) -> dict[int, ScreeningDecision]:
+    """Standing exclusions for a lasting reason, per patient, from any project of the practice."""
+    decisions = (ScreeningDecision.objects
+                 .filter(participation__project__practice=practice, undone_at__isnull=True,
+                         decision=ScreeningDecision.Decision.EXCLUDE,
+                         reason__in=LASTING_REASONS)
+                 .select_related("participation__project", "decided_by")
+                 .order_by("decided_at", "id"))
+    if patient_ids is not None:
+        decisions = decisions.filter(participation__patient_id__in=list(patient_ids))
+    return {d.participation.patient_id: d for d in decisions}  # the newest wins
+
+
+def screening_queue(*, project: Project, skipped: Iterable[str] = ()) -> list[Participation]:
+    """Participations still to screen, by patient number; those skipped come last."""
+    waiting = list(project.participations.filter(status=Participation.Status.TO_SCREEN)
+                   .select_related("patient").order_by("patient__number", "id"))
+    later = set(skipped)
+    return ([p for p in waiting if str(p.uuid) not in later]
+            + [p for p in waiting if str(p.uuid) in later])
+
+
+@dataclass(frozen=True)
+class Funnel:
+    on_list: int
+    screened: int
+    to_screen: int
+    approached: int
+    mailing: int
+    reserve: int
+    excluded: int
+    excluded_by_reason: list[tuple[str, int]]
+    letters_sent: int
+
+
+def project_funnel(*, project: Project) -> Funnel:
+    """The screening funnel so far: on the groslijst → screened → approached / excluded."""
+    S = Participation.Status
+    counts = dict(project.participations.values_list("status").annotate(n=Count("id"))
+                  .values_list("status", "n"))
+    reasons = (ScreeningDecision.objects
+               .filter(participation__project=project, undone_at__isnull=True,
+                       decision=ScreeningDecision.Decision.EXCLUDE)
+               .values_list("reason").annotate(n=Count("id")).order_by("-n", "reason"))
+    labels = dict(ExclusionReason.choices)
+    total = sum(counts.values())
+    to_screen = counts.get(S.TO_SCREEN, 0)
+    excluded = counts.get(S.EXCLUDED, 0)
+    return Funnel(
+        on_list=total, screened=total - to_screen, to_screen=to_screen,
+        approached=total - to_screen - excluded, mailing=counts.get(S.MAILING, 0),
+        reserve=counts.get(S.RESERVE, 0), excluded=excluded,
+        excluded_by_reason=[(labels.get(r, r), n) for r, n in reasons],
+        letters_sent=project.participations.filter(letter_sent_on__isnull=False).count(),
+    )
+
+
+@dataclass
+class Product:
+    name: str
+    description: str
+    dosage: str
+    last_date: date
+    units: int
+
+
+@dataclass
+class Comedication:
+    atc: str
+    description: str
+    last_date: date
+    complex: bool
+
+
+@dataclass
+class EarlierProject:
+    project: Project
+    status_label: str
+    letter_sent_on: date | None
+    consult_on: date | None
+    decision: ScreeningDecision | None
+
+
+@dataclass
+class ScreeningFacts:
+    """Everything the GP needs to decide on one screen (SPEC.md step 3, issue #4)."""
+
+    participation: Participation
+    row: GroslijstRow | None
+    age: int | None
+    history: list[MonthBar]
+    products: list[Product]
+    comedication: list[Comedication]
+    earlier: list[EarlierProject]
+    recent_letter: date | None
+    recent_consult: date | None
+    lasting: ScreeningDecision | None
+    suggestion: Suggestion
+    decision: ScreeningDecision | None
+
+    @property
+    def history_max(self) -> Decimal:
+        return max((bar.ddd for bar in self.history), default=Decimal(0))
+
+
+def screening_facts(*, participation: Participation, today: date) -> ScreeningFacts:
+    project, patient = participation.project, participation.patient
+    practice = project.practice
+    reference = participation.reference_date
+    rows = groslijst_rows(practice=practice, reference_date=reference,
+                          ddd_threshold=project.ddd_threshold, patient_ids=[patient.pk])
+    row = rows[0] if rows else None
+    history_start = reference - relativedelta(months=HISTORY_MONTHS)
+    prescriptions = list(
+        Prescription.objects.filter(patient=patient, date__lte=reference)
+        .select_related("substance").order_by("date", "id"))
+    year_start = Windows.for_reference(reference).year_start
+    benzo = [rx for rx in prescriptions if rx.atc.startswith(BENZO_ATC_PREFIXES)]
+    history = ddd_per_month(
+        ((rx.date, rx.units * rx.strength_mg / rx.substance.ddd_mg) for rx in benzo
+         if rx.date > history_start and rx.strength_mg and rx.substance
+         and rx.substance.ddd_mg),
+        reference)
+    products: dict[str, Product] = {}
+    comedication: dict[str, Comedication] = {}
+    prefixes, exceptions = practice.complex_rule()
+    for rx in prescriptions:
+        if rx.date <= year_start:
+            continue
+        if rx.atc.startswith(BENZO_ATC_PREFIXES):
+            name = rx.substance.name_nl if rx.substance else rx.atc
+            products[name] = Product(name=name, description=rx.description, dosage=rx.dosage,
+                                     last_date=rx.date, units=rx.units)
+        else:
+            comedication[rx.atc] = Comedication(
+                atc=rx.atc, description=rx.description, last_date=rx.date,
+                complex=is_complex(rx.atc, prefixes, exceptions))
+    earlier = []
+    recent_letter = recent_consult = None
+    others = (Participation.objects.filter(patient=patient).exclude(pk=participation.pk)
+              .select_related("project").order_by("-project__planned_start"))
+    standing = {d.participation_id: d for d in ScreeningDecision.objects.filter(
+        participation__in=others, undone_at__isnull=True)}
+    for other in others:
+        consult_on = timezone.localdate(other.consult_at) if other.consult_at else None
+        earlier.append(EarlierProject(project=other.project,
+                                      status_label=other.get_status_display(),
+                                      letter_sent_on=other.letter_sent_on, consult_on=consult_on,
+                                      decision=standing.get(other.pk)))
+        if letter_is_recent(other.letter_sent_on, today):
+            recent_letter = max(filter(None, [recent_letter, other.letter_sent_on]))
+        if consult_is_recent(consult_on, today):
+            recent_consult = max(filter(None, [recent_consult, consult_on]))
+    lasting = lasting_exclusions(practice=practice, patient_ids=[patient.pk]).get(patient.pk)
+    if lasting is not None and lasting.participation_id == participation.pk:
+        lasting = None  # this project's own decision is not an earlier one
+    suggestion = suggest(
+        lasting_reason=lasting.reason if lasting else "",
+        recent_letter=recent_letter is not None, recent_consult=recent_consult is not None,
+        complex_comedication=bool(row and row.complex_comedication),
+        over_ddd=bool(row and row.over_ddd_threshold))
+    return ScreeningFacts(
+        participation=participation, row=row, age=age_on(patient.birth_date, today),
+        history=history, products=list(products.values()),
+        comedication=sorted(comedication.values(), key=lambda c: (not c.complex, c.atc)),
+        earlier=earlier, recent_letter=recent_letter, recent_consult=recent_consult,
+        lasting=lasting, suggestion=suggestion,
+        decision=participation.decisions.filter(undone_at__isnull=True).first())
+
+
+@dataclass
+class ListEntry:
+    participation: Participation
+    row: GroslijstRow | None
+    first_use: date | None
+
+
+def first_benzo_use(*, practice: Practice, patient_ids: Iterable[int]) -> dict[int, date]:
+    """The date of each patient's first benzodiazepine prescription the app knows."""
+    return dict(Prescription.objects.filter(patient__practice=practice,
+                                            patient_id__in=list(patient_ids))
+                .filter(_benzo()).values_list("patient_id").annotate(first=Min("date"))
+                .values_list("patient_id", "first"))
+
+
+def project_list_entries(*, project: Project, status: str) -> list[ListEntry]:
+    """The mailing or reserve list (or the approved, not yet split), in list order."""
+    parts = list(project.participations.filter(status=status).select_related("patient")
+                 .order_by(F("rank").asc(nulls_last=True), "patient__number"))
+    ids = [p.patient_id for p in parts]
+    if not ids:
+        return []
+    rows = {r.patient_id: r for r in groslijst_rows(
+        practice=project.practice, reference_date=parts[0].reference_date,
+        ddd_threshold=project.ddd_threshold, patient_ids=ids)}
+    first = first_benzo_use(practice=project.practice, patient_ids=ids)
+    return [ListEntry(participation=p, row=rows.get(p.patient_id),
+                      first_use=first.get(p.patient_id)) for p in parts]
+
+
+def screening_overview(*, project: Project) -> list[tuple[Participation, ScreeningDecision | None]]:
+    """Every participation of the project with its standing decision, by patient number."""
+    parts = list(project.participations.select_related("patient").order_by("patient__number"))
+    standing = {d.participation_id: d for d in ScreeningDecision.objects.filter(
+        participation__project=project, undone_at__isnull=True).select_related("decided_by")}
+    return [(p, standing.get(p.pk)) for p in parts]

@@ -1,14 +1,17 @@
 """Writes for practices, projects and the audit log (STYLE.md: services)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Max, Model, Q
+from django.utils import timezone
 
 from benzoproject.middleware import client_address, request_audited
 
 from .models import (
     AuditEvent,
+    ExclusionReason,
     ImportBatch,
     Participation,
     Patient,
@@ -16,6 +19,7 @@ from .models import (
     Practice,
     Project,
     Role,
+    ScreeningDecision,
 )
 from .plan_defaults import DEFAULT_PLAN
 
@@ -181,3 +185,178 @@ def participation_letter_mailed(*, participation: Participation, user,
                       due_on=mailed_on + timedelta(days=project.wait_days),
                       assigned_to=project.lead)
     return True
+
+
+# --- Screening and the lists (SPEC.md step 3) -----------------------------------------
+
+UNDOABLE = frozenset({Participation.Status.EXCLUDED, Participation.Status.APPROVED,
+                      Participation.Status.MAILING, Participation.Status.RESERVE})
+LISTS = (Participation.Status.MAILING, Participation.Status.RESERVE)
+
+
+class ScreeningError(Exception):
+    """A screening step that cannot be taken now; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def screening_decide(*, participation: Participation, user, decision: str, reason: str = "",
+                     note: str = "") -> ScreeningDecision:
+    """The GP approaches or excludes one patient (only a huisarts calls this)."""
+    from django.utils.translation import gettext as _
+
+    from .workflow import MoveRefused, participation_move
+
+    if decision == ScreeningDecision.Decision.EXCLUDE and not reason:
+        raise ScreeningError(_("Choose a reason for not approaching this patient."))
+    if reason == ExclusionReason.OTHER and not note.strip():
+        raise ScreeningError(_("Describe the other reason in the note."))
+    approach = decision == ScreeningDecision.Decision.APPROACH
+    to = Participation.Status.APPROVED if approach else Participation.Status.EXCLUDED
+    try:
+        participation_move(participation=participation, to=to, user=user,
+                           what="screening: approach" if approach else f"screening: {reason}",
+                           expected={Participation.Status.TO_SCREEN})
+    except MoveRefused:
+        raise ScreeningError(_("This patient has already been screened.")) from None
+    return ScreeningDecision.objects.create(
+        participation=participation, decision=decision, reason="" if approach else reason,
+        note=note.strip()[:500], decided_by=user)
+
+
+@transaction.atomic
+def screening_propose(*, participation: Participation, user, proposal: str, reason: str = "",
+                      note: str = "") -> Participation:
+    """The POH-GGZ prepares a proposal for the GP; the status does not change."""
+    from django.utils.translation import gettext as _
+
+    from .workflow import participation_note
+
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    if locked.status != Participation.Status.TO_SCREEN:
+        raise ScreeningError(_("This patient has already been screened."))
+    if proposal == ScreeningDecision.Decision.EXCLUDE and not reason:
+        raise ScreeningError(_("Choose a reason for not approaching this patient."))
+    locked.proposal = proposal
+    locked.proposal_reason = reason if proposal == ScreeningDecision.Decision.EXCLUDE else ""
+    locked.proposal_note = note.strip()[:500]
+    locked.proposal_by = user
+    locked.save(update_fields=["proposal", "proposal_reason", "proposal_note", "proposal_by"])
+    participation_note(participation=locked, user=user,
+                       what=f"proposal: {proposal} {locked.proposal_reason}".strip())
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked,
+              detail=f"proposal {proposal} {locked.proposal_reason}".strip())
+    return locked
+
+
+@transaction.atomic
+def screening_undo(*, participation: Participation, user) -> ScreeningDecision:
+    """Take back the standing decision: the patient is to screen again (off any list)."""
+    from django.utils.translation import gettext as _
+
+    from .workflow import MoveRefused, participation_move
+
+    standing = (ScreeningDecision.objects.select_for_update()
+                .filter(participation=participation, undone_at__isnull=True).first())
+    if standing is None:
+        raise ScreeningError(_("There is no decision to undo."))
+    try:
+        participation_move(participation=participation, to=Participation.Status.TO_SCREEN,
+                           user=user, what="screening decision undone", expected=UNDOABLE,
+                           fields={"rank": None})
+    except MoveRefused:
+        raise ScreeningError(_("The letter has already gone out; the decision stands.")) from None
+    standing.undone_at = timezone.now()
+    standing.save(update_fields=["undone_at"])
+    _renumber(participation.project, set(LISTS))
+    return standing
+
+
+def _renumber(project: Project, statuses: set[str]) -> None:
+    """Ranks 1..n per list, keeping the order."""
+    for status in statuses:
+        parts = list(project.participations.filter(status=status)
+                     .order_by(F("rank").asc(nulls_last=True), "id"))
+        for place, part in enumerate(parts, start=1):
+            if part.rank != place:
+                part.rank = place
+                part.save(update_fields=["rank"])
+
+
+@transaction.atomic
+def lists_split(*, project: Project, user, today: date) -> tuple[int, int]:
+    """Put approached patients on the mailing list up to the target, the rest on reserve.
+
+    Most promising first (lowest DDD per day, then shortest use: the FTO
+    module's advice); they join the end of each list. Returns (mailing, reserve).
+    """
+    from .screening import promise_key, split_sizes
+    from .selectors import project_list_entries
+    from .workflow import participation_move
+
+    Project.objects.select_for_update().get(pk=project.pk)  # one split at a time
+    S = Participation.Status
+    entries = project_list_entries(project=project, status=S.APPROVED)
+    entries.sort(key=lambda e: promise_key(e.row.ddd_per_day if e.row else Decimal(0),
+                                           e.first_use, today))
+    on_mailing = project.participations.filter(
+        Q(status=S.MAILING) | Q(letter_sent_on__isnull=False)).count()
+    to_mailing, _to_reserve = split_sizes(len(entries),
+                                          letters_free=project.letter_target - on_mailing)
+    next_rank = {s: (project.participations.filter(status=s).aggregate(m=Max("rank"))["m"] or 0)
+                 for s in LISTS}
+    for index, entry in enumerate(entries):
+        status = S.MAILING if index < to_mailing else S.RESERVE
+        next_rank[status] += 1
+        participation_move(participation=entry.participation, to=status, user=user,
+                           what=f"placed on the {status} list",
+                           expected={S.APPROVED}, fields={"rank": next_rank[status]})
+    return to_mailing, len(entries) - to_mailing
+
+
+@transaction.atomic
+def list_move(*, participation: Participation, user, up: bool) -> bool:
+    """Swap a patient with the one above (or below) on the same list."""
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    if locked.status not in LISTS:
+        return False
+    _renumber(locked.project, {locked.status})
+    locked.refresh_from_db()
+    neighbour = (locked.project.participations.select_for_update()
+                 .filter(status=locked.status, rank=locked.rank + (-1 if up else 1)).first())
+    if neighbour is None:
+        return False
+    locked.rank, neighbour.rank = neighbour.rank, locked.rank
+    locked.save(update_fields=["rank"])
+    neighbour.save(update_fields=["rank"])
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked,
+              detail=f"moved {'up' if up else 'down'} to place {locked.rank} on {locked.status}")
+    return True
+
+
+@transaction.atomic
+def list_transfer(*, participation: Participation, user, to: str) -> Participation:
+    """Promote a reserve to the end of the mailing list, or put a mailing patient on reserve."""
+    from django.utils.translation import gettext as _
+
+    from .workflow import MoveRefused, participation_move
+
+    other = {Participation.Status.MAILING: Participation.Status.RESERVE,
+             Participation.Status.RESERVE: Participation.Status.MAILING}
+    if to not in other:
+        raise ScreeningError(_("Unknown list."))
+    last = (participation.project.participations.filter(status=to)
+            .aggregate(m=Max("rank"))["m"] or 0)
+    try:
+        moved = participation_move(
+            participation=participation, to=to, user=user,
+            what="promoted to the mailing list" if to == Participation.Status.MAILING
+            else "moved to the reserve list",
+            expected={other[to]}, fields={"rank": last + 1})
+    except MoveRefused:
+        raise ScreeningError(_("This patient is no longer on that list.")) from None
+    _renumber(participation.project, {other[to]})
+    return moved

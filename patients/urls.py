@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import groslijst, imports, projects
+from .views import groslijst, imports, projects, screening
 
 app_name = "patients"
 
@@ -32,4 +32,23 @@ urlpatterns = [
          name="plan-step-reopen"),
     path("projecten/<uuid:project_uuid>/plan/<int:step_id>/verwijderen/",
          projects.plan_step_delete, name="plan-step-delete"),
+    path("projecten/<uuid:project_uuid>/screening/", screening.screening, name="screening"),
+    path("projecten/<uuid:project_uuid>/screening/overzicht/",
+         screening.screening_overview_page, name="screening-overview"),
+    path("projecten/<uuid:project_uuid>/screening/<uuid:participation_uuid>/",
+         screening.screening_patient, name="screening-patient"),
+    path("projecten/<uuid:project_uuid>/screening/<uuid:participation_uuid>/besluit/",
+         screening.screening_decide, name="screening-decide"),
+    path("projecten/<uuid:project_uuid>/screening/<uuid:participation_uuid>/overslaan/",
+         screening.screening_skip, name="screening-skip"),
+    path("projecten/<uuid:project_uuid>/screening/<uuid:participation_uuid>/ongedaan/",
+         screening.screening_undo, name="screening-undo"),
+    path("projecten/<uuid:project_uuid>/lijsten/", screening.project_lists,
+         name="project-lists"),
+    path("projecten/<uuid:project_uuid>/lijsten/verdelen/", screening.lists_split,
+         name="lists-split"),
+    path("projecten/<uuid:project_uuid>/lijsten/<uuid:participation_uuid>/verplaatsen/",
+         screening.list_move, name="list-move"),
+    path("projecten/<uuid:project_uuid>/lijsten/<uuid:participation_uuid>/naar-lijst/",
+         screening.list_transfer, name="list-transfer"),
 ]

@@ -1,12 +1,14 @@
 """Fixtures: two practices, a user of every role in each, and a project in each."""
 
+import uuid
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from patients.models import Role
+from patients.models import ImportBatch, Prescription, Role, Substance
 from patients.services import project_create
 
 from .factories import MembershipFactory, PracticeFactory, UserFactory
@@ -73,6 +75,27 @@ def project(practice, users):
 @pytest.fixture
 def other_project(other_practice, other_users):
     return make_project(other_practice, other_users[Role.POH_GGZ], name="Ronde De Eik")
+
+
+@pytest.fixture
+def batch(practice):
+    return ImportBatch.objects.create(practice=practice, file_name="test.csv",
+                                      checksum="0" * 64, status=ImportBatch.Status.DONE)
+
+
+@pytest.fixture
+def prescribe(batch):
+    """``prescribe(patient, date, atc=..., units=..., strength=...)`` stores one prescription."""
+    substances = {s.atc: s for s in Substance.objects.all()}
+
+    def make(patient, when: date, atc: str = "N05BA01", units: int = 30,
+             strength: str | None = "5") -> Prescription:
+        return Prescription.objects.create(
+            patient=patient, date=when, atc=atc, description=f"{atc} {strength} mg",
+            strength_mg=Decimal(strength) if strength else None, units=units,
+            dosage="1 dd 1", substance=substances.get(atc), row_key=uuid.uuid4(), batch=batch)
+
+    return make
 
 
 @pytest.fixture(scope="session")

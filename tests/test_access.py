@@ -47,8 +47,20 @@ def imports(practice, users):
 
 
 @pytest.fixture
-def all_cases(project, step, imports):
-    return cases(project, step, *imports)
+def participation(project, practice, users):
+    from datetime import date
+
+    from patients.models import Participation
+    from tests.factories import PatientFactory
+
+    return Participation.objects.create(
+        project=project, patient=PatientFactory(practice=practice, number="900001"),
+        reference_date=date(2026, 9, 15), created_by=users[Role.POH_GGZ])
+
+
+@pytest.fixture
+def all_cases(project, step, imports, participation):
+    return cases(project, step, *imports, participation=participation)
 
 
 def _fresh_cases(project, step, practice, users):
@@ -58,7 +70,8 @@ def _fresh_cases(project, step, practice, users):
     done = practice.imports.filter(status="done").first()
     pending, _reader = import_batch_prepare(practice=practice, user=users[Role.POH_GGZ],
                                             data=SMALL_HIS, file_name="his3.csv")
-    return cases(project, step, done, pending)
+    return cases(project, step, done, pending,
+                 participation=project.participations.order_by("id").first())
 
 
 def _call(client, case):
@@ -88,7 +101,8 @@ def test_anonymous_requests_are_sent_to_login(client, all_cases):
 
 @pytest.mark.parametrize("role", Role.values)
 def test_each_role_gets_403_exactly_where_it_has_no_access(role, users, client_for, project,
-                                                            step, imports, practice):
+                                                            step, imports, practice,
+                                                            participation):
     client = client_for(users[role])
     for case in _fresh_cases(project, step, practice, users):
         response = _call(client, case)

@@ -13,6 +13,8 @@ PROJECT_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT})
 PROJECT_EDITORS = frozenset({Role.POH_GGZ})
 IMPORTERS = frozenset({Role.POH_GGZ, Role.APOTHEKER})
 GROSLIJST_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+SCREENING_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+SCREENING_DECIDERS = frozenset({Role.HUISARTS})
 REFERENCE_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
@@ -32,8 +34,10 @@ class Case:
     audit_action: str = "view"  # a download is logged as an export instead
 
 
-def cases(project, step, done_import=None, pending_import=None) -> list[Case]:
-    """``step`` is one of ``project``'s steps, assigned to the POH-GGZ."""
+def cases(project, step, done_import=None, pending_import=None,
+          participation=None) -> list[Case]:
+    """``step`` is one of ``project``'s steps, assigned to the POH-GGZ; ``participation``
+    a patient of ``project`` still to screen."""
     p = {"project_uuid": project.uuid}
     s = {**p, "step_id": step.id}
     result = [
@@ -57,6 +61,25 @@ def cases(project, step, done_import=None, pending_import=None) -> list[Case]:
         Case("patients:to-screening", "POST", GROSLIJST_VIEWERS,
              data={"project": project.pk, "peildatum": "2026-09-15"}),
     ]
+    if participation is not None:
+        q = {**p, "participation_uuid": participation.uuid}
+        audited = str(participation.uuid)
+        result += [
+            Case("patients:screening", "GET", SCREENING_VIEWERS, p, audited_id=audited),
+            Case("patients:screening-patient", "GET", SCREENING_VIEWERS, q, audited_id=audited),
+            Case("patients:screening-overview", "GET", SCREENING_VIEWERS, p,
+                 audited_id=str(project.uuid)),
+            Case("patients:project-lists", "GET", SCREENING_VIEWERS, p,
+                 audited_id=str(project.uuid)),
+            Case("patients:screening-decide", "POST", SCREENING_VIEWERS, q,
+                 data={"decision": "approach"}),
+            Case("patients:screening-skip", "POST", SCREENING_VIEWERS, q),
+            Case("patients:screening-undo", "POST", SCREENING_DECIDERS, q),
+            Case("patients:lists-split", "POST", SCREENING_VIEWERS, p),
+            Case("patients:list-move", "POST", SCREENING_VIEWERS, q, data={"richting": "omhoog"}),
+            Case("patients:list-transfer", "POST", SCREENING_VIEWERS, q,
+                 data={"naar": "mailing"}),
+        ]
     if done_import is not None:
         d = {"import_uuid": done_import.uuid}
         audited = str(done_import.uuid)

@@ -15,13 +15,16 @@ from benzoproject.exports import csv_response, xlsx_response
 from ..forms import GroslijstForm, ToScreeningForm
 from ..groslijst import GroslijstRow
 from ..models import AuditEvent, Participation, Project
-from ..selectors import groslijst_details, groslijst_rows
+from ..selectors import groslijst_details, groslijst_rows, lasting_exclusions
 from ..services import audit_log, participations_from_groslijst
 
 PAGE_SIZE = 50
 
 
-def _filtered(rows: list[GroslijstRow], data: dict) -> list[GroslijstRow]:
+def _filtered(rows: list[GroslijstRow], data: dict, lasting: dict) -> list[GroslijstRow]:
+    # A lasting exclusion from an earlier project carries over (SPEC.md step 3).
+    if not data["uitgesloten"]:
+        rows = [r for r in rows if r.patient_id not in lasting]
     if not data["alle"]:
         rows = [r for r in rows if r.meets(data["criterium"])]
     if data["huisarts"]:
@@ -58,7 +61,8 @@ def groslijst(request):
     threshold = int(data["drempel"])
     rows = groslijst_rows(practice=request.practice, reference_date=reference,
                           ddd_threshold=threshold)
-    shown = _filtered(rows, data)
+    lasting = lasting_exclusions(practice=request.practice)
+    shown = _filtered(rows, data, lasting)
     fmt = request.GET.get("formaat")
     if fmt in ("csv", "xlsx"):
         return _export(request, fmt, shown, reference)
@@ -79,6 +83,10 @@ def groslijst(request):
         "per_gp": _per_gp(rows, data["criterium"]), "gps": sorted({r.gp_name for r in rows}),
         "projects": projects, "in_projects": in_projects, "query": query.urlencode(),
         "threshold": threshold, "sort_links": _sort_links(request, data["sorteer"]),
+        "lasting": {r.patient_id: lasting[r.patient_id] for r in page.object_list
+                    if r.patient_id in lasting},
+        "hidden_lasting": 0 if data["uitgesloten"] else sum(
+            1 for r in rows if r.patient_id in lasting and r.meets(data["criterium"])),
     })
 
 

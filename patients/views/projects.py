@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import (
     PROJECT_EDITORS,
     PROJECT_VIEWERS,
+    SCREENING_VIEWERS,
     get_plan_step_for_user,
     get_project_for_user,
     practice_view,
@@ -18,7 +19,7 @@ from benzoproject.access import (
 
 from .. import services
 from ..forms import PlanStepDoneForm, PlanStepForm, ProjectForm
-from ..selectors import projects_for_practice
+from ..selectors import project_funnel, projects_for_practice
 
 
 @practice_view(roles=PROJECT_VIEWERS)
@@ -68,6 +69,8 @@ def project_detail(request, project_uuid):
         "done_count": sum(1 for step, _may_check in rows if step.done_on),
         "can_edit": role in PROJECT_EDITORS,
         "today": today,
+        # Screening reasons are clinical: the funnel is for the GP and POH-GGZ only.
+        "funnel": project_funnel(project=project) if role in SCREENING_VIEWERS else None,
     })
 
 

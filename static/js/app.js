@@ -18,3 +18,23 @@ document.addEventListener("change", (event) => {
     box.checked = all.checked;
   });
 });
+// Keyboard shortcuts: an element with data-hotkey="b" is clicked when B is pressed, unless
+// the user is typing. A radio with data-hotkey is chosen (and data-hotkey-focus moves the
+// cursor, e.g. to the note that "other" needs).
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = event.target.closest("input:not([type=radio]):not([type=checkbox]), textarea, select, [contenteditable]");
+  if (typing) return;
+  const key = event.key.toLowerCase();
+  const el = document.querySelector(`[data-hotkey="${CSS.escape(key)}"]`);
+  if (!el) return;
+  event.preventDefault();
+  if (el.type === "radio") {
+    el.checked = true;
+    el.focus();
+    const target = el.getAttribute("data-hotkey-focus");
+    if (target) document.getElementById(target)?.focus();
+  } else {
+    el.click();
+  }
+});

@@ -3,7 +3,6 @@ sides, month ends, the 90-unit line, complex comedication, DDD per day, and a pa
 oracle over the sample exports and over seeded random prescriptions."""
 
 import re
-import uuid
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,7 +12,7 @@ import pytest
 
 from patients.groslijst import GroslijstRow, Windows, csv_record, ddd_per_day
 from patients.importing.load import import_file
-from patients.models import ImportBatch, Prescription, Substance
+from patients.models import Prescription
 from patients.selectors import groslijst_details, groslijst_rows
 
 from ..factories import PatientFactory, PracticeFactory
@@ -98,27 +97,6 @@ def test_csv_record_has_lower_case_booleans_and_two_decimals():
 
 
 # --- The list from the database ----------------------------------------------------------------
-
-@pytest.fixture
-def batch(practice):
-    return ImportBatch.objects.create(practice=practice, file_name="test.csv",
-                                      checksum="0" * 64, status=ImportBatch.Status.DONE)
-
-
-@pytest.fixture
-def prescribe(batch):
-    """``prescribe(patient, date, atc=..., units=..., strength=...)`` stores one prescription."""
-    substances = {s.atc: s for s in Substance.objects.all()}
-
-    def make(patient, when: date, atc: str = "N05BA01", units: int = 30,
-             strength: str | None = "5") -> Prescription:
-        return Prescription.objects.create(
-            patient=patient, date=when, atc=atc, description=f"{atc} {strength} mg",
-            strength_mg=Decimal(strength) if strength else None, units=units,
-            dosage="1 dd 1", substance=substances.get(atc), row_key=uuid.uuid4(), batch=batch)
-
-    return make
-
 
 @pytest.fixture
 def patient(practice):
