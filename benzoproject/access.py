@@ -150,6 +150,10 @@ REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)
 # Screening reasons are clinical (SPEC.md step 3): the GP decides, the POH-GGZ proposes.
 SCREENING_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 SCREENING_DECIDERS = (Role.HUISARTS,)
+# Call-backs are the POH-GGZ's (SPEC.md step 6); the GP may stand in.
+CALLBACK_USERS = (Role.POH_GGZ, Role.HUISARTS)
+# The assistant notes incoming calls at the desk (step 5); so may the POH-GGZ and GP.
+PHONE_NOTE_USERS = (Role.ASSISTENT, Role.POH_GGZ, Role.HUISARTS)
 ALL_ROLES = tuple(Role.values)
 
 

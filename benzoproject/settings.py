@@ -183,6 +183,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Benzoreductie <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address users open the app at, for links in e-mails (the daily digest).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache, Celery --------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -221,11 +223,22 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Exactly one beat process runs (Procfile.dev, docker-compose.yml); the timed steps are rows in
+# the database that this schedule sweeps, never countdown tasks in the broker (SPEC.md).
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "benzoproject.tasks.heartbeat",
         "schedule": crontab(minute="*"),
+    },
+    "sweep-due-steps": {
+        "task": "patients.tasks.sweep_due_steps",
+        "schedule": env.float("DUE_SWEEP_SECONDS", default=300.0),
+    },
+    "daily-digest": {
+        "task": "tapering.tasks.queue_digests",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),
     },
 }
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from patients.models import Practice, Role
 from patients.selectors import projects_for_practice, todos_for_user
+from tapering.selectors import callbacks_due_count, reminders_for_user
 
 from .access import ALL_ROLES, SESSION_PRACTICE_KEY, practice_view, user_memberships
 from .models import WorkerHeartbeat
@@ -24,7 +25,11 @@ def home(request):
     context = {
         "todos": todos_for_user(practice=request.practice, role=role, today=today),
         "today": today,
+        "reminders": reminders_for_user(user=request.user, practice=request.practice,
+                                        today=today),
     }
+    if role == Role.POH_GGZ:
+        context["callbacks_due"] = callbacks_due_count(practice=request.practice, today=today)
     if role in (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT):
         context["projects"] = projects_for_practice(practice=request.practice).exclude(
             status="closed")

@@ -184,6 +184,21 @@ class Project(models.Model):
         _("DDD per day flag above"), default=1, choices=[(1, "1"), (2, "2")])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.PREPARING)
+    # Call-back rules (SPEC.md step 6) and the pace of consult invitations (issue #6).
+    call_attempts_max = models.PositiveSmallIntegerField(
+        _("call attempts before 'not reached'"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)])
+    call_retry_workdays = models.PositiveSmallIntegerField(
+        _("working days between call attempts"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)])
+    call_later_months = models.PositiveSmallIntegerField(
+        _("'call again later' after (months)"), default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)])
+    callbacks_per_week = models.PositiveSmallIntegerField(
+        _("call-backs per week"), default=0, validators=[MaxValueValidator(200)],
+        help_text=_("Spread the call-backs (and the consult invitations that follow) over the "
+                    "weeks: at most this many patients enter the call-back list per week. "
+                    "0 = all at once when their wait period ends."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -387,6 +402,10 @@ class Participation(models.Model):
     responded_at = models.DateTimeField(_("responded on"), null=True, blank=True)
     # The (evaluation) consult agreed with the patient.
     consult_at = models.DateTimeField(_("consult on"), null=True, blank=True)
+    # In the call-back list (status call back): from this day on (SPEC.md step 6).
+    next_call_on = models.DateField(_("call on"), null=True, blank=True)
+    # Not reached: the project lead has taken a reserve in this patient's place, or declined to.
+    reserve_handled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -575,3 +594,19 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
+
+
+class DigestSent(models.Model):
+    """The daily e-mail of due items went to this user for this day (never twice)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

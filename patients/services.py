@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Max, Model, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benzoproject.middleware import client_address, request_audited
 
 from .models import (
     AuditEvent,
+    DueItem,
     ExclusionReason,
     ImportBatch,
     Participation,
@@ -73,7 +75,21 @@ def project_create(*, user, practice: Practice, data: dict, gps=(), assistants=(
         for month, what, how, who in DEFAULT_PLAN
     )
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=project, detail=project.name)
+    _project_end_schedule(project)
     return project
+
+
+def _project_end_schedule(project: Project) -> None:
+    """The final evaluation is due when the project ends: a reminder for the project lead."""
+    item = DueItem.objects.filter(project=project, participation__isnull=True,
+                                  kind=DueItem.Kind.PROJECT_END, done_at__isnull=True,
+                                  cancelled_at__isnull=True).first()
+    if item is None:
+        DueItem.objects.create(project=project, kind=DueItem.Kind.PROJECT_END,
+                               due_on=project.planned_end, assigned_to=project.lead)
+    elif (item.due_on, item.assigned_to_id) != (project.planned_end, project.lead_id):
+        item.due_on, item.assigned_to = project.planned_end, project.lead
+        item.save(update_fields=["due_on", "assigned_to"])
 
 
 @transaction.atomic
@@ -87,6 +103,7 @@ def project_update(*, user, project: Project, data: dict, gps=(), assistants=())
     project.assistants.set(assistants)
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=project,
               detail="fields: " + ", ".join(changed) if changed else "no field changed")
+    _project_end_schedule(project)
     return project
 
 
@@ -177,7 +194,7 @@ def participation_letter_mailed(*, participation: Participation, user,
     try:
         moved = participation_move(
             participation=participation, to=Participation.Status.LETTER_SENT, user=user,
-            what=f"stop letter mailed on {mailed_on:%Y-%m-%d}",
+            what=_("stop letter mailed on %(day)s") % {"day": f"{mailed_on:%d-%m-%Y}"},
             expected={Participation.Status.MAILING}, fields={"letter_sent_on": mailed_on})
     except MoveRefused:
         return False
@@ -206,8 +223,6 @@ class ScreeningError(Exception):
 def screening_decide(*, participation: Participation, user, decision: str, reason: str = "",
                      note: str = "") -> ScreeningDecision:
     """The GP approaches or excludes one patient (only a huisarts calls this)."""
-    from django.utils.translation import gettext as _
-
     from .workflow import MoveRefused, participation_move
 
     if decision == ScreeningDecision.Decision.EXCLUDE and not reason:
@@ -216,9 +231,10 @@ def screening_decide(*, participation: Participation, user, decision: str, reaso
         raise ScreeningError(_("Describe the other reason in the note."))
     approach = decision == ScreeningDecision.Decision.APPROACH
     to = Participation.Status.APPROVED if approach else Participation.Status.EXCLUDED
+    what = (_("screened: approach") if approach else
+            _("screened: do not approach (%(reason)s)") % {"reason": ExclusionReason(reason).label})
     try:
-        participation_move(participation=participation, to=to, user=user,
-                           what="screening: approach" if approach else f"screening: {reason}",
+        participation_move(participation=participation, to=to, user=user, what=what,
                            expected={Participation.Status.TO_SCREEN})
     except MoveRefused:
         raise ScreeningError(_("This patient has already been screened.")) from None
@@ -231,8 +247,6 @@ def screening_decide(*, participation: Participation, user, decision: str, reaso
 def screening_propose(*, participation: Participation, user, proposal: str, reason: str = "",
                       note: str = "") -> Participation:
     """The POH-GGZ prepares a proposal for the GP; the status does not change."""
-    from django.utils.translation import gettext as _
-
     from .workflow import participation_note
 
     locked = Participation.objects.select_for_update().get(pk=participation.pk)
@@ -246,7 +260,8 @@ def screening_propose(*, participation: Participation, user, proposal: str, reas
     locked.proposal_by = user
     locked.save(update_fields=["proposal", "proposal_reason", "proposal_note", "proposal_by"])
     participation_note(participation=locked, user=user,
-                       what=f"proposal: {proposal} {locked.proposal_reason}".strip())
+                       what=_("proposal for the GP: %(proposal)s") % {
+                           "proposal": ScreeningDecision.Decision(proposal).label})
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked,
               detail=f"proposal {proposal} {locked.proposal_reason}".strip())
     return locked
@@ -255,8 +270,6 @@ def screening_propose(*, participation: Participation, user, proposal: str, reas
 @transaction.atomic
 def screening_undo(*, participation: Participation, user) -> ScreeningDecision:
     """Take back the standing decision: the patient is to screen again (off any list)."""
-    from django.utils.translation import gettext as _
-
     from .workflow import MoveRefused, participation_move
 
     standing = (ScreeningDecision.objects.select_for_update()
@@ -265,7 +278,7 @@ def screening_undo(*, participation: Participation, user) -> ScreeningDecision:
         raise ScreeningError(_("There is no decision to undo."))
     try:
         participation_move(participation=participation, to=Participation.Status.TO_SCREEN,
-                           user=user, what="screening decision undone", expected=UNDOABLE,
+                           user=user, what=_("screening decision undone"), expected=UNDOABLE,
                            fields={"rank": None})
     except MoveRefused:
         raise ScreeningError(_("The letter has already gone out; the decision stands.")) from None
@@ -312,7 +325,8 @@ def lists_split(*, project: Project, user, today: date) -> tuple[int, int]:
         status = S.MAILING if index < to_mailing else S.RESERVE
         next_rank[status] += 1
         participation_move(participation=entry.participation, to=status, user=user,
-                           what=f"placed on the {status} list",
+                           what=_("placed on the %(list)s")
+                           % {"list": Participation.Status(status).label},
                            expected={S.APPROVED}, fields={"rank": next_rank[status]})
     return to_mailing, len(entries) - to_mailing
 
@@ -340,8 +354,6 @@ def list_move(*, participation: Participation, user, up: bool) -> bool:
 @transaction.atomic
 def list_transfer(*, participation: Participation, user, to: str) -> Participation:
     """Promote a reserve to the end of the mailing list, or put a mailing patient on reserve."""
-    from django.utils.translation import gettext as _
-
     from .workflow import MoveRefused, participation_move
 
     other = {Participation.Status.MAILING: Participation.Status.RESERVE,
@@ -353,8 +365,8 @@ def list_transfer(*, participation: Participation, user, to: str) -> Participati
     try:
         moved = participation_move(
             participation=participation, to=to, user=user,
-            what="promoted to the mailing list" if to == Participation.Status.MAILING
-            else "moved to the reserve list",
+            what=_("promoted to the mailing list") if to == Participation.Status.MAILING
+            else _("moved to the reserve list"),
             expected={other[to]}, fields={"rank": last + 1})
     except MoveRefused:
         raise ScreeningError(_("This patient is no longer on that list.")) from None

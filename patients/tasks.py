@@ -15,3 +15,13 @@ def import_batch(batch_id: int) -> None:
         return
     import_batch_run(batch_id=batch_id,
                      progress=lambda pct: cache.set(progress_key(batch_id), pct, 3600))
+
+
+@shared_task(name="patients.tasks.sweep_due_steps")
+def sweep_due_steps() -> int:
+    """Beat's sweep of timed steps: moves whatever is due today (idempotent, SKIP LOCKED)."""
+    from django.utils import timezone
+
+    from .due import due_items_sweep
+
+    return len(due_items_sweep(today=timezone.localdate()))

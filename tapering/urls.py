@@ -1,3 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tapering"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("terugbellen/", views.callbacks, name="callbacks"),
+    path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/", views.call,
+         name="call"),
+    path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/reserve/",
+         views.reserve_replace, name="reserve-replace"),
+    path("telefoon/", views.phone_note_search, name="phone-note-search"),
+    path("telefoon/<uuid:project_uuid>/<uuid:participation_uuid>/", views.phone_note,
+         name="phone-note"),
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", views.timeline,
+         name="timeline"),
+    path("herinnering/<int:item_id>/klaar/", views.reminder_done, name="reminder-done"),
+]

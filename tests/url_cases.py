@@ -15,6 +15,8 @@ IMPORTERS = frozenset({Role.POH_GGZ, Role.APOTHEKER})
 GROSLIJST_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_DECIDERS = frozenset({Role.HUISARTS})
+CALLBACK_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+PHONE_NOTE_USERS = frozenset({Role.ASSISTENT, Role.POH_GGZ, Role.HUISARTS})
 REFERENCE_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
@@ -60,7 +62,14 @@ def cases(project, step, done_import=None, pending_import=None,
         Case("patients:groslijst", "GET", GROSLIJST_VIEWERS),
         Case("patients:to-screening", "POST", GROSLIJST_VIEWERS,
              data={"project": project.pk, "peildatum": "2026-09-15"}),
+        Case("tapering:callbacks", "GET", CALLBACK_USERS),
+        Case("tapering:phone-note-search", "GET", PHONE_NOTE_USERS),
     ]
+    reminder = project.due_items.filter(kind="project_end").first()
+    if reminder is not None:
+        # Only the user the reminder is for may close it: the project lead here.
+        result.append(Case("tapering:reminder-done", "POST", PROJECT_EDITORS,
+                           {"item_id": reminder.pk}, view_roles=CALLBACK_USERS | PHONE_NOTE_USERS))
     if participation is not None:
         q = {**p, "participation_uuid": participation.uuid}
         audited = str(participation.uuid)
@@ -79,6 +88,13 @@ def cases(project, step, done_import=None, pending_import=None,
             Case("patients:list-move", "POST", SCREENING_VIEWERS, q, data={"richting": "omhoog"}),
             Case("patients:list-transfer", "POST", SCREENING_VIEWERS, q,
                  data={"naar": "mailing"}),
+            Case("tapering:call", "GET", CALLBACK_USERS, q, audited_id=audited),
+            Case("tapering:call", "POST", CALLBACK_USERS, q, data={"outcome": "not_reached"}),
+            Case("tapering:timeline", "GET", CALLBACK_USERS, q, audited_id=audited),
+            Case("tapering:phone-note", "GET", PHONE_NOTE_USERS, q, audited_id=audited),
+            Case("tapering:phone-note", "POST", PHONE_NOTE_USERS, q,
+                 data={"called_at": "2026-10-01T10:00", "caller": "patient", "wish": "question"}),
+            Case("tapering:reserve-replace", "POST", CALLBACK_USERS, q),
         ]
     if done_import is not None:
         d = {"import_uuid": done_import.uuid}

@@ -38,3 +38,24 @@ document.addEventListener("keydown", (event) => {
     el.click();
   }
 });
+// Parts of a form shown only for some choices: data-show-if="name=value|other". A radio with
+// data-sets="name=value" pre-selects another choice (a response suggests its next step).
+function syncConditional(form) {
+  form.querySelectorAll("[data-show-if]").forEach((el) => {
+    const [name, values] = el.getAttribute("data-show-if").split("=");
+    const checked = form.querySelector(`input[name="${name}"]:checked`);
+    el.hidden = !(checked && values.split("|").includes(checked.value));
+  });
+}
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (!form) return;
+  const sets = event.target.getAttribute("data-sets");
+  if (sets && event.target.checked) {
+    const [name, value] = sets.split("=");
+    const target = form.querySelector(`input[name="${name}"][value="${value}"]`);
+    if (target) target.checked = true;
+  }
+  syncConditional(form);
+});
+document.querySelectorAll("form").forEach(syncConditional);

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from patients.importing.load import import_file
 from patients.models import FtoGroup, Membership, Practice, Project, Role
-from patients.services import project_create
+from patients.selectors import groslijst_rows
+from patients.services import participations_from_groslijst, project_create
 
 DEMO_PASSWORD = "demo-benzo-2026"
 DEMO_USERS = [
@@ -45,6 +46,19 @@ class Command(BaseCommand):
                                 file_name="demo-his-export.csv")
         self.stdout.write(f"Imported {batch.rows_new} demo prescriptions "
                           f"({batch.rows_rejected} rows rejected, as in real exports).")
+
+    def _fill_screening(self, practice, user) -> None:
+        """The demo project's GP screening queue: the first 20 chronic users of today."""
+        project = Project.objects.filter(practice=practice).order_by("id").first()
+        if project is None or project.participations.exists():
+            return
+        today = timezone.localdate()
+        chronic = [r.patient_id for r in groslijst_rows(practice=practice, reference_date=today)
+                   if r.meets(project.criterion)][:20]
+        added = participations_from_groslijst(
+            user=user, project=project, patients=list(practice.patients.filter(pk__in=chronic)),
+            reference_date=today)
+        self.stdout.write(f"Put {added} chronic users in the GP's screening queue.")
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
@@ -80,6 +94,7 @@ class Command(BaseCommand):
             )
         if not practice.imports.exists():
             self._import_demo_prescriptions(practice, users["poh"])
+        self._fill_screening(practice, users["poh"])
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo practice {practice.name}."))
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")

@@ -1,0 +1,93 @@
+"""Phone notes and call attempts (SPEC.md steps 5 and 6)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patients.models import Participation
+
+
+class PhoneNote(models.Model):
+    """An incoming call after the letter, noted by the assistant (SPEC.md step 5)."""
+
+    class Caller(models.TextChoices):
+        PATIENT = "patient", _("the patient")
+        RELATIVE = "relative", _("a relative or carer")
+        OTHER = "other", _("someone else")
+
+    class Wish(models.TextChoices):
+        QUESTION = "question", _("has a question about the letter")
+        CALL_BACK = "call_back", _("wants to be called back")
+        APPOINTMENT = "appointment", _("wants an appointment")
+        NOT_REDUCE = "not_reduce", _("does not want to reduce")
+        ALREADY = "already", _("has already reduced or stopped")
+        OTHER = "other", _("something else")
+
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="phone_notes")
+    called_at = models.DateTimeField(_("called at"), default=timezone.now)
+    caller = models.CharField(_("who called"), max_length=10, choices=Caller.choices,
+                              default=Caller.PATIENT)
+    wish = models.CharField(_("what they want"), max_length=12, choices=Wish.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    callback_phone = models.CharField(_("call back on"), max_length=50, blank=True)
+    noted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    noted_at = models.DateTimeField(auto_now_add=True)
+    # Set when the POH-GGZ has called back (a call attempt logged after the note).
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone note")
+        verbose_name_plural = _("phone notes")
+        ordering = ["-called_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.called_at:%Y-%m-%d %H:%M} {self.get_wish_display()}"
+
+
+class CallAttempt(models.Model):
+    """One call of the POH-GGZ to a patient (SPEC.md step 6)."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("reached")
+        NOT_REACHED = "not_reached", _("not reached")
+        MESSAGE = "message", _("voicemail or message left")
+
+    class Response(models.TextChoices):
+        NOT_RECEIVED = "not_received", _("did not receive the letter")
+        NOT_WANT = "not_want", _("does not want to reduce")
+        CANNOT = "cannot", _("cannot do without")
+        TRIED = "tried", _("tried before and failed")
+        ALREADY = "already", _("has already reduced or stopped")
+        NOT_NOW = "not_now", _("wants to, but not now")
+        AGREES = "agrees", _("agrees to a consult")
+
+    class Next(models.TextChoices):
+        RESEND = "resend", _("send the letter again")
+        CONSULT = "consult", _("consult booked")
+        CALL_LATER = "call_later", _("call again on an agreed day")
+        DECLINED = "declined", _("not now: ask again on an agreed day")
+
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="call_attempts")
+    called_at = models.DateTimeField(_("called at"), default=timezone.now)
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    response = models.CharField(_("response"), max_length=12, choices=Response.choices,
+                                blank=True)
+    next_step = models.CharField(_("next step"), max_length=12, choices=Next.choices,
+                                 blank=True)
+    agreed_on = models.DateField(_("agreed day"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call attempt")
+        verbose_name_plural = _("call attempts")
+        ordering = ["called_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.called_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"

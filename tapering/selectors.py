@@ -1,0 +1,160 @@
+"""Reads for the call-back list, phone notes and reminders; each scoped to a practice or user."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from patients.due import HANDLERS
+from patients.importing.layouts import BENZO_ATC_PREFIXES
+from patients.models import DueItem, Membership, Participation, Practice, Prescription, Role
+
+from .models import CallAttempt, PhoneNote
+from .services import AFTER_LETTER
+
+S = Participation.Status
+
+
+@dataclass
+class CallbackRow:
+    participation: Participation
+    product: str = ""
+    attempts: list[CallAttempt] = field(default_factory=list)
+    notes: list[PhoneNote] = field(default_factory=list)
+    due_on: date | None = None
+
+    @property
+    def spontaneous(self) -> bool:
+        return self.participation.responded_at is not None
+
+    @property
+    def open_notes(self) -> list[PhoneNote]:
+        return [n for n in self.notes if n.handled_at is None]
+
+
+@dataclass
+class CallbackList:
+    due: list[CallbackRow]
+    upcoming: list[CallbackRow]
+    agreed: list[CallbackRow]
+    not_reached: list[CallbackRow]
+    first_reserve: dict[int, Participation]  # per project id
+
+
+def _participations(practice: Practice) -> QuerySet[Participation]:
+    return (Participation.objects.filter(project__practice=practice)
+            .exclude(project__status="closed").select_related("patient", "project"))
+
+
+def callback_rows(parts: list[Participation]) -> list[CallbackRow]:
+    """Rows with product, attempts and phone notes, in three queries."""
+    rows = {p.pk: CallbackRow(participation=p) for p in parts}
+    if not rows:
+        return []
+    patient_to_rows: dict[int, list[CallbackRow]] = {}
+    for row in rows.values():
+        patient_to_rows.setdefault(row.participation.patient_id, []).append(row)
+    benzo = Q()
+    for prefix in BENZO_ATC_PREFIXES:
+        benzo |= Q(atc__startswith=prefix)
+    for patient_id, description in (Prescription.objects.filter(
+            benzo, patient_id__in=list(patient_to_rows)).order_by("patient_id", "date", "id")
+            .values_list("patient_id", "description")):
+        for row in patient_to_rows[patient_id]:
+            row.product = description
+    for attempt in CallAttempt.objects.filter(participation_id__in=list(rows)).select_related(
+            "called_by"):
+        rows[attempt.participation_id].attempts.append(attempt)
+    for note in PhoneNote.objects.filter(participation_id__in=list(rows)).select_related(
+            "noted_by"):
+        rows[note.participation_id].notes.append(note)
+    return list(rows.values())
+
+
+def callback_list(*, practice: Practice, today: date) -> CallbackList:
+    """The POH-GGZ's call-back list (SPEC.md step 6): due today and overdue first."""
+    open_notes = PhoneNote.objects.filter(handled_at__isnull=True,
+                                          participation__project__practice=practice)
+    parts = list(_participations(practice).filter(
+        Q(status__in=[S.CALLBACK_DUE, S.CALL_LATER, S.DECLINED])
+        | Q(status=S.NOT_REACHED, reserve_handled_at__isnull=True)
+        | Q(pk__in=open_notes.values("participation_id"))))
+    rows = callback_rows(parts)
+    items = dict(DueItem.objects.filter(
+        participation__in=parts, done_at__isnull=True, cancelled_at__isnull=True,
+        kind__in=[DueItem.Kind.CALL_LATER, DueItem.Kind.ASK_AGAIN])
+        .values_list("participation_id", "due_on"))
+    due, upcoming, agreed, not_reached = [], [], [], []
+    for row in rows:
+        p = row.participation
+        if row.open_notes or (p.status == S.CALLBACK_DUE and p.next_call_on
+                              and p.next_call_on <= today):
+            row.due_on = p.next_call_on or today
+            due.append(row)
+        elif p.status == S.CALLBACK_DUE:
+            row.due_on = p.next_call_on
+            upcoming.append(row)
+        elif p.status in (S.CALL_LATER, S.DECLINED):
+            row.due_on = items.get(p.pk)
+            agreed.append(row)
+        elif p.status == S.NOT_REACHED:
+            not_reached.append(row)
+
+    def by_date(row: CallbackRow):
+        return (not row.spontaneous, row.due_on or today, row.participation.patient.number)
+
+    projects = {row.participation.project_id for row in not_reached}
+    first_reserve = {}
+    for part in (Participation.objects.filter(project_id__in=projects, status=S.RESERVE)
+                 .select_related("patient").order_by("project_id", "rank", "id")):
+        first_reserve.setdefault(part.project_id, part)
+    return CallbackList(due=sorted(due, key=by_date), upcoming=sorted(upcoming, key=by_date),
+                        agreed=sorted(agreed, key=by_date), not_reached=not_reached,
+                        first_reserve=first_reserve)
+
+
+def phone_note_candidates(*, practice: Practice, query: str) -> list[Participation]:
+    """Patients who were sent a letter, found by name, number or date of birth."""
+    parts = _participations(practice).filter(status__in=AFTER_LETTER).order_by(
+        "patient__surname", "patient__number")
+    query = query.strip()
+    if query:
+        parts = parts.filter(Q(patient__surname__icontains=query)
+                             | Q(patient__number__iexact=query)
+                             | Q(patient__postcode__iexact=query.replace(" ", ""))
+                             | Q(patient__phone__icontains=query))
+    return list(parts[:50])
+
+
+def reminders_for_user(*, user, practice: Practice, today: date) -> list[DueItem]:
+    """Open reminders (kinds the sweep does not move) of this user, due within a week."""
+    return list(DueItem.objects.filter(
+        assigned_to=user, project__practice=practice, done_at__isnull=True,
+        cancelled_at__isnull=True, due_on__lte=today + timedelta(days=7))
+        .exclude(kind__in=list(HANDLERS)).select_related("project", "participation__patient")
+        .order_by("due_on", "id"))
+
+
+def callbacks_due_count(*, practice: Practice, today: date) -> int:
+    return len(callback_list(practice=practice, today=today).due)
+
+
+def digest_lines(*, user, today: date) -> list[str]:
+    """What is due for ``user`` today over all their practices, one line each."""
+    lines = []
+    for membership in Membership.objects.filter(user=user).select_related("practice"):
+        practice = membership.practice
+        if membership.role == Role.POH_GGZ:
+            n = callbacks_due_count(practice=practice, today=today)
+            if n:
+                lines.append(ngettext("%(practice)s: %(n)s patient to call back",
+                                      "%(practice)s: %(n)s patients to call back", n)
+                             % {"practice": practice.name, "n": n})
+        for item in reminders_for_user(user=user, practice=practice, today=today):
+            if item.due_on <= today:
+                lines.append(_("%(practice)s: %(what)s (%(project)s, %(day)s)") % {
+                    "practice": practice.name, "what": item.get_kind_display(),
+                    "project": item.project.name, "day": f"{item.due_on:%d-%m-%Y}"})
+    return lines

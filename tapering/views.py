@@ -1,0 +1,144 @@
+"""The call-back list and call screen (POH-GGZ), and the assistant's phone note (SPEC.md 5-6)."""
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benzoproject.access import (
+    CALLBACK_USERS,
+    PHONE_NOTE_USERS,
+    get_participation_for_user,
+    practice_view,
+)
+from patients.models import DueItem, Participation
+
+from . import scripts, services
+from .forms import CallAttemptForm, PhoneNoteForm
+from .selectors import callback_list, callback_rows, phone_note_candidates
+
+
+def _poh_name(project) -> str:
+    return project.lead.get_full_name() or project.lead.username
+
+
+@practice_view(roles=CALLBACK_USERS)
+def callbacks(request):
+    today = timezone.localdate()
+    return render(request, "tapering/callbacks.html", {
+        "lists": callback_list(practice=request.practice, today=today), "today": today})
+
+
+@practice_view(roles=CALLBACK_USERS)
+def call(request, project_uuid, participation_uuid):
+    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    project = participation.project
+    today = timezone.localdate()
+    form = CallAttemptForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.call_attempt_log(
+                participation=participation, user=request.user, outcome=data["outcome"],
+                today=today, response=data["response"], next_step=data["next_step"],
+                agreed_on=data["agreed_on"], consult_at=data.get("consult_at"),
+                note=data["note"], minutes=data["minutes"])
+        except services.CallError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Call with %(name)s logged.")
+                             % {"name": participation.patient.display_name})
+            return redirect("tapering:callbacks")
+    row = callback_rows([participation])[0]
+    return render(request, "tapering/call.html", {
+        "participation": participation, "project": project, "form": form, "row": row,
+        "replies": [(value, label, scripts.REPLIES[value],
+                     services.NEXT_FOR_RESPONSE[value]) for value, label in
+                    services.A.Response.choices],
+        "voicemail": scripts.VOICEMAIL % {"poh": _poh_name(project),
+                                          "practice": project.practice.name,
+                                          "phone": project.practice.phone or "–"},
+        "default_later": today + relativedelta(months=project.call_later_months),
+        "today": today,
+    }, status=400 if form.errors else 200)
+
+
+@practice_view(roles=PHONE_NOTE_USERS)
+def phone_note_search(request):
+    query = request.GET.get("zoek", "")
+    return render(request, "tapering/phone_note_search.html", {
+        "query": query,
+        "results": phone_note_candidates(practice=request.practice, query=query)})
+
+
+@practice_view(roles=PHONE_NOTE_USERS)
+def phone_note(request, project_uuid, participation_uuid):
+    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    project = participation.project
+    initial = {"called_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = PhoneNoteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phone_note_create(participation=participation, user=request.user,
+                                       **form.cleaned_data)
+        except services.CallError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Call of %(name)s noted: %(poh)s will call back.")
+                             % {"name": participation.patient.display_name,
+                                "poh": _poh_name(project)})
+            return redirect("tapering:phone-note-search")
+    return render(request, "tapering/phone_note.html", {
+        "participation": participation, "form": form,
+        "desk_reply": scripts.DESK_REPLY % {"poh": _poh_name(project)},
+        "earlier": participation.phone_notes.select_related("noted_by")[:10],
+    }, status=400 if form.errors else 200)
+
+
+@practice_view(roles=CALLBACK_USERS)
+@require_POST
+def reserve_replace(request, project_uuid, participation_uuid):
+    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    reserve = None
+    if request.POST.get("reserve"):
+        reserve = get_object_or_404(Participation, uuid=request.POST["reserve"],
+                                    project=participation.project,
+                                    status=Participation.Status.RESERVE)
+    try:
+        services.reserve_replace(participation=participation, user=request.user,
+                                 reserve=reserve)
+    except services.CallError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is now on the mailing list.")
+                         % {"name": reserve.patient.display_name} if reserve
+                         else _("No reserve taken."))
+    return redirect("tapering:callbacks")
+
+
+@practice_view(roles=CALLBACK_USERS + PHONE_NOTE_USERS)
+@require_POST
+def reminder_done(request, item_id):
+    item = get_object_or_404(DueItem.objects.select_related("project"), pk=item_id,
+                             project__practice=request.practice)
+    if item.assigned_to_id not in (None, request.user.pk):
+        raise PermissionDenied
+    if services.due_item_done(item=item, user=request.user):
+        messages.success(request, _("Marked as done."))
+    return redirect("home")
+
+
+@practice_view(roles=CALLBACK_USERS)
+def timeline(request, project_uuid, participation_uuid):
+    """The participation's steps with date and who (issue #6, point 6)."""
+    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    row = callback_rows([participation])[0]
+    return render(request, "tapering/timeline.html", {
+        "participation": participation, "row": row,
+        "events": participation.events.select_related("by"),
+        "due_items": participation.due_items.filter(done_at__isnull=True,
+                                                    cancelled_at__isnull=True)})
+
