@@ -148,6 +148,13 @@ class Patient(models.Model):
         surname = " ".join(p for p in (self.prefix, self.surname) if p)
         return " ".join(p for p in (self.initials, surname) if p) or self.number
 
+    @property
+    def address_line(self) -> str:
+        """'Molenlaan 64-2, 6874 JC Zevenaar', leaving out what is unknown."""
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        town = " ".join(p for p in (self.postcode, self.city) if p)
+        return ", ".join(p for p in (street, town) if p)
+
 
 class Project(models.Model):
     class Criterion(models.TextChoices):
