@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - each paragraph is one line, as it appears in the editor
 """The default letter texts, written for this project in plain Dutch (language level B1).
 
 SPEC.md step 4 lists what a stop letter says; the letter's layout adds the

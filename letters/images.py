@@ -48,6 +48,11 @@ def _kilobytes_or_megabytes(size: int) -> str:
     return f"{size // 1024} kB" if size < 1024 * 1024 else _megabytes(size)
 
 
+def too_large(size: int, *, what: str, max_bytes: int) -> str:
+    return (f"{what} is te groot ({_kilobytes_or_megabytes(size)}); "
+            f"het mag hoogstens {_kilobytes_or_megabytes(max_bytes)} zijn.")
+
+
 def image_check(data: bytes, *, what: str, max_bytes: int) -> CheckedImage:
     """Check an uploaded image; raise :class:`ImageRefused` with a Dutch message.
 
@@ -56,8 +61,7 @@ def image_check(data: bytes, *, what: str, max_bytes: int) -> CheckedImage:
     if not data:
         raise ImageRefused("Het bestand is leeg.")
     if len(data) > max_bytes:
-        raise ImageRefused(f"{what} is te groot ({_kilobytes_or_megabytes(len(data))}); "
-                           f"het mag hoogstens {_kilobytes_or_megabytes(max_bytes)} zijn.")
+        raise ImageRefused(too_large(len(data), what=what, max_bytes=max_bytes))
     if data.startswith(PNG_MAGIC):
         return _bitmap(data, "PNG", "png", "image/png")
     if data.startswith(JPEG_MAGIC):

@@ -150,3 +150,12 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.participation.patient}"
+
+    # The audit log names a letter's patient and practice through these.
+    @property
+    def patient(self):
+        return self.participation.patient
+
+    @property
+    def project(self):
+        return self.participation.project

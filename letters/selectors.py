@@ -1,5 +1,6 @@
 """Reads for letters; each takes the practice or project it is scoped to (STYLE.md)."""
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -69,8 +70,16 @@ def signer_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _sort_key(user) -> tuple:
+    surname = unicodedata.normalize("NFKD", text.surname_key(user.last_name))
+    return ("".join(c for c in surname if not unicodedata.combining(c)), user.first_name,
+            user.pk)
+
+
 def project_gps(project: Project) -> list:
-    return list(project.gps.order_by("last_name", "first_name", "id"))
+    """The project's GPs by surname without prefix ('van Dam' under D, 'Öztürk' under O),
+    the same on every database."""
+    return sorted(project.gps.all(), key=_sort_key)
 
 
 def signer_for(patient: Patient, gps: Sequence):

@@ -214,6 +214,36 @@ def _render_run(run: LetterRun, letters: list[Letter], *, progress: Progress | N
     return run
 
 
+def stop_letters_pdf(*, project: Project, user=None) -> tuple[bytes, int]:
+    """The merged PDF of the stop letters not yet mailed (the mailing list), rendered as a
+    print run would, without storing a run or marking anything (``manage.py stopletters``).
+    The export is audit-logged per patient."""
+    project = Project.objects.select_related("practice", "lead").get(pk=project.pk)
+    participations = list(Participation.objects.filter(project=project, status=S.MAILING)
+                          .select_related("patient").order_by("rank", "patient__surname", "id"))
+    if not participations:
+        raise LettersRefused("Er staan geen stopbrieven klaar: niemand op de verzendlijst.")
+    if not project_gps(project):
+        raise LettersRefused("Dit project heeft nog geen huisarts die de brieven ondertekent.")
+    letter_text = letter_text_for(practice=project.practice, kind=LetterKind.STOP)
+    text.check_placeholders(letter_text.subject, letter_text.body)
+    data = letter_data_for(project=project, participations=participations,
+                           letter_date=timezone.localdate())
+    rendered = pdf.render_letters(
+        _fragments(LetterKind.STOP, letter_text, data),
+        document=lambda fragments: document_html(fragments, practice=data[0].practice),
+        multipage=lambda i: _fragments(LetterKind.STOP, letter_text, [data[i]],
+                                       multipage=True, offset=i)[0])
+    AuditEvent.objects.bulk_create(
+        AuditEvent(user=user, username=user.get_username() if user else "",
+                   action=AuditEvent.Action.EXPORT, object_type="participation",
+                   object_id=str(p.uuid), practice=project.practice, patient=p.patient,
+                   detail="stop letter in merged PDF (command line)",
+                   client_address=client_address.get())
+        for p in participations)
+    return rendered.pdf, len(participations)
+
+
 @transaction.atomic
 def letter_run_cancel(*, run: LetterRun, user) -> bool:
     """Throw away a run that was not mailed (a wrong text, a misprint): its letters go,
