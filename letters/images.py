@@ -74,7 +74,14 @@ def image_check(data: bytes, *, what: str, max_bytes: int) -> CheckedImage:
 
 
 def _bitmap(data: bytes, fmt: str, extension: str, content_type: str) -> CheckedImage:
+    damaged = f"Het {fmt}-bestand is beschadigd en kan niet worden gelezen."
+    # WeasyPrint lets Pillow load truncated images, so completeness is checked here:
+    # verify() reads every PNG chunk with its checksum; a JPEG must end with its EOI marker.
+    if fmt == "JPEG" and b"\xff\xd9" not in data[-1024:]:
+        raise ImageRefused(damaged)
     try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
         with Image.open(io.BytesIO(data)) as image:
             if image.format != fmt:
                 raise ImageRefused(f"Het bestand is geen geldig {fmt}-bestand.")
@@ -89,8 +96,7 @@ def _bitmap(data: bytes, fmt: str, extension: str, content_type: str) -> Checked
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError) as error:
-        raise ImageRefused(f"Het {fmt}-bestand is beschadigd en kan niet worden gelezen."
-                           ) from error
+        raise ImageRefused(damaged) from error
     return CheckedImage(extension, content_type, data)
 
 

@@ -14,10 +14,12 @@ other URL is refused (a practice's SVG logo cannot read a file or call out).
 """
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -97,7 +99,11 @@ def _letter_starts(document, numbers: range) -> list[int]:
 
 
 def split_pdf(pdf: bytes, page_counts: Sequence[int]) -> list[bytes]:
-    """Cut a PDF into consecutive parts of ``page_counts`` pages."""
+    """Cut a PDF into consecutive parts of ``page_counts`` pages.
+
+    WeasyPrint gives every page one shared resource dictionary, so each part
+    keeps only the images its own pages draw (not another GP's signature).
+    """
     reader = PdfReader(io.BytesIO(pdf))
     if sum(page_counts) != len(reader.pages):
         raise ValueError("page counts do not add up to the PDF's pages")
@@ -106,11 +112,37 @@ def split_pdf(pdf: bytes, page_counts: Sequence[int]) -> list[bytes]:
         writer = PdfWriter()
         for page in reader.pages[start:start + count]:
             writer.add_page(page)
+        for page in writer.pages:
+            _keep_drawn_images(page)
         buffer = io.BytesIO()
         writer.write(buffer)
         parts.append(buffer.getvalue())
         start += count
     return parts
+
+
+DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+
+
+def _keep_drawn_images(page) -> None:
+    """Give ``page`` its own resources without the image XObjects it does not draw."""
+    resources = page.get("/Resources")
+    if resources is None:
+        return
+    resources = resources.get_object()
+    xobjects = resources.get("/XObject")
+    if xobjects is None:
+        return
+    xobjects = xobjects.get_object()
+    contents = page.get_contents()
+    drawn = {"/" + name.decode("latin-1")
+             for name in DRAWN.findall(contents.get_data() if contents is not None else b"")}
+    kept = DictionaryObject({
+        NameObject(name): ref for name, ref in xobjects.items()
+        if name in drawn or ref.get_object().get("/Subtype") != "/Image"})
+    own = DictionaryObject({NameObject(k): v for k, v in resources.items()})
+    own[NameObject("/XObject")] = kept
+    page[NameObject("/Resources")] = own
 
 
 def page_count(pdf: bytes) -> int:

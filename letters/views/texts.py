@@ -84,7 +84,7 @@ def template_edit(request):
     participations = (Participation.objects
                       .filter(project__practice=request.practice, status__in=PREVIEW_STATUSES)
                       .select_related("patient", "project")
-                      .order_by("patient__surname", "patient__initials", "id")[:300])
+                      .order_by("patient__surname", "patient__initials", "id"))
     current = selectors.letter_text_for(practice=request.practice, kind=kind)
     action = request.POST.get("action", "preview")
     if request.method == "POST" and action == "reset":
