@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from benzoproject.access import (
     LETTER_TEXT_EDITORS,
@@ -27,6 +28,9 @@ from ..render import LetterData, LetterText, document_html, letter_render
 KIND_SLUGS = {"stopbrief": LetterKind.STOP, "uitnodiging": LetterKind.INVITATION,
               "opnieuw-versturen": LetterKind.RESEND}
 SLUG_OF_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
+TEXT_LABELS = {LetterKind.STOP: gettext_lazy("Stop letter"),
+               LetterKind.INVITATION: gettext_lazy("Consult invitation"),
+               LetterKind.RESEND: gettext_lazy("Cover letter when a stop letter is sent again")}
 PREVIEW_STATUSES = (Participation.Status.APPROVED, Participation.Status.MAILING,
                     Participation.Status.RESERVE, Participation.Status.LETTER_SENT,
                     Participation.Status.CALLBACK_DUE, Participation.Status.CONSULT_PLANNED)
@@ -38,7 +42,7 @@ def template_list(request):
         practice=request.practice).select_related("updated_by")}
     kinds = [(SLUG_OF_KIND[kind], label, stored.get(kind),
               stored[kind].subject if kind in stored else DEFAULTS[kind].subject)
-             for kind, label in LetterKind.choices]
+             for kind, label in TEXT_LABELS.items()]
     return render(request, "letters/template_list.html", {
         "kinds": kinds, "role": request.membership.role})
 
@@ -117,7 +121,7 @@ def template_edit(request):
                                 data=_example_data(request, timezone.localdate()))
     body = form.data.get("body", current.body) if form.is_bound else current.body
     return render(request, "letters/template_edit.html", {
-        "form": form, "kind": kind, "kind_label": LetterKind(kind).label,
+        "form": form, "kind": kind, "kind_label": TEXT_LABELS[kind],
         "kind_slug": kind_slug, "preview": preview,
         "own": LetterTemplate.objects.filter(practice=request.practice, kind=kind).exists(),
         "readability": text.readability(body),
