@@ -157,7 +157,8 @@ def letter_run_render(*, run_id: int, progress: Progress | None = None) -> Lette
     files written so far are removed.
     """
     run = LetterRun.objects.select_related("project__practice", "project__lead").get(pk=run_id)
-    letters = list(run.letters.select_related("participation__patient").order_by("position"))
+    letters = list(run.letters.select_related("participation__patient", "participation__project")
+                   .order_by("position"))
     written: list = []
     try:
         result = _render_run(run, letters, progress=progress, written=written)
