@@ -95,6 +95,9 @@ class LetterRun(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a process took the run to render it; a claim older than the task time limit
+    # is stale (that worker died) and the run may be claimed again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # Set once, by letter_run_mark_mailed; the wait period counts from it (SPEC.md step 5).
     mailed_on = models.DateField(_("mailed on"), null=True, blank=True)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from benzoproject.middleware import client_address
@@ -26,6 +27,8 @@ from .selectors import (
     letter_text_for,
     project_gps,
     run_candidates,
+    signer_for,
+    signer_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,17 @@ class LettersRefused(Exception):
 def run_sync_max() -> int:
     """Runs up to this many letters render in the request; larger ones in the worker."""
     return getattr(settings, "LETTER_RUN_SYNC_MAX", 25)
+
+
+def stale_claim_before():
+    """A run still 'rendering' after the task's hard time limit lost its worker."""
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60)
+    return timezone.now() - timedelta(seconds=limit + 5 * 60)
+
+
+def run_is_stuck(run: LetterRun) -> bool:
+    return (run.status == LetterRun.Status.RENDERING and run.claimed_at is not None
+            and run.claimed_at < stale_claim_before())
 
 
 # --- Templates ----------------------------------------------------------------------------
@@ -102,13 +116,12 @@ def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
     if not participations:
         raise LettersRefused("Er zijn geen patiënten die nog een brief moeten krijgen.")
     today = today or timezone.localdate()
-    data = letter_data_for(project=project, participations=participations, letter_date=today)
     run = LetterRun.objects.create(project=project, kind=kind, letter_date=today,
                                    letter_count=len(participations), created_by=user)
     letters = Letter.objects.bulk_create(
-        Letter(participation=p, kind=kind, run=run, position=i, signer_name=d.signer_name,
-               created_by=user)
-        for i, (p, d) in enumerate(zip(participations, data, strict=True)))
+        Letter(participation=p, kind=kind, run=run, position=i, created_by=user,
+               signer_name=signer_name(signer_for(p.patient, gps)))
+        for i, p in enumerate(participations))
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=run, practice=project.practice,
               detail=f"print run of {len(participations)} {kind} letters")
     _audit_letters(user, project, letters, AuditEvent.Action.CREATE,
@@ -145,9 +158,15 @@ def letter_run_start(*, run: LetterRun) -> bool:
 
 
 def letter_run_claim(*, run_id: int) -> bool:
-    """Move a waiting run to rendering; False when another process has it (or it is gone)."""
-    return bool(LetterRun.objects.filter(pk=run_id, status=LetterRun.Status.QUEUED)
-                .update(status=LetterRun.Status.RENDERING, progress=1))
+    """Move a waiting run to rendering; False when another process has it (or it is gone).
+
+    A run left 'rendering' by a worker that died (a redelivered task finds it so)
+    is taken over once its claim is older than the task time limit.
+    """
+    waiting = Q(status=LetterRun.Status.QUEUED) | Q(
+        status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before())
+    return bool(LetterRun.objects.filter(waiting, pk=run_id).update(
+        status=LetterRun.Status.RENDERING, progress=1, claimed_at=timezone.now()))
 
 
 def letter_run_render(*, run_id: int, progress: Progress | None = None) -> LetterRun:
@@ -251,7 +270,7 @@ def letter_run_cancel(*, run: LetterRun, user) -> bool:
     so the patients are in the next run. False when it cannot be cancelled now."""
     run = LetterRun.objects.select_for_update().get(pk=run.pk)
     if run.status not in (LetterRun.Status.QUEUED, LetterRun.Status.READY,
-                          LetterRun.Status.FAILED):
+                          LetterRun.Status.FAILED) and not run_is_stuck(run):
         return False
     letters = list(run.letters.select_related("participation__patient"))
     for letter in letters:
@@ -313,7 +332,7 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
                                                    mailed_on=mailed_on)
         else:
             participation_note(participation=participation, user=user,
-                               what=f"{letter.get_kind_display()} mailed on {mailed_on:%Y-%m-%d}")
+                               what=f"consult invitation mailed on {mailed_on:%Y-%m-%d}")
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=run,
               detail=f"mailed on {mailed_on:%Y-%m-%d}: {len(letters)} letters, "
                      f"{started} wait periods started")

@@ -76,6 +76,8 @@ def run_detail(request, run_uuid):
         "run": run,
         "letters": run.letters.select_related("participation__patient").order_by("position"),
         "waiting": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
+        "may_cancel": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.READY,
+                                     LetterRun.Status.FAILED) or services.run_is_stuck(run),
         "progress": cache.get(progress_key(run.pk), run.progress),
         "form": MarkMailedForm(),
         "can_send": request.membership.role in LETTER_SENDERS,

@@ -64,12 +64,13 @@ def _example_data(request, letter_date) -> LetterData:
         appointment="Op dinsdag 3 november om 10.30 uur, in de praktijk.")
 
 
-def _preview_data(request, participation) -> LetterData:
+def _preview_data(request, participation, *, as_pdf: bool) -> LetterData:
     today = timezone.localdate()
     if participation is None:
         return _example_data(request, today)
-    audit_log(user=request.user, action=AuditEvent.Action.VIEW, obj=participation,
-              detail="letter preview")
+    audit_log(user=request.user, obj=participation,
+              action=AuditEvent.Action.EXPORT if as_pdf else AuditEvent.Action.VIEW,
+              detail="letter preview as PDF" if as_pdf else "letter preview")
     [data] = selectors.letter_data_for(project=participation.project,
                                        participations=[participation], letter_date=today)
     return data
@@ -107,7 +108,7 @@ def template_edit(request):
                                           body=letter_text.body)
             messages.success(request, _("Letter text saved."))
             return redirect(_edit_url(kind_slug))
-        data = _preview_data(request, form.cleaned_data["preview_for"])
+        data = _preview_data(request, form.cleaned_data["preview_for"], as_pdf=action == "pdf")
         if action == "pdf":
             fragment = letter_render(kind=kind, letter_text=letter_text, data=data)
             response = HttpResponse(pdf.html_to_pdf(document_html([fragment],

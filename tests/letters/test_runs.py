@@ -280,3 +280,53 @@ def test_creating_and_mailing_a_run_is_audit_logged_per_patient(letter_project, 
     mailed = AuditEvent.objects.filter(object_type="letter", action="change")
     assert {e.patient_id for e in mailed} == {p.patient_id for p in three}
     assert all(e.user == assistant for e in mailed)
+
+
+def test_a_run_whose_worker_died_is_taken_over_once_its_claim_is_stale(letter_project, three,
+                                                                       assistant, settings):
+    from datetime import datetime
+
+    from letters.services import letter_run_claim
+
+    run = letter_run_create(project=letter_project, user=assistant)
+    assert letter_run_claim(run_id=run.pk)
+    assert not letter_run_claim(run_id=run.pk)  # a second worker (or message) keeps off
+    assert not letter_run_cancel(run=run, user=assistant)  # being made: not now
+    # The worker died; its claim is older than the task time limit (30 min) + 5 min.
+    LetterRun.objects.filter(pk=run.pk).update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 301))
+    assert letter_run_claim(run_id=run.pk)  # the redelivered task takes it over
+    letter_run_render(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == LetterRun.Status.READY and run.page_count == 3
+    assert isinstance(run.claimed_at, datetime)
+
+
+def test_an_invitation_run_names_the_appointment_and_moves_nobody(letter_project, gp,
+                                                                  assistant, poh):
+    from patients.workflow import participation_move
+
+    participation = on_mailing_list(letter_project, gp, sex="V", initials="T.",
+                                    prefix="van den", surname="Berg")
+    run = make_run(letter_project, assistant)
+    letter_run_mark_mailed(run=run, user=assistant, mailed_on=timezone.localdate())
+    participation.refresh_from_db()
+    participation_move(participation=participation, to=S.CALLBACK_DUE, user=None, what="wait")
+    consult = timezone.make_aware(timezone.datetime(2026, 12, 8, 10, 30))
+    participation_move(participation=participation, to=S.CONSULT_PLANNED, user=poh,
+                       what="agrees", fields={"consult_at": consult})
+    invitations = make_run(letter_project, assistant, kind=LetterKind.INVITATION)
+    assert invitations.letter_count == 1
+    with invitations.merged_pdf.open("rb") as handle:
+        [page] = pdf_pages_text(handle.read())
+    assert "Betreft: Uitnodiging voor een gesprek over temazepam" in page
+    assert "Op dinsdag 8 december 2026 om 10.30 uur, in de praktijk." in page
+    assert "U praat met Sanne Visser, praktijkondersteuner GGZ." in page
+    assert letter_run_mark_mailed(run=invitations, user=assistant,
+                                  mailed_on=timezone.localdate()) == 0
+    participation.refresh_from_db()
+    assert participation.status == S.CONSULT_PLANNED
+    assert ParticipationEvent.objects.filter(
+        participation=participation, what__startswith="consult invitation mailed on").exists()
+    with pytest.raises(LettersRefused, match="geen patiënten"):  # one invitation each
+        letter_run_create(project=letter_project, user=assistant, kind=LetterKind.INVITATION)
