@@ -6,8 +6,8 @@ app_name = "letters"
 
 urlpatterns = [
     path("", mailing.index, name="index"),
-    path("projecten/<uuid:project_uuid>/", mailing.mailing, name="mailing"),
-    path("projecten/<uuid:project_uuid>/printrun/", mailing.run_create, name="run-create"),
+    path("verzending/<uuid:project_uuid>/", mailing.mailing, name="mailing"),
+    path("verzending/<uuid:project_uuid>/printrun/", mailing.run_create, name="run-create"),
     path("printruns/<uuid:run_uuid>/", mailing.run_detail, name="run-detail"),
     path("printruns/<uuid:run_uuid>/voortgang/", mailing.run_progress, name="run-progress"),
     path("printruns/<uuid:run_uuid>/brieven.pdf", mailing.run_pdf, name="run-pdf"),
