@@ -130,10 +130,12 @@ def get_patient_for_user(request: HttpRequest, patient_uuid) -> Patient:
     return patient
 
 
-def get_participation_for_user(request: HttpRequest, participation_uuid) -> Participation:
+def get_participation_for_user(request: HttpRequest, project_uuid,
+                               participation_uuid) -> Participation:
     participation = get_object_or_404(
         Participation.objects.select_related("patient", "project"),
-        uuid=participation_uuid, project__practice=request.practice)
+        uuid=participation_uuid, project__uuid=project_uuid,
+        project__practice=request.practice)
     _set_target(request, participation)
     return participation
 

@@ -107,7 +107,7 @@ def cases(project, step, done_import=None, pending_import=None, letters=None) ->
             Case("letters:run-mark-mailed", "POST", LETTER_SENDERS, r,
                  data={"mailed_on": letters.run.letter_date.isoformat()}),
             Case("letters:letter-resend", "POST", LETTER_SENDERS,
-                 {"participation_uuid": letter.participation.uuid},
+                 {**p, "participation_uuid": letter.participation.uuid},
                  data={"reason": "nooit ontvangen"}),
             Case("letters:run-cancel", "POST", LETTER_SENDERS, r),
         ]

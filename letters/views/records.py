@@ -47,8 +47,8 @@ def letter_pdf(request, letter_uuid):
 
 @practice_view(roles=LETTER_SENDERS)
 @require_POST
-def letter_resend(request, participation_uuid):
-    participation = get_participation_for_user(request, participation_uuid)
+def letter_resend(request, project_uuid, participation_uuid):
+    participation = get_participation_for_user(request, project_uuid, participation_uuid)
     form = ResendForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["reason"]))

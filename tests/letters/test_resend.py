@@ -78,7 +78,7 @@ def test_the_patient_page_lists_every_letter_with_its_pdf_and_resends(client_for
     stop = Letter.objects.get(kind=LetterKind.STOP)
     assert "Stopbrief" in page and reverse("letters:letter-pdf", args=[stop.uuid]) in page
     assert "Stopbrief opnieuw versturen" in page
-    resend_url = reverse("letters:letter-resend", args=[mailed.uuid])
+    resend_url = reverse("letters:letter-resend", args=[mailed.project.uuid, mailed.uuid])
     page = client.post(resend_url, {"reason": ""}, follow=True).content.decode()
     assert "Geef een reden op" in page
     response = client.post(resend_url, {"reason": "verhuisd, nieuw adres"}, follow=True)
@@ -98,6 +98,7 @@ def test_a_gp_sees_the_letters_but_cannot_resend(client_for, gp, mailed):
     page = client.get(reverse("letters:patient-letters", args=[mailed.patient.uuid])
                       ).content.decode()
     assert "Stopbrief" in page and "Opnieuw versturen" not in page
-    response = client.post(reverse("letters:letter-resend", args=[mailed.uuid]),
+    response = client.post(reverse("letters:letter-resend",
+                                   args=[mailed.project.uuid, mailed.uuid]),
                            {"reason": "kwijt"})
     assert response.status_code == 403
