@@ -68,8 +68,9 @@ test: install system-deps services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
+# BENCH_ARGS="--only letters" (or "--only import") runs one part.
 bench: install services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles var test-artifacts

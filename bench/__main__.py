@@ -1,6 +1,7 @@
-"""Benchmark the import and the groslijst against PostgreSQL's own COPY (SPEC.md "Quality bars").
+"""Benchmark the import, the groslijst and print runs of letters (SPEC.md "Quality bars").
 
-    python -m bench [--patients 100000] [--seed 1] [--keep]
+    python -m bench [--only import|letters] [--patients 100000] [--seed 1] [--keep]
+                    [--letters 200] [--repeat 3]
 
 Generates a synthetic HIS export (``bench/generate.py``) under ``bench/out/``
 (``--keep`` reuses it when it is already there), then, each in a fresh child
@@ -12,6 +13,18 @@ migrated when needed; the server is the one ``DATABASE_URL`` names):
    time (limit 3× the COPY) and the process's peak memory (limit 1 GiB);
 3. the app's ``groslijst_rows`` at the generator's reference date (limit 10 s).
 
+Letters (``--only letters`` runs only these), against the scratch database
+``benzoreductie_bench_letters`` and a scratch media folder under ``bench/out/``:
+
+4. WeasyPrint alone rendering the HTML of N stop letters (default 200) as one
+   document to one PDF (the baseline);
+5. the app's print run of the same letters (``letter_run_create`` + render: one
+   PDF per letter, the merged PDF, the labels): time (limit 1.5× the baseline),
+   time per letter, and the process's peak memory (limit 1 GiB).
+Each is run ``--repeat`` times (default 3), each time in a fresh process, a
+baseline right before each run; the table shows medians, and the ratio is the
+median of each run against its own baseline.
+
 Prints a table with PASS/FAIL per line. Exits 0 also on FAIL (it is a report);
 2 when it cannot measure at all (no PostgreSQL, a failed migration).
 """
@@ -19,6 +32,7 @@ Prints a table with PASS/FAIL per line. Exits 0 also on FAIL (it is a report);
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +42,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from .generate import REFERENCE, Stats, generate_stats
+from .letters import LETTERS_DATABASE
 from .steps import BENCH_DATABASE, RESULT
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +51,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benzoreductie"
 IMPORT_LIMIT_TIMES_COPY = 3
 MEMORY_LIMIT_MIB = 1024
 GROSLIJST_LIMIT_SECONDS = 10
+LETTERS_LIMIT_TIMES_WEASYPRINT = 1.5
+LETTERS_MEMORY_LIMIT_MIB = 1024
 
 
 @dataclass
@@ -67,14 +84,14 @@ def run_child(args: list[str], env: dict[str, str]) -> Child:
     return Child(proc.returncode, output, result, usage.ru_maxrss / 1024)  # KiB on Linux
 
 
-def bench_database_url(base: str) -> str:
+def bench_database_url(base: str, name: str = BENCH_DATABASE) -> str:
     parts = urlsplit(base)
     if parts.scheme not in ("postgres", "postgresql", "pgsql"):
         sys.exit(f"python -m bench needs PostgreSQL; DATABASE_URL is {base!r}.")
-    return urlunsplit(parts._replace(path="/" + BENCH_DATABASE))
+    return urlunsplit(parts._replace(path="/" + name))
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, name: str = BENCH_DATABASE) -> None:
     import psycopg2
     from psycopg2 import sql
 
@@ -86,11 +103,10 @@ def ensure_database(url: str) -> None:
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(
-                    sql.Identifier(BENCH_DATABASE)))
-                print(f"Created database {BENCH_DATABASE}.")
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                print(f"Created database {name}.")
     finally:
         connection.close()
 
@@ -124,9 +140,9 @@ class Table:
 
     def print(self) -> None:
         print()
-        print(f"{'step':<29}{'time':<10}{'limit':<14}result")
+        print(f"{'step':<33}{'time':<11}{'limit':<14}result")
         for step, figure, limit, result in self.lines:
-            print(f"{step:<29}{figure:<10}{limit:<14}{result}")
+            print(f"{step:<33}{figure:<11}{limit:<14}{result}")
         for note in self.notes:
             print(note)
 
@@ -138,12 +154,30 @@ def verdict(ok: bool, extra: str = "") -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["import", "letters"],
+                        help="run only the import and groslijst, or only the letters")
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true",
                         help="reuse the generated export in bench/out/ when it is there")
+    parser.add_argument("--letters", type=int, default=200, help="letters in the print run")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="times each letter step runs (the median is shown)")
     args = parser.parse_args()
+    table = Table()
+    if args.only != "letters":
+        status = bench_import(args, table)
+        if status:
+            return status
+    if args.only != "import":
+        status = bench_letters(args, table)
+        if status:
+            return status
+    table.print()
+    return 0
 
+
+def bench_import(args, table: Table) -> int:
     url = bench_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     env = {**os.environ, "DATABASE_URL": url}
     path, stats = export_file(args.patients, args.seed, args.keep)
@@ -153,7 +187,6 @@ def main() -> int:
     if migrate.returncode:
         print("migrate into the benchmark database failed:\n" + migrate.failure())
         return 2
-    table = Table()
 
     print("Measuring: COPY baseline ...", flush=True)
     copy = run_child(["-m", "bench.steps", "copy", str(path)], env)
@@ -202,10 +235,68 @@ def main() -> int:
         table.add(label, "ERROR", "", "FAIL  <<< (see below)")
         table.notes.append("groslijst_rows failed:\n" + groslijst.failure())
 
-    print(f"\nFile: {path.relative_to(REPO)}, {stats.patients:,} patients, {stats.rows:,} rows, "
-          f"{path.stat().st_size / 2**20:.0f} MiB; database {BENCH_DATABASE}.")
-    table.print()
+    table.notes.append(f"File: {path.relative_to(REPO)}, {stats.patients:,} patients, "
+                       f"{stats.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB; "
+                       f"database {BENCH_DATABASE}.")
     return 0
+
+
+def bench_letters(args, table: Table) -> int:
+    """WeasyPrint alone against the app's print run of the same letters (medians)."""
+    url = bench_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+                             LETTERS_DATABASE)
+    media = OUT / "letters-media"
+    media.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media)}
+    ensure_database(url, LETTERS_DATABASE)
+    print(f"Migrating {LETTERS_DATABASE} ...", flush=True)
+    migrate = run_child(["manage.py", "migrate", "--noinput"], env)
+    if migrate.returncode:
+        print("migrate into the letters benchmark database failed:\n" + migrate.failure())
+        return 2
+    setup = ["-m", "bench.letters", "setup", str(args.letters)]
+    baselines, runs = [], []
+    for attempt in range(1, args.repeat + 1):
+        print(f"Measuring letters ({attempt}/{args.repeat}): WeasyPrint alone, print run ...",
+              flush=True)
+        for step, results in ((["baseline"], baselines), (["run"], runs)):
+            prepared = run_child(setup, env)
+            if prepared.result is None:
+                print("setup of the letters benchmark failed:\n" + prepared.failure())
+                return 2
+            child = run_child(["-m", "bench.letters", *step], env)
+            if child.result is None:
+                table.add(f"letters {step[0]}", "ERROR", "", "FAIL  <<< (see below)")
+                table.notes.append(f"letters {step[0]} failed:\n" + child.failure())
+                return 0
+            results.append(child)
+    count = runs[0].result["letters"]
+    base = statistics.median(c.result["seconds"] for c in baselines)
+    app = statistics.median(c.result["seconds"] for c in runs)
+    # Each run is measured right after its own baseline: the median of those paired
+    # ratios is steadier than the ratio of medians on a machine with other work.
+    ratio = statistics.median(r.result["seconds"] / b.result["seconds"]
+                              for b, r in zip(baselines, runs, strict=True))
+    limit = LETTERS_LIMIT_TIMES_WEASYPRINT
+    table.add(f"WeasyPrint alone, {count} letters", f"{base:.2f} s", "–",
+              f"{1000 * base / count:.0f} ms per letter (base)")
+    table.add(f"print run, {count} letters", f"{app:.2f} s", f"≤ {limit}× base",
+              verdict(ratio <= limit, f"{ratio:.2f}× WeasyPrint, "
+                                      f"{1000 * app / count:.0f} ms per letter"))
+    peak = statistics.median(c.maxrss_mib for c in runs)
+    base_peak = statistics.median(c.maxrss_mib for c in baselines)
+    table.add("print run peak memory", f"{peak:.0f} MiB", f"< {LETTERS_MEMORY_LIMIT_MIB} MiB",
+              verdict(peak < LETTERS_MEMORY_LIMIT_MIB,
+                      f"WeasyPrint alone {base_peak:.0f} MiB"))
+    table.notes.append(
+        f"letters: medians of {args.repeat} runs each in a fresh process (the ratio: median of "
+        f"each run against the baseline measured just before it); every run: "
+        + ", ".join(f"{c.result['seconds']:.2f}" for c in runs) + " s; WeasyPrint alone: "
+        + ", ".join(f"{c.result['seconds']:.2f}" for c in baselines) + " s; "
+        f"{runs[0].result['pages']} pages; database {LETTERS_DATABASE}.")
+    return 0
+
+
 
 
 def _counts_note(stats: Stats, figures: dict, copied: int) -> str:

@@ -140,6 +140,25 @@ def get_patient_for_user(request: HttpRequest, patient_uuid) -> Patient:
     return patient
 
 
+def get_letter_run_for_user(request: HttpRequest, run_uuid):
+    from letters.models import LetterRun
+
+    run = get_object_or_404(LetterRun.objects.select_related("project"), uuid=run_uuid,
+                            project__practice=request.practice)
+    _set_target(request, run)
+    return run
+
+
+def get_letter_for_user(request: HttpRequest, letter_uuid):
+    from letters.models import Letter
+
+    letter = get_object_or_404(
+        Letter.objects.select_related("participation__patient", "participation__project"),
+        uuid=letter_uuid, participation__project__practice=request.practice)
+    _set_target(request, letter)
+    return letter
+
+
 # Who may use which part of the product (SPEC.md "Users and what each may see").
 PROJECT_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT)
 PROJECT_EDITORS = (Role.POH_GGZ,)
@@ -154,6 +173,14 @@ SCREENING_DECIDERS = (Role.HUISARTS,)
 CALLBACK_USERS = (Role.POH_GGZ, Role.HUISARTS)
 # The assistant notes incoming calls at the desk (step 5); so may the POH-GGZ and GP.
 PHONE_NOTE_USERS = (Role.ASSISTENT, Role.POH_GGZ, Role.HUISARTS)
+# Letters (SPEC.md step 4): the assistant prints and mails them, the POH-GGZ may too;
+# GPs see them and write the texts with the POH-GGZ. Names, addresses and letter
+# status only: no screening reasons on these pages.
+LETTER_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT)
+LETTER_SENDERS = (Role.POH_GGZ, Role.ASSISTENT)
+LETTER_TEXT_EDITORS = (Role.POH_GGZ, Role.HUISARTS)
+LOGO_EDITORS = (Role.POH_GGZ, Role.BEHEERDER)
+SIGNATURE_OWNERS = (Role.HUISARTS,)
 ALL_ROLES = tuple(Role.values)
 
 

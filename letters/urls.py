@@ -1,3 +1,26 @@
+from django.urls import path
+
+from .views import mailing, records, texts
+
 app_name = "letters"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", mailing.index, name="index"),
+    path("verzending/<uuid:project_uuid>/", mailing.mailing, name="mailing"),
+    path("verzending/<uuid:project_uuid>/printrun/", mailing.run_create, name="run-create"),
+    path("printruns/<uuid:run_uuid>/", mailing.run_detail, name="run-detail"),
+    path("printruns/<uuid:run_uuid>/voortgang/", mailing.run_progress, name="run-progress"),
+    path("printruns/<uuid:run_uuid>/brieven.pdf", mailing.run_pdf, name="run-pdf"),
+    path("printruns/<uuid:run_uuid>/etiketten.pdf", mailing.run_labels, name="run-labels"),
+    path("printruns/<uuid:run_uuid>/verstuurd/", mailing.run_mark_mailed,
+         name="run-mark-mailed"),
+    path("printruns/<uuid:run_uuid>/annuleren/", mailing.run_cancel, name="run-cancel"),
+    path("brief/<uuid:letter_uuid>.pdf", records.letter_pdf, name="letter-pdf"),
+    path("patienten/<uuid:patient_uuid>/", records.patient_letters, name="patient-letters"),
+    path("verzending/<uuid:project_uuid>/<uuid:participation_uuid>/opnieuw-versturen/",
+         records.letter_resend, name="letter-resend"),
+    path("teksten/", texts.template_list, name="template-list"),
+    path("teksten/bewerken/", texts.template_edit, name="template-edit"),
+    path("logo/", texts.logo, name="logo"),
+    path("handtekening/", texts.signature, name="signature"),
+]

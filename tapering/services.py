@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from letters.services import LettersRefused, letter_resend
 from patients.due import add_working_days, enter_callback_list
 from patients.models import AuditEvent, DigestSent, DueItem, Participation
 from patients.services import ScreeningError, audit_log, list_transfer
@@ -133,13 +134,13 @@ def _next_step(participation: Participation, *, user, response: str, next_step: 
     later = agreed_on or today + relativedelta(months=project.call_later_months)
     what = _("reached: %(response)s") % {"response": A.Response(response).label}
     if next_step == A.Next.RESEND:
-        participation_move(participation=participation, to=S.LETTER_SENT, user=user,
-                           what=_("%(what)s; letter sent again") % {"what": what},
-                           fields={"next_call_on": None})
-        _resend_letter(participation, user=user)
-        due_item_schedule(kind=DueItem.Kind.WAIT_ENDS, participation=participation,
-                          due_on=today + relativedelta(days=project.wait_days),
-                          assigned_to=project.lead)
+        # The letters app sends it again, moves the patient back to 'letter sent' and
+        # starts the wait period again from today.
+        try:
+            letter_resend(participation=participation, user=user,
+                          reason=_("%(what)s (told by phone)") % {"what": what})
+        except LettersRefused as error:
+            raise CallError(error.message) from None
     elif next_step == A.Next.CONSULT:
         if consult_at is None:
             raise CallError(_("Give the date and time of the consult."))
@@ -148,7 +149,7 @@ def _next_step(participation: Participation, *, user, response: str, next_step: 
                            what=_("%(what)s; consult on %(when)s") % {"what": what,
                                                                 "when": f"{when:%d-%m-%Y %H:%M}"},
                            fields={"consult_at": consult_at, "next_call_on": None})
-        _invite(participation, user=user)
+        # The invitation letter goes out with the next invitation print run (letters app).
     elif next_step == A.Next.CALL_LATER:
         participation_move(participation=participation, to=S.CALL_LATER, user=user,
                            what=_("%(what)s; call again on %(day)s") % {"what": what,
@@ -165,14 +166,6 @@ def _next_step(participation: Participation, *, user, response: str, next_step: 
                           due_on=later, assigned_to=project.lead)
     else:
         raise CallError(_("Unknown next step."))
-
-
-def _resend_letter(participation: Participation, *, user) -> None:
-    """The stop letter again, through the letters app (a new letter on the record)."""
-
-
-def _invite(participation: Participation, *, user) -> None:
-    """The consult invitation letter, through the letters app."""
 
 
 @transaction.atomic

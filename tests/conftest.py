@@ -22,6 +22,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Uploads and generated documents (imports, letters, logos) go to a fresh folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def practice(db):
     return PracticeFactory(code="DELINDE", name="Huisartsenpraktijk De Linde")

@@ -48,30 +48,46 @@ def imports(practice, users):
 
 @pytest.fixture
 def participation(project, practice, users):
+    """A patient of the project still to screen."""
     from datetime import date
 
     from patients.models import Participation
     from tests.factories import PatientFactory
 
     return Participation.objects.create(
-        project=project, patient=PatientFactory(practice=practice, number="900001"),
+        project=project, patient=PatientFactory(practice=practice, number="900002"),
         reference_date=date(2026, 9, 15), created_by=users[Role.POH_GGZ])
 
 
 @pytest.fixture
-def all_cases(project, step, imports, participation):
-    return cases(project, step, *imports, participation=participation)
+def letters(project, users):
+    """A ready print run of the project with one letter (tests/letters/helpers.py)."""
+    from types import SimpleNamespace
+
+    from letters.services import letter_run_create, letter_run_start
+    from tests.letters.helpers import on_mailing_list
+
+    project.gps.add(users[Role.HUISARTS])
+    participation = on_mailing_list(project, users[Role.HUISARTS], number="900001")
+    run = letter_run_create(project=project, user=users[Role.ASSISTENT])
+    letter_run_start(run=run)
+    run.refresh_from_db()
+    return SimpleNamespace(run=run, letter=run.letters.get(), participation=participation)
 
 
-def _fresh_cases(project, step, practice, users):
+@pytest.fixture
+def all_cases(project, step, imports, participation, letters):
+    return cases(project, step, *imports, participation=participation, letters=letters)
+
+
+def _fresh_cases(project, step, practice, users, participation, letters):
     """Cases with their own pending import, for tests that POST (start/discard consume it)."""
     from patients.importing.load import import_batch_prepare
 
     done = practice.imports.filter(status="done").first()
     pending, _reader = import_batch_prepare(practice=practice, user=users[Role.POH_GGZ],
                                             data=SMALL_HIS, file_name="his3.csv")
-    return cases(project, step, done, pending,
-                 participation=project.participations.order_by("id").first())
+    return cases(project, step, done, pending, participation=participation, letters=letters)
 
 
 def _call(client, case):
@@ -102,9 +118,9 @@ def test_anonymous_requests_are_sent_to_login(client, all_cases):
 @pytest.mark.parametrize("role", Role.values)
 def test_each_role_gets_403_exactly_where_it_has_no_access(role, users, client_for, project,
                                                             step, imports, practice,
-                                                            participation):
+                                                            participation, letters):
     client = client_for(users[role])
-    for case in _fresh_cases(project, step, practice, users):
+    for case in _fresh_cases(project, step, practice, users, participation, letters):
         response = _call(client, case)
         if role in case.roles:
             assert response.status_code in (200, 204, 302), (case.name, role, response.status_code)

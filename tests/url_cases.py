@@ -18,6 +18,11 @@ SCREENING_DECIDERS = frozenset({Role.HUISARTS})
 CALLBACK_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 PHONE_NOTE_USERS = frozenset({Role.ASSISTENT, Role.POH_GGZ, Role.HUISARTS})
 REFERENCE_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER})
+LETTER_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT})
+LETTER_SENDERS = frozenset({Role.POH_GGZ, Role.ASSISTENT})
+LETTER_TEXT_EDITORS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+LOGO_EDITORS = frozenset({Role.POH_GGZ, Role.BEHEERDER})
+SIGNATURE_OWNERS = frozenset({Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -36,10 +41,11 @@ class Case:
     audit_action: str = "view"  # a download is logged as an export instead
 
 
-def cases(project, step, done_import=None, pending_import=None,
-          participation=None) -> list[Case]:
+def cases(project, step, done_import=None, pending_import=None, participation=None,
+          letters=None) -> list[Case]:
     """``step`` is one of ``project``'s steps, assigned to the POH-GGZ; ``participation``
-    a patient of ``project`` still to screen."""
+    a patient of ``project`` still to screen; ``letters`` holds a ready print run of
+    ``project`` with one letter (``run``, ``letter``, ``participation``)."""
     p = {"project_uuid": project.uuid}
     s = {**p, "step_id": step.id}
     result = [
@@ -112,5 +118,36 @@ def cases(project, step, done_import=None, pending_import=None,
                  audited_id=str(pending_import.uuid)),
             Case("patients:import-start", "POST", IMPORTERS, w),
             Case("patients:import-discard", "POST", IMPORTERS, w),
+        ]
+    if letters is not None:
+        r = {"run_uuid": letters.run.uuid}
+        run_id = str(letters.run.uuid)
+        letter = letters.letter
+        patient = letter.participation.patient
+        result += [
+            Case("letters:index", "GET", LETTER_VIEWERS),
+            Case("letters:mailing", "GET", LETTER_VIEWERS, p, audited_id=str(project.uuid)),
+            Case("letters:run-detail", "GET", LETTER_VIEWERS, r, audited_id=run_id),
+            Case("letters:run-progress", "GET", LETTER_VIEWERS, r, audited_id=run_id),
+            Case("letters:run-pdf", "GET", LETTER_VIEWERS, r, audited_id=run_id,
+                 audit_action="export"),
+            Case("letters:run-labels", "GET", LETTER_VIEWERS, r, audited_id=run_id,
+                 audit_action="export"),
+            Case("letters:letter-pdf", "GET", LETTER_VIEWERS, {"letter_uuid": letter.uuid},
+                 audited_id=str(letter.uuid), audit_action="export"),
+            Case("letters:patient-letters", "GET", LETTER_VIEWERS,
+                 {"patient_uuid": patient.uuid}, audited_id=str(patient.uuid)),
+            Case("letters:template-list", "GET", LETTER_TEXT_EDITORS),
+            Case("letters:template-edit", "GET", LETTER_TEXT_EDITORS),
+            Case("letters:logo", "GET", LOGO_EDITORS),
+            Case("letters:signature", "GET", SIGNATURE_OWNERS),
+            Case("letters:run-create", "POST", LETTER_SENDERS, p, data={"kind": "stop"}),
+            # Changing ones last: mailed, then re-sent, then (refused as mailed) cancelled.
+            Case("letters:run-mark-mailed", "POST", LETTER_SENDERS, r,
+                 data={"mailed_on": letters.run.letter_date.isoformat()}),
+            Case("letters:letter-resend", "POST", LETTER_SENDERS,
+                 {**p, "participation_uuid": letter.participation.uuid},
+                 data={"reason": "nooit ontvangen"}),
+            Case("letters:run-cancel", "POST", LETTER_SENDERS, r),
         ]
     return result

@@ -156,14 +156,29 @@ def test_not_reached_is_retried_after_working_days_then_offered_a_reserve(projec
 
 
 def test_letter_not_received_sends_it_again_and_waits_again(project, users, in_list):
-    log(in_list, users, A.Outcome.REACHED, date(2026, 11, 2),
-        response=A.Response.NOT_RECEIVED, next_step=A.Next.RESEND)
+    from letters.models import Letter
+
+    project.gps.add(users[Role.HUISARTS])  # the signer of the letter
+    with time_machine.travel(datetime(2026, 11, 2, 10, 0, tzinfo=AMS), tick=False):
+        log(in_list, users, A.Outcome.REACHED, date(2026, 11, 2),
+            response=A.Response.NOT_RECEIVED, next_step=A.Next.RESEND)
     assert status(in_list) == S.LETTER_SENT
     assert in_list.letter_sent_on == MAILED  # the first mailing date stays
+    letter = Letter.objects.get(participation=in_list)
+    assert letter.kind == "resend" and letter.mailed_on == date(2026, 11, 2)
+    assert "telefonisch" in letter.resend_reason
     item = DueItem.objects.get(participation=in_list, kind=DueItem.Kind.WAIT_ENDS,
                                done_at__isnull=True)
     assert item.due_on == date(2026, 12, 2)
     assert sweep(date(2026, 12, 2)) == 1 and status(in_list) == S.CALLBACK_DUE
+
+
+def test_a_resend_that_cannot_be_made_leaves_the_call_unlogged(project, users, in_list):
+    # No GP in the project: no one to sign the letter, so nothing of the call is kept.
+    with pytest.raises(services.CallError, match="huisarts"):
+        log(in_list, users, A.Outcome.REACHED, date(2026, 11, 2),
+            response=A.Response.NOT_RECEIVED, next_step=A.Next.RESEND)
+    assert status(in_list) == S.CALLBACK_DUE and not in_list.call_attempts.exists()
 
 
 @pytest.mark.parametrize("response", [A.Response.NOT_WANT, A.Response.CANNOT, A.Response.TRIED,

@@ -1,0 +1,231 @@
+"""Reads for letters; each takes the practice or project it is scoped to (STYLE.md)."""
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import or_
+from pathlib import PurePath
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+
+from patients.importing.layouts import BENZO_ATC_PREFIXES
+from patients.models import Participation, Patient, Practice, Prescription, Project
+
+from . import text
+from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate
+from .render import Image, LetterData, LetterText, PracticeData
+
+CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".svg": "image/svg+xml"}
+
+# Which participations a print run of each kind is for (SPEC.md steps 4 and 7).
+RUN_STATUSES = {
+    LetterKind.STOP: (Participation.Status.MAILING,),
+    LetterKind.INVITATION: (Participation.Status.CONSULT_PLANNED,),
+}
+
+
+def letter_text_for(*, practice: Practice, kind: str) -> LetterText:
+    """The practice's own text for ``kind``, or the default."""
+    row = LetterTemplate.objects.filter(practice=practice, kind=kind).first()
+    if row is None:
+        return LetterText.default(kind)
+    return LetterText(subject=row.subject, body=row.body)
+
+
+def stored_image(field) -> Image | None:
+    """A stored logo or signature as an embeddable image; None when absent or unreadable."""
+    if not field:
+        return None
+    content_type = CONTENT_TYPES.get(PurePath(field.name).suffix.lower())
+    if content_type is None:
+        return None
+    try:
+        with field.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return Image(content_type=content_type, data=data)
+
+
+def practice_data(practice: Practice) -> PracticeData:
+    return PracticeData(name=practice.name, street=practice.street, postcode=practice.postcode,
+                        city=practice.city, phone=practice.phone, email=practice.email,
+                        logo=stored_image(practice.logo))
+
+
+def person_name(user) -> str:
+    """'Sanne Visser' (how the POH-GGZ is introduced in a letter)."""
+    return user.get_full_name() or user.get_username()
+
+
+def signer_name(user) -> str:
+    """'M. Öztürk' (how a GP signs a letter)."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if first and last:
+        return f"{first[0].upper()}. {last}"
+    return user.get_full_name() or user.get_username()
+
+
+def _sort_key(user) -> tuple:
+    surname = unicodedata.normalize("NFKD", text.surname_key(user.last_name))
+    return ("".join(c for c in surname if not unicodedata.combining(c)), user.first_name,
+            user.pk)
+
+
+def project_gps(project: Project) -> list:
+    """The project's GPs by surname without prefix ('van Dam' under D, 'Öztürk' under O),
+    the same on every database."""
+    return sorted(project.gps.all(), key=_sort_key)
+
+
+def signer_for(patient: Patient, gps: Sequence):
+    """The signer: the patient's own GP when that is one of the project's GPs (matched on
+    surname, as the export has free text like 'M. Öztürk'), else the project's first GP."""
+    if not gps:
+        return None
+    wanted = text.surname_key(patient.gp_name)
+    if wanted:
+        for gp in gps:
+            if text.surname_key(gp.last_name) == wanted:
+                return gp
+    return gps[0]
+
+
+def _benzo() -> Q:
+    return reduce(or_, (Q(atc__startswith=prefix) for prefix in BENZO_ATC_PREFIXES))
+
+
+@dataclass(frozen=True)
+class Medication:
+    substance: str  # Dutch name
+    strength: str  # '20 mg'
+
+
+def latest_benzodiazepines(*, practice: Practice, patient_ids: Iterable[int],
+                           on_or_before: date) -> dict[int, Medication]:
+    """Each patient's latest benzodiazepine prescription on or before the date (one query)."""
+    rows = (Prescription.objects
+            .filter(patient__practice=practice, patient_id__in=list(patient_ids),
+                    date__lte=on_or_before)
+            .filter(_benzo())
+            .order_by("patient_id", "-date", "-id")
+            .values_list("patient_id", "substance__name_nl", "description", "strength_mg"))
+    if connection.vendor == "postgresql":
+        rows = rows.distinct("patient_id")
+    found: dict[int, Medication] = {}
+    for patient_id, name, description, strength in rows:
+        if patient_id not in found:
+            found[patient_id] = Medication(substance=name or description.lower(),
+                                           strength=text.strength_nl(strength))
+    return found
+
+
+def signatures_for(*, practice: Practice, users: Iterable) -> dict[int, Image]:
+    result = {}
+    for signature in GpSignature.objects.filter(practice=practice,
+                                                user__in=[u.pk for u in users]):
+        image = stored_image(signature.image)
+        if image is not None:
+            result[signature.user_id] = image
+    return result
+
+
+def appointment_text(participation: Participation) -> str:
+    from django.utils import timezone
+
+    if participation.consult_at is None:
+        return ""
+    local = timezone.localtime(participation.consult_at)
+    return (f"Op {text.weekday_date_nl(local.date())} om {local:%H.%M} uur, "
+            f"in de praktijk.")
+
+
+def letter_data_for(*, project: Project, participations: Sequence[Participation],
+                    letter_date: date) -> list[LetterData]:
+    """Everything the letters to these participations say, in a few queries."""
+    practice = project.practice
+    practice_values = practice_data(practice)
+    gps = project_gps(project)
+    signatures = signatures_for(practice=practice, users=gps)
+    medication = latest_benzodiazepines(
+        practice=practice, patient_ids=[p.patient_id for p in participations],
+        on_or_before=letter_date)
+    poh = person_name(project.lead)
+    result = []
+    for participation in participations:
+        patient = participation.patient
+        gp = signer_for(patient, gps)
+        med = medication.get(patient.pk, Medication("", ""))
+        result.append(LetterData(
+            practice=practice_values, sex=patient.sex, initials=patient.initials,
+            prefix=patient.prefix, surname=patient.surname, street=patient.street,
+            house_number=patient.house_number, postcode=patient.postcode, city=patient.city,
+            substance=med.substance, strength=med.strength, poh_name=poh,
+            signer_name=signer_name(gp) if gp else "",
+            signature=signatures.get(gp.pk) if gp else None, letter_date=letter_date,
+            appointment=appointment_text(participation)))
+    return result
+
+
+def run_candidates(*, project: Project, kind: str = LetterKind.STOP) -> QuerySet[Participation]:
+    """Participations a new print run of ``kind`` would hold: on the list for it, without
+    a letter of that kind in a run that is still open or already mailed."""
+    taken = Letter.objects.filter(kind=kind, run__project=project).exclude(
+        run__status__in=(LetterRun.Status.CANCELLED, LetterRun.Status.FAILED))
+    return (Participation.objects
+            .filter(project=project, status__in=RUN_STATUSES[kind])
+            .exclude(pk__in=taken.values("participation_id"))
+            .select_related("patient")
+            .order_by("rank", "patient__surname", "id"))
+
+
+@dataclass
+class MailingRow:
+    participation: Participation
+    signer: str
+    letter: Letter | None  # the latest stop letter (in a run or mailed)
+
+
+def mailing_rows(*, project: Project) -> list[MailingRow]:
+    """The mailing list and the patients whose stop letter went out, with who signs and
+    where their letter is. Names, addresses and letter status only (what the assistant
+    may see), no screening reasons."""
+    letters = Letter.objects.filter(kind=LetterKind.STOP).exclude(
+        run__status=LetterRun.Status.CANCELLED).select_related("run").order_by("-created_at")
+    participations = (Participation.objects
+                      .filter(project=project)
+                      .filter(Q(status=Participation.Status.MAILING)
+                              | Q(letter_sent_on__isnull=False))
+                      .select_related("patient")
+                      .prefetch_related(Prefetch("letters", queryset=letters))
+                      .order_by("letter_sent_on", "rank", "patient__surname", "id"))
+    gps = project_gps(project)
+    rows = []
+    for participation in participations:
+        gp = signer_for(participation.patient, gps)
+        stop_letters = list(participation.letters.all())
+        rows.append(MailingRow(participation=participation,
+                               signer=signer_name(gp) if gp else "",
+                               letter=stop_letters[0] if stop_letters else None))
+    return rows
+
+
+def runs_for_project(*, project: Project) -> QuerySet[LetterRun]:
+    return LetterRun.objects.filter(project=project).select_related("created_by", "mailed_by")
+
+
+def letters_for_patient(*, practice: Practice, patient: Patient) -> QuerySet[Letter]:
+    return (Letter.objects
+            .filter(participation__patient=patient, participation__project__practice=practice)
+            .exclude(run__status=LetterRun.Status.CANCELLED)
+            .select_related("participation__project", "run", "created_by")
+            .order_by("-created_at", "-id"))
+
+
+def projects_with_letters(*, practice: Practice) -> QuerySet[Project]:
+    return Project.objects.filter(practice=practice).exclude(
+        status=Project.Status.CLOSED).select_related("lead").order_by("-planned_start", "name")

@@ -1,0 +1,478 @@
+"""Writes for letters: templates, print runs, mailing, re-sending, logo and signature
+(SPEC.md step 4). Each takes the acting user and writes its audit entries."""
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benzoproject.middleware import client_address
+from patients.models import AuditEvent, Participation, Practice, Project
+from patients.services import audit_log, participation_letter_mailed
+from patients.workflow import due_item_schedule, participation_move, participation_note
+
+from . import pdf, text
+from .images import LOGO_MAX_BYTES, SIGNATURE_MAX_BYTES, image_check
+from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate
+from .render import Label, LetterData, document_html, labels_html, letter_render
+from .selectors import (
+    RUN_STATUSES,
+    letter_data_for,
+    letter_text_for,
+    project_gps,
+    run_candidates,
+    signer_for,
+    signer_name,
+)
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[int], None]
+S = Participation.Status
+
+
+class LettersRefused(Exception):
+    """A letter action that cannot be done now; ``message`` says why, in Dutch."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def run_sync_max() -> int:
+    """Runs up to this many letters render in the request; larger ones in the worker."""
+    return getattr(settings, "LETTER_RUN_SYNC_MAX", 25)
+
+
+def stale_claim_before():
+    """A run still 'rendering' after the task's hard time limit lost its worker."""
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60)
+    return timezone.now() - timedelta(seconds=limit + 5 * 60)
+
+
+def run_is_stuck(run: LetterRun) -> bool:
+    return (run.status == LetterRun.Status.RENDERING and run.claimed_at is not None
+            and run.claimed_at < stale_claim_before())
+
+
+# --- Templates ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_template_save(*, practice: Practice, kind: str, subject: str, body: str,
+                         user) -> LetterTemplate:
+    """Store the practice's text for ``kind``; raises text.UnknownPlaceholders."""
+    text.check_placeholders(subject, body)
+    template, created = LetterTemplate.objects.update_or_create(
+        practice=practice, kind=kind,
+        defaults={"subject": subject, "body": body, "updated_by": user})
+    audit_log(user=user, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
+              obj=template, practice=practice, detail=f"letter text {kind}")
+    return template
+
+
+@transaction.atomic
+def letter_template_reset(*, practice: Practice, kind: str, user) -> bool:
+    """Back to the default text; False when the practice had none of its own."""
+    deleted, _ = LetterTemplate.objects.filter(practice=practice, kind=kind).delete()
+    if deleted:
+        audit_log(user=user, action=AuditEvent.Action.DELETE, practice=practice,
+                  object_type="lettertemplate", detail=f"letter text {kind} back to default")
+    return bool(deleted)
+
+
+# --- Print runs -----------------------------------------------------------------------------
+
+
+def _fragments(kind: str, letter_text, data: list[LetterData], *, multipage: bool = False,
+               offset: int = 0) -> list[str]:
+    return [letter_render(kind=kind, letter_text=letter_text, data=d, anchor=f"letter-{i}",
+                          multipage=multipage) for i, d in enumerate(data, start=offset)]
+
+
+@transaction.atomic
+def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
+                      today: date | None = None) -> LetterRun:
+    """A print run of every participation on the list for ``kind`` that has no letter yet.
+
+    The letters are rendered afterwards (:func:`letter_run_start`). Raises
+    LettersRefused when there is nothing to print or no GP to sign.
+    """
+    if kind not in RUN_STATUSES:
+        raise LettersRefused("Voor dit soort brief bestaat geen printrun.")
+    project = Project.objects.select_for_update().select_related("practice", "lead").get(
+        pk=project.pk)  # two clicks at once make one run
+    gps = project_gps(project)
+    if not gps:
+        raise LettersRefused("Dit project heeft nog geen huisarts die de brieven ondertekent. "
+                             "Voeg een huisarts toe aan het project.")
+    text.check_placeholders(*_template_parts(project.practice, kind))
+    participations = list(run_candidates(project=project, kind=kind))
+    if not participations:
+        raise LettersRefused("Er zijn geen patiënten die nog een brief moeten krijgen.")
+    today = today or timezone.localdate()
+    run = LetterRun.objects.create(project=project, kind=kind, letter_date=today,
+                                   letter_count=len(participations), created_by=user)
+    letters = Letter.objects.bulk_create(
+        Letter(participation=p, kind=kind, run=run, position=i, created_by=user,
+               signer_name=signer_name(signer_for(p.patient, gps)))
+        for i, p in enumerate(participations))
+    audit_log(user=user, action=AuditEvent.Action.CREATE, obj=run, practice=project.practice,
+              detail=f"print run of {len(participations)} {kind} letters")
+    _audit_letters(user, project, letters, AuditEvent.Action.CREATE,
+                   f"{kind} letter in print run {run.uuid}")
+    return run
+
+
+def _template_parts(practice: Practice, kind: str) -> tuple[str, str]:
+    letter_text = letter_text_for(practice=practice, kind=kind)
+    return letter_text.subject, letter_text.body
+
+
+def _audit_letters(user, project: Project, letters, action: str, detail: str) -> None:
+    """One audit event per letter, naming its patient (NEN 7513)."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(user=user, username=user.get_username(), action=action,
+                   object_type="letter", object_id=str(x.uuid), practice=project.practice,
+                   patient=x.participation.patient, detail=detail[:300],
+                   client_address=client_address.get())
+        for x in letters)
+
+
+def letter_run_start(*, run: LetterRun) -> bool:
+    """Render a small run now; queue a large one for the worker (after the commit).
+    Returns True when it was rendered now."""
+    from .tasks import render_letter_run
+
+    if run.letter_count <= run_sync_max():
+        if letter_run_claim(run_id=run.pk):
+            letter_run_render(run_id=run.pk)
+        return True
+    transaction.on_commit(lambda: render_letter_run.delay(run.pk))
+    return False
+
+
+def letter_run_claim(*, run_id: int) -> bool:
+    """Move a waiting run to rendering; False when another process has it (or it is gone).
+
+    A run left 'rendering' by a worker that died (a redelivered task finds it so)
+    is taken over once its claim is older than the task time limit.
+    """
+    waiting = Q(status=LetterRun.Status.QUEUED) | Q(
+        status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before())
+    return bool(LetterRun.objects.filter(waiting, pk=run_id).update(
+        status=LetterRun.Status.RENDERING, progress=1, claimed_at=timezone.now()))
+
+
+def letter_run_render(*, run_id: int, progress: Progress | None = None) -> LetterRun:
+    """Make a claimed run's PDFs: one per letter, the merged one and the address labels.
+
+    A failure is recorded on the run (status failed, with a message) and the
+    files written so far are removed.
+    """
+    run = LetterRun.objects.select_related("project__practice", "project__lead").get(pk=run_id)
+    letters = list(run.letters.select_related("participation__patient", "participation__project")
+                   .order_by("position"))
+    written: list = []
+    try:
+        result = _render_run(run, letters, progress=progress, written=written)
+    except Exception as error:
+        for field in written:
+            field.delete(save=False)
+        message = getattr(error, "message", "") or "De brieven konden niet worden gemaakt."
+        LetterRun.objects.filter(pk=run.pk).update(
+            status=LetterRun.Status.FAILED, message=message[:300], finished_at=timezone.now())
+        logger.exception("print run %s failed", run.uuid)
+        raise
+    return result
+
+
+def _render_run(run: LetterRun, letters: list[Letter], *, progress: Progress | None,
+                written: list) -> LetterRun:
+    project, kind = run.project, run.kind
+    practice = project.practice
+    letter_text = letter_text_for(practice=practice, kind=kind)
+    data = letter_data_for(project=project, participations=[x.participation for x in letters],
+                           letter_date=run.letter_date)
+    practice_values = data[0].practice
+    rendered = pdf.render_letters(
+        _fragments(kind, letter_text, data),
+        document=lambda fragments: document_html(fragments, practice=practice_values),
+        multipage=lambda i: _fragments(kind, letter_text, [data[i]], multipage=True,
+                                       offset=i)[0],
+        progress=progress)
+    for letter, part, pages, d in zip(letters, rendered.letter_pdfs(), rendered.page_counts,
+                                      data, strict=True):
+        letter.pdf.save(f"{letter.uuid}.pdf", ContentFile(part), save=False)
+        written.append(letter.pdf)
+        letter.page_count = pages
+        letter.signer_name = d.signer_name
+    if progress:
+        progress(85)
+    labels = pdf.html_to_pdf(labels_html([Label(d.address_lines) for d in data]))
+    stamp = f"{run.created_at:%Y%m%d-%H%M}-{run.uuid.hex[:8]}"
+    run.merged_pdf.save(f"printrun-{stamp}.pdf", ContentFile(rendered.pdf), save=False)
+    written.append(run.merged_pdf)
+    run.labels_pdf.save(f"etiketten-{stamp}.pdf", ContentFile(labels), save=False)
+    written.append(run.labels_pdf)
+    with transaction.atomic():
+        Letter.objects.bulk_update(letters, ["pdf", "page_count", "signer_name"])
+        run.status = LetterRun.Status.READY
+        run.progress = 100
+        run.page_count = sum(rendered.page_counts)
+        run.finished_at = timezone.now()
+        run.message = ""
+        run.save(update_fields=["merged_pdf", "labels_pdf", "status", "progress", "page_count",
+                                "finished_at", "message"])
+    if progress:
+        progress(100)
+    return run
+
+
+def stop_letters_pdf(*, project: Project, user=None) -> tuple[bytes, int]:
+    """The merged PDF of the stop letters not yet mailed (the mailing list), rendered as a
+    print run would, without storing a run or marking anything (``manage.py stopletters``).
+    The export is audit-logged per patient."""
+    project = Project.objects.select_related("practice", "lead").get(pk=project.pk)
+    participations = list(Participation.objects.filter(project=project, status=S.MAILING)
+                          .select_related("patient").order_by("rank", "patient__surname", "id"))
+    if not participations:
+        raise LettersRefused("Er staan geen stopbrieven klaar: niemand op de verzendlijst.")
+    if not project_gps(project):
+        raise LettersRefused("Dit project heeft nog geen huisarts die de brieven ondertekent.")
+    letter_text = letter_text_for(practice=project.practice, kind=LetterKind.STOP)
+    text.check_placeholders(letter_text.subject, letter_text.body)
+    data = letter_data_for(project=project, participations=participations,
+                           letter_date=timezone.localdate())
+    rendered = pdf.render_letters(
+        _fragments(LetterKind.STOP, letter_text, data),
+        document=lambda fragments: document_html(fragments, practice=data[0].practice),
+        multipage=lambda i: _fragments(LetterKind.STOP, letter_text, [data[i]],
+                                       multipage=True, offset=i)[0])
+    AuditEvent.objects.bulk_create(
+        AuditEvent(user=user, username=user.get_username() if user else "",
+                   action=AuditEvent.Action.EXPORT, object_type="participation",
+                   object_id=str(p.uuid), practice=project.practice, patient=p.patient,
+                   detail="stop letter in merged PDF (command line)",
+                   client_address=client_address.get())
+        for p in participations)
+    return rendered.pdf, len(participations)
+
+
+@transaction.atomic
+def letter_run_cancel(*, run: LetterRun, user) -> bool:
+    """Throw away a run that was not mailed (a wrong text, a misprint): its letters go,
+    so the patients are in the next run. False when it cannot be cancelled now."""
+    run = LetterRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in (LetterRun.Status.QUEUED, LetterRun.Status.READY,
+                          LetterRun.Status.FAILED) and not run_is_stuck(run):
+        return False
+    letters = list(run.letters.select_related("participation__patient"))
+    for letter in letters:
+        letter.pdf.delete(save=False)
+    run.letters.all().delete()
+    run.merged_pdf.delete(save=False)
+    run.labels_pdf.delete(save=False)
+    run.status = LetterRun.Status.CANCELLED
+    run.save(update_fields=["status", "merged_pdf", "labels_pdf"])
+    audit_log(user=user, action=AuditEvent.Action.DELETE, obj=run,
+              detail=f"print run cancelled, {len(letters)} letters removed")
+    _audit_letters(user, run.project, letters, AuditEvent.Action.DELETE,
+                   f"letter of cancelled print run {run.uuid}")
+    return True
+
+
+def mailed_on_problem(*, run: LetterRun, mailed_on: date, today: date) -> str:
+    """Why ``mailed_on`` cannot be the run's mailing date ('' when it can)."""
+    made = timezone.localtime(run.created_at).date()
+    if mailed_on > today:
+        return "De verzenddatum ligt in de toekomst. Zet de brieven op ‘verstuurd’ als ze " \
+               "echt op de post zijn."
+    if mailed_on < made:
+        return f"De verzenddatum ligt vóór de dag waarop de brieven zijn gemaakt " \
+               f"({text.date_nl(made)})."
+    return ""
+
+
+@transaction.atomic
+def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
+                           today: date | None = None) -> int | None:
+    """The run's letters went to the post on ``mailed_on`` (SPEC.md step 4).
+
+    Sets the date on the run and each letter and, for stop letters, calls
+    ``participation_letter_mailed`` for every participation still on the mailing
+    list: its letter date is set once and the wait period starts. Idempotent: a
+    run already mailed changes nothing and returns None. Otherwise returns how
+    many participations started their wait period.
+    """
+    run = LetterRun.objects.select_for_update().select_related("project").get(pk=run.pk)
+    if run.mailed_on is not None:
+        return None
+    if run.status != LetterRun.Status.READY:
+        raise LettersRefused("Deze printrun is nog niet klaar om te versturen.")
+    problem = mailed_on_problem(run=run, mailed_on=mailed_on, today=today or timezone.localdate())
+    if problem:
+        raise LettersRefused(problem)
+    run.mailed_on, run.mailed_by, run.mailed_at = mailed_on, user, timezone.now()
+    run.status = LetterRun.Status.MAILED
+    run.save(update_fields=["mailed_on", "mailed_by", "mailed_at", "status"])
+    letters = list(run.letters.select_related("participation__project", "participation__patient")
+                   .order_by("position"))
+    run.letters.filter(mailed_on__isnull=True).update(mailed_on=mailed_on)
+    started = 0
+    for letter in letters:
+        participation = letter.participation
+        if run.kind == LetterKind.STOP:
+            started += participation_letter_mailed(participation=participation, user=user,
+                                                   mailed_on=mailed_on)
+        else:
+            participation_note(participation=participation, user=user,
+                               what=f"consult invitation mailed on {mailed_on:%Y-%m-%d}")
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=run,
+              detail=f"mailed on {mailed_on:%Y-%m-%d}: {len(letters)} letters, "
+                     f"{started} wait periods started")
+    _audit_letters(user, run.project, letters, AuditEvent.Action.CHANGE,
+                   f"letter mailed on {mailed_on:%Y-%m-%d}")
+    return started
+
+
+# --- Re-sending ----------------------------------------------------------------------------
+
+
+def resend_problem(participation: Participation) -> str:
+    """Why this patient's stop letter cannot be sent again ('' when it can)."""
+    if participation.letter_sent_on is None:
+        return "Deze patiënt heeft nog geen stopbrief gekregen. De brief gaat mee met een " \
+               "printrun van de verzendlijst."
+    if participation.status == S.LEFT:
+        return "Deze patiënt is niet meer bij de praktijk."
+    return ""
+
+
+@transaction.atomic
+def letter_resend(*, participation: Participation, reason: str, user) -> Letter:
+    """Send the stop letter again, with a short cover letter (e.g. 'never received it').
+
+    The letter counts as mailed today. The wait period starts again from today:
+    a participation waiting for its call-back goes back to 'letter sent' (the
+    call-back screen calls this after 'letter not received', SPEC.md step 6).
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise LettersRefused("Geef een reden op, bijvoorbeeld ‘brief nooit ontvangen’.")
+    participation = (Participation.objects.select_for_update()
+                     .select_related("project__practice", "project__lead", "patient")
+                     .get(pk=participation.pk))
+    problem = resend_problem(participation)
+    if problem:
+        raise LettersRefused(problem)
+    project, practice = participation.project, participation.project.practice
+    today = timezone.localdate()
+    gps = project_gps(project)
+    if not gps:
+        raise LettersRefused("Dit project heeft geen huisarts die de brief ondertekent.")
+    cover_text = letter_text_for(practice=practice, kind=LetterKind.RESEND)
+    stop_text = letter_text_for(practice=practice, kind=LetterKind.STOP)
+    text.check_placeholders(cover_text.subject, cover_text.body, stop_text.subject,
+                            stop_text.body)
+    [data] = letter_data_for(project=project, participations=[participation], letter_date=today)
+    fragments = [letter_render(kind=LetterKind.RESEND, letter_text=cover_text, data=data,
+                               anchor="letter-0"),
+                 letter_render(kind=LetterKind.STOP, letter_text=stop_text, data=data,
+                               anchor="letter-1")]
+    rendered = pdf.render_letters(
+        fragments, document=lambda f: document_html(f, practice=data.practice),
+        multipage=lambda i: letter_render(
+            kind=(LetterKind.RESEND, LetterKind.STOP)[i],
+            letter_text=(cover_text, stop_text)[i], data=data, anchor=f"letter-{i}",
+            multipage=True))
+    letter = Letter(uuid=uuid.uuid4(), participation=participation, kind=LetterKind.RESEND,
+                    page_count=sum(rendered.page_counts), signer_name=data.signer_name,
+                    mailed_on=today, resend_reason=reason[:300], created_by=user)
+    letter.pdf.save(f"{letter.uuid}.pdf", ContentFile(rendered.pdf), save=False)
+    try:
+        letter.save()
+        what = _("stop letter sent again: %(reason)s") % {"reason": reason}
+        if participation.status == S.CALLBACK_DUE:
+            participation_move(participation=participation, to=S.LETTER_SENT, user=user,
+                               what=what, expected={S.CALLBACK_DUE})
+        else:
+            participation_note(participation=participation, user=user, what=what)
+        if participation.status == S.LETTER_SENT:
+            due_item_schedule(kind="wait_ends", participation=participation,
+                              due_on=today + timedelta(days=project.wait_days),
+                              assigned_to=project.lead)
+        audit_log(user=user, action=AuditEvent.Action.CREATE, obj=letter,
+                  patient=participation.patient, practice=practice,
+                  detail=f"stop letter sent again: {reason}")
+    except Exception:
+        letter.pdf.delete(save=False)  # the transaction rolls back; the file goes too
+        raise
+    return letter
+
+
+# --- Logo and signature ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def practice_logo_set(*, practice: Practice, data: bytes, user) -> Practice:
+    """Check and store the practice's logo (the old one is removed). Raises ImageRefused."""
+    checked = image_check(data, what="Het logo", max_bytes=LOGO_MAX_BYTES)
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    old = practice.logo.name if practice.logo else ""
+    practice.logo.save(f"{practice.uuid.hex}-{uuid.uuid4().hex[:8]}.{checked.extension}",
+                       ContentFile(checked.data), save=False)
+    practice.save(update_fields=["logo"])
+    if old:
+        practice.logo.storage.delete(old)
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=practice, practice=practice,
+              detail=f"logo set ({checked.content_type}, {len(checked.data)} bytes)")
+    return practice
+
+
+@transaction.atomic
+def practice_logo_remove(*, practice: Practice, user) -> bool:
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    if not practice.logo:
+        return False
+    practice.logo.delete(save=False)
+    practice.save(update_fields=["logo"])
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=practice, practice=practice,
+              detail="logo removed")
+    return True
+
+
+@transaction.atomic
+def gp_signature_set(*, practice: Practice, user, data: bytes) -> GpSignature:
+    """Check and store a GP's own signature image. Raises ImageRefused."""
+    checked = image_check(data, what="De handtekening", max_bytes=SIGNATURE_MAX_BYTES)
+    signature = GpSignature.objects.select_for_update().filter(practice=practice,
+                                                               user=user).first()
+    old = signature.image.name if signature else ""
+    signature = signature or GpSignature(practice=practice, user=user)
+    signature.image.save(f"signature.{checked.extension}", ContentFile(checked.data),
+                         save=False)
+    signature.save()
+    if old:
+        signature.image.storage.delete(old)
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=signature, practice=practice,
+              object_type="gpsignature", detail="signature image set")
+    return signature
+
+
+@transaction.atomic
+def gp_signature_remove(*, practice: Practice, user) -> bool:
+    signature = GpSignature.objects.filter(practice=practice, user=user).first()
+    if signature is None:
+        return False
+    signature.image.delete(save=False)
+    signature.delete()
+    audit_log(user=user, action=AuditEvent.Action.DELETE, practice=practice,
+              object_type="gpsignature", detail="signature image removed")
+    return True

@@ -1,0 +1,259 @@
+"""Pure helpers for letter text: salutation, placeholders, HTML, readability (no ORM).
+
+A practice edits its letter text, so the text is never run as a Django
+template (that would let an edited letter read any model attribute). It may
+only use the placeholders of :data:`PLACEHOLDERS`, written as ``{naam}``; any
+other is refused with a Dutch message naming it. Values are HTML-escaped.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from html import escape
+
+# The placeholders a letter text may use, with what each stands for (shown in the editor).
+PLACEHOLDERS: dict[str, str] = {
+    "aanhef": "aanhef met naam, bijv. ‘Geachte mevrouw Van den Berg’",
+    "naam": "naam van de patiënt, bijv. ‘T. van den Berg’",
+    "adres": "adres van de patiënt op één regel",
+    "middel": "naam van het middel, bijv. ‘temazepam’",
+    "sterkte": "sterkte, bijv. ‘20 mg’",
+    "poh": "naam van de POH-GGZ (projectleider)",
+    "huisarts": "naam van de huisarts die ondertekent",
+    "praktijk": "naam van de praktijk",
+    "praktijkadres": "adres van de praktijk op één regel",
+    "telefoon": "telefoonnummer van de praktijk",
+    "plaats": "plaats van de praktijk",
+    "datum": "datum van de brief, bijv. ‘23 november 2026’",
+    "afspraak": "datum en tijd van het gesprek (uitnodiging), als die al bekend zijn",
+}
+
+PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
+
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+             "september", "oktober", "november", "december")
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+class UnknownPlaceholders(ValueError):
+    """The text uses placeholders that do not exist; ``message`` is for the user (Dutch)."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        quoted = ", ".join("{" + name + "}" for name in names)
+        allowed = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+        word = "Onbekend invulveld" if len(names) == 1 else "Onbekende invulvelden"
+        self.message = f"{word}: {quoted}. Gebruik alleen: {allowed}."
+        super().__init__(self.message)
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Every placeholder name in ``text``, in order of first use."""
+    seen: dict[str, None] = {}
+    for match in PLACEHOLDER.finditer(text):
+        seen.setdefault(match.group(1), None)
+    return list(seen)
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    return [name for name in placeholders_in(text) if name not in PLACEHOLDERS]
+
+
+def check_placeholders(*texts: str) -> None:
+    """Raise :class:`UnknownPlaceholders` when any text uses a placeholder not in the list."""
+    unknown: dict[str, None] = {}
+    for text in texts:
+        for name in unknown_placeholders(text):
+            unknown.setdefault(name, None)
+    if unknown:
+        raise UnknownPlaceholders(list(unknown))
+
+
+def fill_html(text: str, values: dict[str, str]) -> str:
+    """``text`` with its placeholders filled, everything HTML-escaped (one line of text)."""
+    check_placeholders(text)
+    parts, last = [], 0
+    for match in PLACEHOLDER.finditer(text):
+        parts.append(escape(text[last:match.start()], quote=False))
+        parts.append(escape(values.get(match.group(1), ""), quote=False))
+        last = match.end()
+    parts.append(escape(text[last:], quote=False))
+    return "".join(parts)
+
+
+def fill_plain(text: str, values: dict[str, str]) -> str:
+    """``text`` with its placeholders filled, as plain text (subject lines, file names)."""
+    check_placeholders(text)
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), text)
+
+
+BULLET = re.compile(r"^\s*[-•*]\s+")
+HEADING = re.compile(r"^\s*#+\s*")
+
+
+def body_html(text: str, values: dict[str, str]) -> str:
+    """The letter body as HTML: blank lines separate paragraphs, a line starting with
+    ``#`` is a small heading, lines starting with ``- `` make a list, single line
+    breaks are kept. Nothing of the text itself is markup."""
+    check_placeholders(text)
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    html = []
+    for block in blocks:
+        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
+        while lines and HEADING.match(lines[0]):
+            html.append(f"<h2>{fill_html(HEADING.sub('', lines.pop(0)), values)}</h2>")
+        if not lines:
+            continue
+        if all(BULLET.match(line) for line in lines):
+            items = "".join(f"<li>{fill_html(BULLET.sub('', line), values)}</li>"
+                            for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        else:
+            html.append("<p>" + "<br>".join(fill_html(line, values) for line in lines) + "</p>")
+    return "\n".join(html)
+
+
+# --- Names, salutation, dates, strengths ------------------------------------------------
+
+
+def capitalise_prefix(prefix: str) -> str:
+    """'van den' → 'Van den', "van 't" → "Van 't": only the first letter changes."""
+    prefix = prefix.strip()
+    for i, char in enumerate(prefix):
+        if char.isalpha():
+            return prefix[:i] + char.upper() + prefix[i + 1:]
+    return prefix
+
+
+def surname_with_prefix(prefix: str, surname: str, *, initials_before: bool) -> str:
+    """Dutch rule: the prefix is written with a capital when no initials or first name
+    precede it ('mevrouw Van den Berg'), in lower case after them ('T. van den Berg')."""
+    prefix = prefix.strip()
+    if prefix:
+        prefix = prefix.lower() if initials_before else capitalise_prefix(prefix.lower())
+    return " ".join(part for part in (prefix, surname.strip()) if part)
+
+
+def full_name(initials: str, prefix: str, surname: str) -> str:
+    """'T. van den Berg'; without initials 'Van den Berg'."""
+    initials = initials.strip()
+    name = surname_with_prefix(prefix, surname, initials_before=bool(initials))
+    return " ".join(part for part in (initials, name) if part)
+
+
+def salutation(sex: str, initials: str, prefix: str, surname: str) -> str:
+    """'Geachte mevrouw Van den Berg', 'Geachte heer De Vries'.
+
+    With the sex unknown ('X') the letter cannot say 'heer' or 'mevrouw': it
+    addresses the patient by initials and name ('Geachte T. van den Berg'),
+    or 'Geachte heer/mevrouw Van den Berg' without initials.
+    """
+    if not surname.strip():
+        return {"V": "Geachte mevrouw", "M": "Geachte heer"}.get(sex, "Geachte heer/mevrouw")
+    if sex in ("V", "M"):
+        title = "mevrouw" if sex == "V" else "heer"
+        return f"Geachte {title} {surname_with_prefix(prefix, surname, initials_before=False)}"
+    name = full_name(initials, prefix, surname)
+    return f"Geachte {name}" if initials.strip() else f"Geachte heer/mevrouw {name}"
+
+
+def addressee(sex: str, initials: str, prefix: str, surname: str) -> str:
+    """First line of the address: 'Mevrouw T. van den Berg', 'De heer J. de Vries'."""
+    name = full_name(initials, prefix, surname)
+    title = {"V": "Mevrouw", "M": "De heer"}.get(sex, "")
+    return " ".join(part for part in (title, name) if part)
+
+
+def date_nl(day: date) -> str:
+    """'3 november 2026'."""
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def weekday_date_nl(day: date) -> str:
+    """'dinsdag 3 november 2026'."""
+    return f"{WEEKDAYS_NL[day.weekday()]} {date_nl(day)}"
+
+
+def strength_nl(strength_mg: Decimal | float | None) -> str:
+    """'20 mg', '0,5 mg', '2,5 mg' (decimal comma, no trailing zeros); '' when unknown."""
+    if strength_mg is None:
+        return ""
+    value = Decimal(str(strength_mg)).normalize()
+    if value <= 0:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " mg"
+
+
+def surname_key(name: str) -> str:
+    """The surname of a free-text GP name, for matching ('M. Öztürk' → 'öztürk',
+    'dr. S. van Dam' → 'dam', 'Van Dam, S.' → 'dam')."""
+    name = name.strip()
+    if "," in name:
+        name = name.split(",", 1)[0]
+    words = [w for w in re.split(r"[\s.]+", name) if w]
+    return words[-1].casefold() if words else ""
+
+
+# --- Readability --------------------------------------------------------------------------
+
+# A word of four or more syllables is hard at language level B1 (the usual rule of thumb
+# of plain-language checkers); sentences should average at most about 12-15 words.
+LONG_WORD_SYLLABLES = 4
+GOOD_SENTENCE_WORDS = 12
+FAIR_SENTENCE_WORDS = 15
+VOWEL_GROUP = re.compile(r"[aeiouyáéíóúäëïöüèà]+", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n\s*\n|\n\s*[-•*#]+\s*|\n(?=\s*#)")
+
+
+def syllables(word: str) -> int:
+    """Dutch syllables, counted as groups of vowels (ij, ie, oe, eu count once)."""
+    return max(1, len(VOWEL_GROUP.findall(word)))
+
+
+@dataclass
+class Readability:
+    sentences: int
+    words: int
+    average_sentence_words: float
+    long_words: list[str] = field(default_factory=list)
+    long_word_count: int = 0
+    longest_sentence_words: int = 0
+
+    @property
+    def level(self) -> str:
+        """'good', 'fair' or 'hard' (for the editor's indication)."""
+        long_share = self.long_word_count / self.words if self.words else 0
+        if self.average_sentence_words <= GOOD_SENTENCE_WORDS and long_share <= 0.05:
+            return "good"
+        if self.average_sentence_words <= FAIR_SENTENCE_WORDS and long_share <= 0.10:
+            return "fair"
+        return "hard"
+
+
+def readability(text: str) -> Readability:
+    """Average sentence length and the long words of a letter text (placeholders count
+    as one short word)."""
+    text = PLACEHOLDER.sub("x", text.replace("\r\n", "\n"))
+    sentences = []
+    for chunk in SENTENCE_END.split(text):
+        words = WORD.findall(chunk)
+        if words:
+            sentences.append(words)
+    words = [w for sentence in sentences for w in sentence]
+    long_words: dict[str, None] = {}
+    long_count = 0
+    for word in words:
+        if syllables(word) >= LONG_WORD_SYLLABLES:
+            long_words.setdefault(word.lower(), None)
+            long_count += 1
+    count = len(sentences)
+    return Readability(
+        sentences=count, words=len(words),
+        average_sentence_words=round(len(words) / count, 1) if count else 0.0,
+        long_words=list(long_words), long_word_count=long_count,
+        longest_sentence_words=max((len(s) for s in sentences), default=0))

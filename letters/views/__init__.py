@@ -1,0 +1,22 @@
+"""Letter pages: the mailing screen and print runs, patients' letters, texts, logo and
+signature (SPEC.md step 4)."""
+
+from django.http import FileResponse, Http404
+
+from patients.models import AuditEvent
+from patients.services import audit_log
+
+
+def pdf_download(request, field, *, filename: str, obj, detail: str,
+                 inline: bool = False) -> FileResponse:
+    """A stored PDF as a download; logged as an export (NEN 7513)."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=obj,
+              practice=request.practice, detail=detail)
+    return FileResponse(handle, as_attachment=not inline, filename=filename,
+                        content_type="application/pdf")

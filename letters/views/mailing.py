@@ -1,0 +1,147 @@
+"""The assistant's mailing screen: mailing list → print run → download → mailed."""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benzoproject.access import (
+    LETTER_SENDERS,
+    LETTER_TEXT_EDITORS,
+    LETTER_VIEWERS,
+    get_letter_run_for_user,
+    get_project_for_user,
+    practice_view,
+)
+
+from .. import selectors, services
+from ..forms import MarkMailedForm, RunCreateForm
+from ..models import LetterKind, LetterRun
+from ..tasks import progress_key
+from . import pdf_download
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def index(request):
+    projects = selectors.projects_with_letters(practice=request.practice)
+    return render(request, "letters/index.html", {
+        "projects": projects,
+        "can_edit_texts": request.membership.role in LETTER_TEXT_EDITORS,
+    })
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def mailing(request, project_uuid):
+    project = get_project_for_user(request, project_uuid)
+    return render(request, "letters/mailing.html", {
+        "project": project,
+        "rows": selectors.mailing_rows(project=project),
+        "stop_waiting": selectors.run_candidates(project=project).count(),
+        "invitations_waiting": selectors.run_candidates(
+            project=project, kind=LetterKind.INVITATION).count(),
+        "runs": selectors.runs_for_project(project=project),
+        "has_gp": project.gps.exists(),
+        "can_send": request.membership.role in LETTER_SENDERS,
+    })
+
+
+@practice_view(roles=LETTER_SENDERS)
+@require_POST
+def run_create(request, project_uuid):
+    project = get_project_for_user(request, project_uuid)
+    form = RunCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose which letters to print."))
+        return redirect("letters:mailing", project_uuid=project.uuid)
+    try:
+        run = services.letter_run_create(project=project, user=request.user,
+                                         kind=form.cleaned_data["kind"])
+    except services.LettersRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("letters:mailing", project_uuid=project.uuid)
+    try:
+        services.letter_run_start(run=run)
+    except Exception:  # recorded on the run; its page says so
+        messages.error(request, _("The letters could not be made."))
+    return redirect("letters:run-detail", run_uuid=run.uuid)
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def run_detail(request, run_uuid):
+    run = get_letter_run_for_user(request, run_uuid)
+    return render(request, "letters/run_detail.html", {
+        "run": run,
+        "letters": run.letters.select_related("participation__patient").order_by("position"),
+        "waiting": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
+        "may_cancel": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.READY,
+                                     LetterRun.Status.FAILED) or services.run_is_stuck(run),
+        "progress": cache.get(progress_key(run.pk), run.progress),
+        "form": MarkMailedForm(),
+        "can_send": request.membership.role in LETTER_SENDERS,
+    })
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def run_progress(request, run_uuid):
+    """The progress bar, polled by htmx; a finished run reloads the page."""
+    run = get_letter_run_for_user(request, run_uuid)
+    if run.status not in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "letters/_run_progress.html", {
+        "run": run, "progress": cache.get(progress_key(run.pk), run.progress)})
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def run_pdf(request, run_uuid):
+    run = get_letter_run_for_user(request, run_uuid)
+    return pdf_download(request, run.merged_pdf, obj=run,
+                        filename=f"brieven-{run.created_at:%Y%m%d-%H%M}.pdf",
+                        detail=f"merged PDF of {run.letter_count} letters")
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def run_labels(request, run_uuid):
+    run = get_letter_run_for_user(request, run_uuid)
+    return pdf_download(request, run.labels_pdf, obj=run,
+                        filename=f"etiketten-{run.created_at:%Y%m%d-%H%M}.pdf",
+                        detail=f"address labels of {run.letter_count} letters")
+
+
+@practice_view(roles=LETTER_SENDERS)
+@require_POST
+def run_mark_mailed(request, run_uuid):
+    run = get_letter_run_for_user(request, run_uuid)
+    form = MarkMailedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["mailed_on"]))
+        return redirect("letters:run-detail", run_uuid=run.uuid)
+    try:
+        started = services.letter_run_mark_mailed(run=run, user=request.user,
+                                                  mailed_on=form.cleaned_data["mailed_on"])
+    except services.LettersRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if started is None:
+            messages.info(request, _("This print run was already marked as mailed; nothing "
+                                     "changed."))
+        else:
+            messages.success(request, _("Marked as mailed on %(date)s.") % {
+                "date": date_format(form.cleaned_data["mailed_on"], "j F Y")})
+    return redirect("letters:run-detail", run_uuid=run.uuid)
+
+
+@practice_view(roles=LETTER_SENDERS)
+@require_POST
+def run_cancel(request, run_uuid):
+    run = get_letter_run_for_user(request, run_uuid)
+    if services.letter_run_cancel(run=run, user=request.user):
+        messages.info(request, _("The print run was cancelled. Its patients are in the next "
+                                 "print run."))
+    else:
+        messages.error(request, _("This print run cannot be cancelled now."))
+    return redirect("letters:mailing", project_uuid=run.project.uuid)

@@ -1,0 +1,72 @@
+"""A patient's letters with their PDFs, and sending a stop letter again."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benzoproject.access import (
+    LETTER_SENDERS,
+    LETTER_VIEWERS,
+    get_letter_for_user,
+    get_participation_for_user,
+    get_patient_for_user,
+    practice_view,
+)
+from patients.models import Participation
+
+from .. import selectors, services
+from ..forms import ResendForm
+from . import pdf_download
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def patient_letters(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid)
+    can_send = request.membership.role in LETTER_SENDERS
+    participations = (Participation.objects
+                      .filter(patient=patient, project__practice=request.practice)
+                      .select_related("project").order_by("-created_at"))
+    resendable = [p for p in participations if not services.resend_problem(p)]
+    return render(request, "letters/patient_letters.html", {
+        "patient": patient,
+        "letters": selectors.letters_for_patient(practice=request.practice, patient=patient),
+        "resendable": resendable if can_send else [],
+        "form": ResendForm(),
+    })
+
+
+@practice_view(roles=LETTER_VIEWERS)
+def letter_pdf(request, letter_uuid):
+    letter = get_letter_for_user(request, letter_uuid)
+    patient = letter.participation.patient
+    return pdf_download(request, letter.pdf, obj=letter, inline=True,
+                        filename=f"brief-{patient.number}-{letter.created_at:%Y%m%d}.pdf",
+                        detail=f"PDF of {letter.get_kind_display()}")
+
+
+@practice_view(roles=LETTER_SENDERS)
+@require_POST
+def letter_resend(request, project_uuid, participation_uuid):
+    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+    else:
+        try:
+            letter = services.letter_resend(participation=participation, user=request.user,
+                                            reason=form.cleaned_data["reason"])
+        except services.LettersRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The stop letter is ready to be sent again. Print it "
+                                        "and post it today."))
+            return redirect(f"{_patient_url(participation)}#brief-{letter.uuid}")
+    return redirect(_patient_url(participation))
+
+
+def _patient_url(participation) -> str:
+    from django.urls import reverse
+
+    return reverse("letters:patient-letters",
+                   kwargs={"patient_uuid": participation.patient.uuid})
