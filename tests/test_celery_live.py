@@ -1,43 +1,23 @@
 """A real Celery worker takes a task through Redis and writes to the database."""
 
-import os
-import signal
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from benzoproject.models import WorkerHeartbeat
 from benzoproject.tasks import heartbeat
 
-ROOT = Path(__file__).resolve().parent.parent
+from .processes import process_env, start_worker, stop
 
 
 @pytest.fixture
 def live_worker(transactional_db):
     """A worker process on its own queue, connected to the test database."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "benzoproject", "worker", "--pool", "solo",
-         "--queues", queue, "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(queue, process_env())
     yield queue
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(worker)
 
 
 @pytest.mark.celery_live

@@ -1,13 +1,10 @@
 """The sweep under real concurrency and a real Celery worker and beat (SPEC.md "Timed steps")."""
 
-import os
-import signal
 import subprocess
 import sys
 import time
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,16 +14,9 @@ from django.utils import timezone
 from patients.models import DueItem, Participation, ParticipationEvent, Role
 from tests.conftest import make_project
 from tests.factories import PatientFactory
+from tests.processes import ROOT, process_env, start_celery, start_worker, stop
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 S = Participation.Status
-
-
-def _env(**extra) -> dict:
-    db = connection.settings_dict
-    return {**os.environ, "DATABASE_URL":
-            f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": settings.REDIS_URL, **extra}
 
 
 def _letters_sent(project, users, n: int, due_on: date) -> list[Participation]:
@@ -49,7 +39,7 @@ def test_two_sweeps_at_the_same_moment_move_each_item_exactly_once(transactional
     project = make_project(practice, users[Role.POH_GGZ])
     parts = _letters_sent(project, users, 120, date(2026, 10, 31))
     command = [sys.executable, "manage.py", "run_due_steps", "--now", "2026-10-31"]
-    procs = [subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+    procs = [subprocess.Popen(command, cwd=ROOT, env=process_env(), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=120)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
@@ -65,25 +55,11 @@ def test_two_sweeps_at_the_same_moment_move_each_item_exactly_once(transactional
 @pytest.fixture
 def worker_and_beat(transactional_db):
     """A Celery worker and exactly one beat on a queue of their own, sweeping every second."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = _env(CELERY_QUEUE=queue, DUE_SWEEP_SECONDS="1")
-    common = ["--loglevel", "WARNING"]
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "benzoproject", "worker", "--pool", "solo",
-         "--queues", queue, "--without-mingle", "--without-gossip", *common],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    beat = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "benzoproject", "beat",
-         "--schedule", "/dev/null", *common],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = process_env(CELERY_QUEUE=f"test-{uuid.uuid4().hex[:8]}", DUE_SWEEP_SECONDS="1")
+    worker = start_worker(env["CELERY_QUEUE"], env)
+    beat = start_celery("beat", "--schedule", "/dev/null", env=env)
     yield
-    for proc in (beat, worker):
-        proc.send_signal(signal.SIGTERM)
-    for proc in (beat, worker):
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    stop(beat, worker)
 
 
 @pytest.mark.celery_live
