@@ -76,3 +76,60 @@ def test_a_live_worker_and_beat_move_a_due_participation(practice, users, worker
         time.sleep(0.5)
     assert part.status == S.CALLBACK_DUE
     assert DueItem.objects.get(participation=part).done_at is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_a_sweep_killed_after_its_first_item_leaves_the_rest_whole(transactional_db, practice,
+                                                                  users):
+    import psycopg2
+
+    project = make_project(practice, users[Role.POH_GGZ])
+    first, second, third = _letters_sent(project, users, 3, date(2026, 10, 31))
+    items = {p.pk: DueItem.objects.get(participation=p) for p in (first, second, third)}
+    assert items[first.pk].pk < items[second.pk].pk < items[third.pk].pk
+    # Another session holds the second patient's row: the sweep stops there, mid-item.
+    db = connection.settings_dict
+    dsn = {"dbname": db["NAME"], "user": db["USER"], "host": db["HOST"], "port": db["PORT"]}
+    blocker = psycopg2.connect(**dsn)
+    # pg_stat_activity is read once per transaction: watch from a session of its own.
+    watcher = psycopg2.connect(**dsn)
+    watcher.autocommit = True
+    try:
+        with blocker.cursor() as cursor:
+            cursor.execute("SELECT id FROM patients_participation WHERE id = %s FOR UPDATE",
+                           [second.pk])
+        sweep = subprocess.Popen(
+            [sys.executable, "manage.py", "run_due_steps", "--now", "2026-10-31"], cwd=ROOT,
+            env=process_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        waiting = False
+        while time.monotonic() < deadline and not waiting:
+            time.sleep(0.2)
+            with watcher.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                               "AND wait_event_type = 'Lock'", [db["NAME"]])
+                waiting = cursor.fetchone()[0] > 0
+        if not waiting:
+            sweep.kill()
+            pytest.fail(f"the sweep never reached the second item: {sweep.communicate()[0]}")
+        sweep.kill()  # SIGKILL: no clean-up of any kind
+        sweep.wait(timeout=20)
+    finally:
+        blocker.rollback()
+        blocker.close()
+        watcher.close()
+    for part in (first, second, third):
+        part.refresh_from_db()
+    assert first.status == S.CALLBACK_DUE
+    assert DueItem.objects.get(pk=items[first.pk].pk).done_at is not None
+    for part in (second, third):  # not half-moved: untouched
+        assert part.status == S.LETTER_SENT
+        assert DueItem.objects.get(pk=items[part.pk].pk).done_at is None
+        assert not ParticipationEvent.objects.filter(participation=part).exists()
+    result = subprocess.run([sys.executable, "manage.py", "run_due_steps", "--now",
+                             "2026-10-31"], cwd=ROOT, env=process_env(), capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1].startswith("2 getimede stap(pen)")
+    for part in (second, third):
+        part.refresh_from_db()
+        assert part.status == S.CALLBACK_DUE
