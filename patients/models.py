@@ -306,10 +306,25 @@ class Prescription(models.Model):
     dosage instruction), unique per patient. That one index also serves every
     lookup by patient; the table has no other, so a large import stays fast.
     Substance and batch carry no index: nothing looks prescriptions up by them.
+
+    This is the one bulk table: the import writes hundreds of thousands of rows
+    at a time, by ``COPY`` (importing/load.py). Its foreign keys therefore have
+    no constraint in the database (``db_constraint=False``, as OpenPrescribing
+    does for its bulk prescribing tables): a deferred constraint checks every
+    row again at commit, which cost more than the whole load (bench/README.md).
+    What the constraints would guard is guaranteed where the rows are made:
+
+    - only the importer writes prescriptions, in the transaction that creates or
+      reads their patient (ids from ``patients_patient`` itself or its sequence,
+      under a per-practice lock), their batch (the ``ImportBatch`` it is saving)
+      and their substance (looked up in ``patients_substance`` by ATC code);
+    - none of the three is ever deleted while prescriptions point to it:
+      ``on_delete=PROTECT`` still holds for every delete through Django, and
+      substances are reference data loaded by a migration.
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, db_index=False,
-                                related_name="prescriptions")
+                                db_constraint=False, related_name="prescriptions")
     date = models.DateField(_("date"))
     atc = models.CharField(_("ATC code"), max_length=7)
     description = models.CharField(_("product"), max_length=300, blank=True)
@@ -319,10 +334,10 @@ class Prescription(models.Model):
     dosage = models.CharField(_("dosage instruction"), max_length=300, blank=True)
     prescriber = models.CharField(_("prescriber"), max_length=100, blank=True)
     substance = models.ForeignKey(Substance, null=True, blank=True, on_delete=models.PROTECT,
-                                  db_index=False, related_name="+")
+                                  db_index=False, db_constraint=False, related_name="+")
     row_key = models.UUIDField()
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, db_index=False,
-                              related_name="+")
+                              db_constraint=False, related_name="+")
 
     class Meta:
         verbose_name = _("prescription")
