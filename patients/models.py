@@ -102,7 +102,14 @@ class Membership(models.Model):
 
 
 class Patient(models.Model):
-    """A patient as known from an export: identity is practice + layout + number."""
+    """A patient as known from an export: identity is practice + layout + number.
+
+    Patients are written in bulk too (100,000 in one import), so ``practice`` has no
+    database constraint, for the reasons ``Prescription`` gives: a deferred check of
+    every new row at commit took 0.3 s, and the importer takes the practice from the
+    import batch, whose own foreign key to it is checked. It has no index of its own
+    either: ``patient_identity`` starts with the practice and serves that lookup.
+    """
 
     class Source(models.TextChoices):
         HIS = "his", _("GP information system")
@@ -114,7 +121,8 @@ class Patient(models.Model):
         UNKNOWN = "X", _("unknown")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients",
+                                 db_index=False, db_constraint=False)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     number = models.CharField(_("patient number"), max_length=50)
     surname = models.CharField(_("surname"), max_length=100, blank=True)
@@ -307,8 +315,8 @@ class Prescription(models.Model):
     lookup by patient; the table has no other, so a large import stays fast.
     Substance and batch carry no index: nothing looks prescriptions up by them.
 
-    This is the one bulk table: the import writes hundreds of thousands of rows
-    at a time, by ``COPY`` (importing/load.py). Its foreign keys therefore have
+    This is the bulk table: the import writes hundreds of thousands of rows at
+    a time, by ``COPY`` (importing/load.py). Its foreign keys therefore have
     no constraint in the database (``db_constraint=False``, as OpenPrescribing
     does for its bulk prescribing tables): a deferred constraint checks every
     row again at commit, which cost more than the whole load (bench/README.md).

@@ -267,8 +267,8 @@ class ExportReader:
                 break
         return rows
 
-    def chunks(self, size: int = 100_000) -> Iterator[Chunk]:
-        """Accepted rows and rejections, ``size`` records at a time.
+    def chunks(self, size: int = 100_000, first: int | None = None) -> Iterator[Chunk]:
+        """Accepted rows and rejections, ``size`` records at a time (``first`` in the first).
 
         A well-formed file (no line breaks inside fields, every row as wide as
         the header, the header on line 1) is read by Arrow's CSV reader, where
@@ -277,14 +277,15 @@ class ExportReader:
         """
         table = self.arrow_table()
         if table is not None:
-            yield from self._arrow_chunks(table, size)
+            yield from self._arrow_chunks(table, size, first or size)
             return
         batch: list[tuple[int, list[str]]] = []
+        wanted = first or size
         for record in self.records():
             batch.append(record)
-            if len(batch) == size:
+            if len(batch) == wanted:
                 yield self._chunk(batch)
-                batch = []
+                batch, wanted = [], size
         if batch:
             yield self._chunk(batch)
 
@@ -346,12 +347,13 @@ class ExportReader:
             return None
         return table
 
-    def _arrow_chunks(self, table: pa.Table, size: int) -> Iterator[Chunk]:
+    def _arrow_chunks(self, table: pa.Table, size: int, first: int) -> Iterator[Chunk]:
         wanted = self._wanted_columns()
         width = len(self.header)
         number_at = self.layout.columns.index(self.layout.number)
-        for offset in range(0, table.num_rows, size):
-            part = table.slice(offset, size)
+        starts = [0, *range(first, table.num_rows, size)] if table.num_rows else []
+        for offset, end in zip(starts, [*starts[1:], table.num_rows], strict=True):
+            part = table.slice(offset, end - offset)
             columns = [pc.utf8_trim_whitespace(part.column(i)) for i in wanted]
             # The header is line 1 and every record is one line here.
             frame = pa.table([pa.array(np.arange(offset + 2, offset + 2 + part.num_rows)),
@@ -428,8 +430,11 @@ class _Reasons:
         self.text = pd.Series("", index=index, dtype=object)
 
     def add(self, mask: pd.Series, message) -> None:
+        """``message``: text, a Series of texts, or a function of the mask giving those."""
         if not mask.any():
             return
+        if callable(message):  # texts made for the failing values only
+            message = message(mask)
         message = message[mask] if isinstance(message, pd.Series) else message
         current = self.text[mask]
         self.text[mask] = current.where(current == "", current + "; ") + message
@@ -445,9 +450,9 @@ def _dates(values: pd.Series, layout: Layout, what: str, reasons: _Reasons,
              else r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
     bad = ~empty & parsed.isna()
     well_formed = values.str.match(shape)
-    reasons.add(bad & well_formed, what + " " + values + " bestaat niet")
-    reasons.add(bad & ~well_formed,
-                what + " “" + values + "” is geen datum in de vorm " + layout.date_hint)
+    reasons.add(bad & well_formed, lambda m: what + " " + values[m] + " bestaat niet")
+    reasons.add(bad & ~well_formed, lambda m: (
+        what + " “" + values[m] + "” is geen datum in de vorm " + layout.date_hint))
     return parsed
 
 
