@@ -75,13 +75,11 @@ def import_file(*, practice: Practice, user, data: bytes, file_name: str,
     """Import a whole file now (command line, small uploads). Raises FileRefused."""
     sha256 = _checksum_meanwhile(data)
     reader = open_export(data)
-    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             practice=practice, uploaded_by=user, file_name=file_name, checksum=sha256(),
             size_bytes=len(data), status=ImportBatch.Status.RUNNING)
-        return _load(batch, reader, user=user, progress=progress,
-                     own_transaction=own_transaction)
+        return _load(batch, reader, user=user, progress=progress)
 
 
 def import_batch_prepare(*, practice: Practice, user, data: bytes,
@@ -114,11 +112,9 @@ def import_batch_run(*, batch_id: int, progress: Progress | None = None) -> Impo
     batch = ImportBatch.objects.select_related("practice", "uploaded_by").get(pk=batch_id)
     data = batch.file.read()
     batch.file.close()
-    own_transaction = not connection.in_atomic_block
     try:
         with transaction.atomic():
-            batch = _load(batch, open_export(data), user=batch.uploaded_by, progress=progress,
-                          own_transaction=own_transaction)
+            batch = _load(batch, open_export(data), user=batch.uploaded_by, progress=progress)
     except Exception as error:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.FAILED, finished_at=timezone.now(),
@@ -127,13 +123,12 @@ def import_batch_run(*, batch_id: int, progress: Progress | None = None) -> Impo
     return batch
 
 
-def _load(batch: ImportBatch, reader: ExportReader, *, user, progress: Progress | None,
-          own_transaction: bool = False) -> ImportBatch:
+def _load(batch: ImportBatch, reader: ExportReader, *, user,
+          progress: Progress | None) -> ImportBatch:
     layout = reader.layout.code
     approx_records = reader.approx_records() if progress else 1
     if connection.vendor == "postgresql":
-        loader = _PostgresLoader(batch, source=layout, numbers=reader.patient_numbers(),
-                                 own_transaction=own_transaction)
+        loader = _PostgresLoader(batch, source=layout, numbers=reader.patient_numbers())
     else:
         loader = _BulkLoader(batch)
     total = accepted = 0
@@ -223,8 +218,7 @@ def _newest(rows: pa.Table, days: np.ndarray | None = None) -> pa.Table:
 class _PostgresLoader:
     """Binary COPY straight into the tables (the module docstring says how)."""
 
-    def __init__(self, batch: ImportBatch, *, source: str, numbers: pa.Array | None,
-                 own_transaction: bool = False):
+    def __init__(self, batch: ImportBatch, *, source: str, numbers: pa.Array | None):
         self.batch = batch
         self.source = source
         connection.ensure_connection()
@@ -239,22 +233,11 @@ class _PostgresLoader:
         self.newest: list[pa.Table] = []
         # The database work before the first row runs while that row is being cleaned.
         self.error: BaseException | None = None
-        self.preparing = threading.Thread(target=self._prepare, args=(numbers, own_transaction),
-                                          daemon=True)
+        self.preparing = threading.Thread(target=self._prepare, args=(numbers,), daemon=True)
         self.preparing.start()
 
-    def _prepare(self, numbers: pa.Array | None, own_transaction: bool) -> None:
+    def _prepare(self, numbers: pa.Array | None) -> None:
         try:
-            if own_transaction:
-                # The commit need not wait for the import's WAL to reach the disk (about
-                # 0.3 s of a 100,000-patient import). What that risks: should the database
-                # server crash within a fraction of a second after the commit (three times
-                # wal_writer_delay, 0.6 s by default), the import is lost whole: patients,
-                # prescriptions, the batch's counts and its audit event together, never in
-                # part, and the database stays consistent. The same file imported again
-                # adds exactly what is missing (row keys). Only when the import is the whole
-                # transaction, so that no other write loses durability with it.
-                self.cursor.execute("SET LOCAL synchronous_commit = off")
             self.cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
                                 [IMPORT_LOCK, self.batch.practice_id])
             self.cursor.execute("SELECT number, id FROM patients_patient "
