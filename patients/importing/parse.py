@@ -295,15 +295,16 @@ class ExportReader:
             self._table = self._arrow_table()
         return self._table
 
-    def patient_numbers(self) -> pa.Array | None:
-        """Every distinct patient number of the file as rows will carry it (stripped), or
-        None when the file is not read by Arrow. Before any row is cleaned, so the loader
-        can give new patients their ids up front; some may belong to rejected rows only."""
+    def patient_numbers(self) -> pa.ChunkedArray | None:
+        """The patient number of every record as rows will carry it (stripped), record
+        ``i`` on line ``i + 2``; None when the file is not read by Arrow. Before any row is
+        cleaned, so the loader can give new patients their ids up front (some numbers
+        belong to rejected rows only)."""
         table = self.arrow_table()
         if table is None:
             return None
         column = self._wanted_columns()[self.layout.columns.index(self.layout.number)]
-        return pc.unique(pc.utf8_trim_whitespace(table.column(column)))
+        return pc.utf8_trim_whitespace(table.column(column))
 
     def _wanted_columns(self) -> list[int]:
         """The header position of each layout column (the first, when a name repeats)."""
