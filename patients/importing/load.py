@@ -8,14 +8,18 @@ into the tables, as close to PostgreSQL's own bulk load as the rules allow
   the patients the file names are either already stored (their ids are read
   first) or new, and new ones get their ids from the table's sequence before
   the first row is cleaned;
-- a prescription of a new patient cannot be stored yet: it is copied into
-  ``patients_prescription`` as soon as its chunk is cleaned (once per row key:
-  duplicates within the file are dropped here), from a thread of its own, while
-  the next chunk is cleaned;
+- a new patient has no stored prescriptions to meet, so theirs are copied
+  into ``patients_prescription`` as soon as their chunk is cleaned (once per
+  row key: duplicates within the file are dropped here), from a thread of its
+  own, while the next chunk is cleaned (``pgcopy.CopyStream``);
 - a prescription of a stored patient goes through a temporary table and
   ``INSERT … ON CONFLICT DO NOTHING``, so what is stored already is kept once;
 - patients are copied in (new) or updated (stored) last, with the details of
   their newest row in the file.
+
+Prescription and Patient keep no foreign-key constraints in the database for
+this (patients/models.py says why that is safe); bench/README.md gives the
+phase-by-phase figures.
 
 Other databases (SQLite on a first look) take a plain bulk path with the same
 outcome (``_BulkLoader``). A refused file raises ``FileRefused`` before
@@ -49,6 +53,7 @@ from .parse import (
 )
 
 Progress = Callable[[int], None]
+FIRST_CHUNK = 20_000  # records: small, so the database has rows to take in early
 PATIENT_FIELDS = ["surname", "prefix", "initials", "sex", "birth_date", "street",
                   "house_number", "postcode", "city", "phone", "gp_name"]
 
@@ -134,7 +139,6 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
     total = accepted = 0
     rejections = []
     try:
-        # A small first chunk, so the database has rows to take in early.
         for chunk in reader.chunks(first=FIRST_CHUNK):
             total += chunk.records
             accepted += chunk.rows.num_rows
@@ -167,7 +171,6 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
     return batch
 
 
-FIRST_CHUNK = 20_000
 # pg_advisory_xact_lock(IMPORT_LOCK, practice id): one import per practice at a time.
 IMPORT_LOCK = 0x62656E7A  # "benz"
 PATIENT_COLUMNS = ["number", *PATIENT_FIELDS]

@@ -7,13 +7,13 @@ pandas frame) and the rejections, chunk by chunk, so memory stays bounded for
 large files. Every data record of the file ends up in exactly one of the two.
 
 Speed (bench/README.md): a well-formed file is read by Arrow's CSV reader (a
-cp1252 file is first turned into UTF-8 by Python's codec, which is several
-times faster than Arrow's own transcoding), and the row rules run on the
-*distinct* values of the columns they read, not on every row: an export of
-500,000 rows holds a few hundred dates, ATC codes, quantities and strengths.
-The rules themselves are the pandas code below, unchanged, so a value is
-judged the same whichever rows it stands in; Arrow only takes the results
-back to the rows.
+cp1252 file as bytes, each distinct non-ASCII value then decoded by Python's
+codec: Arrow's own transcoding took most of the read), and the row rules run
+on the *distinct* values of the columns they read, not on every row: an
+export of 500,000 rows holds a few hundred dates, ATC codes, quantities and
+strengths. The rules themselves are the pandas code below, unchanged, so a
+value is judged the same whichever rows it stands in; Arrow only takes the
+results back to the rows.
 """
 
 import codecs
@@ -200,6 +200,26 @@ def _missing_columns(layout: Layout, missing: set[str]) -> FileRefused:
                        f"kopregel: {columns}. Er is niets ingelezen.")
 
 
+def _from_cp1252(table: pa.Table) -> pa.Table:
+    """Binary columns of cp1252 bytes as text: as they are where all ASCII, else each
+    distinct value decoded by Python's codec (names and streets repeat row after row)."""
+    columns = []
+    for column in table.columns:
+        if not pa.types.is_binary(column.type):
+            columns.append(column)
+            continue
+        text = pa.chunked_array([chunk.view(pa.string()) for chunk in column.chunks],
+                                pa.string())
+        if pc.all(pc.string_is_ascii(text)).as_py() is not False:
+            columns.append(text)  # ASCII: the same bytes in UTF-8
+            continue
+        encoded = pc.dictionary_encode(column.combine_chunks())
+        values = pa.array([v.decode("cp1252") for v in encoded.dictionary.to_pylist()],
+                          pa.string())
+        columns.append(values.take(encoded.indices))
+    return pa.table(columns, names=table.column_names)
+
+
 def _line_count(data: bytes) -> int:
     """Lines as the csv module and Arrow count them: ended by CR LF, LF or CR."""
     returns = data.count(b"\r")
@@ -315,8 +335,10 @@ class ExportReader:
         if self.header_lines != (1, 1):
             return None  # blank lines before the header: only the csv module numbers them
         data = self.data
-        if self._codec != "utf-8" and not data.isascii():
-            data = data.decode(self._codec).encode("utf-8")
+        # cp1252 is read as bytes and made text afterwards, value by distinct value (Arrow's
+        # own transcoding of the whole file took most of the read). Delimiters, quotes and
+        # line ends are the same bytes in either encoding, so the fields are the same.
+        cp1252 = self._codec != "utf-8" and not data.isascii()
         width = len(self.header)
         try:
             table = pacsv.read_csv(
@@ -328,7 +350,8 @@ class ExportReader:
                                                  newlines_in_values=False,
                                                  ignore_empty_lines=False),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={f"f{i}": pa.string() for i in range(width)},
+                    column_types={f"f{i}": pa.binary() if cp1252 else pa.string()
+                                  for i in range(width)},
                     strings_can_be_null=False, quoted_strings_can_be_null=False,
                     null_values=[]),  # "NULL" in an extra column is text, not empty
             )
@@ -337,7 +360,8 @@ class ExportReader:
         # Every row as wide as the header (extra columns only when empty throughout), or
         # the rows are rejected one by one as the slow path does.
         if table.num_columns < width or any(
-                pc.max(pc.utf8_length(pc.utf8_trim_whitespace(
+                pa.types.is_binary(table.column(i).type)  # not UTF-8, so not empty either
+                or pc.max(pc.utf8_length(pc.utf8_trim_whitespace(
                     table.column(i).cast(pa.string())))).as_py()
                 for i in range(width, table.num_columns)):
             return None
@@ -346,7 +370,7 @@ class ExportReader:
         lines = _line_count(data)
         if table.num_rows != lines - 1:
             return None
-        return table
+        return _from_cp1252(table) if cp1252 else table
 
     def _arrow_chunks(self, table: pa.Table, size: int, first: int) -> Iterator[Chunk]:
         wanted = self._wanted_columns()

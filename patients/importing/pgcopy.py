@@ -48,11 +48,12 @@ def text(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return [fixed(lengths), values.cast(pa.binary())]
 
 
-def by_value(values: pa.Array | pa.ChunkedArray, encode: Callable[[str], bytes]) -> pa.Array:
-    """A field encoded once per distinct value of ``values`` (few distinct values)."""
+def by_value(values: pa.Array | pa.ChunkedArray, encode: Callable[[object], bytes]) -> pa.Array:
+    """A field encoded once per distinct value of ``values`` (few distinct values; a null
+    is one of them, given to ``encode`` as None)."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    encoded = pc.dictionary_encode(values)
+    encoded = pc.dictionary_encode(values, null_encoding="encode")
     fields = pa.array([encode(v) for v in encoded.dictionary.to_pylist()], pa.binary())
     return fields.take(encoded.indices)
 
@@ -112,6 +113,8 @@ def rows(fields: list[pa.Array]) -> bytes:
     joined = pc.binary_join_element_wise(*fields, b"")
     if isinstance(joined, pa.ChunkedArray):
         joined = joined.combine_chunks()
+    if joined.null_count:  # a null field would lose its whole row
+        raise ValueError("a field is null; encode NULL as pgcopy.NULL")
     if not len(joined):
         return b""
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32,
