@@ -20,7 +20,9 @@ from datetime import date
 from pathlib import Path
 
 PRACTICE_CODE = "BENCH"
-BENCH_DATABASE = "benzoreductie_bench"
+# BENCH_DATABASE in the environment picks another scratch database (one per worktree, so two
+# people benchmarking on one server do not empty each other's tables mid-run).
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "benzoreductie_bench")
 RESULT = "BENCH-RESULT "
 
 

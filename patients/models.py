@@ -104,7 +104,14 @@ class Membership(models.Model):
 
 
 class Patient(models.Model):
-    """A patient as known from an export: identity is practice + layout + number."""
+    """A patient as known from an export: identity is practice + layout + number.
+
+    Patients are written in bulk too (100,000 in one import), so ``practice`` has no
+    database constraint, for the reasons ``Prescription`` gives: a deferred check of
+    every new row at commit took 0.3 s, and the importer takes the practice from the
+    import batch, whose own foreign key to it is checked. It has no index of its own
+    either: ``patient_identity`` starts with the practice and serves that lookup.
+    """
 
     class Source(models.TextChoices):
         HIS = "his", _("GP information system")
@@ -116,7 +123,8 @@ class Patient(models.Model):
         UNKNOWN = "X", _("unknown")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients",
+                                 db_index=False, db_constraint=False)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     number = models.CharField(_("patient number"), max_length=50)
     surname = models.CharField(_("surname"), max_length=100, blank=True)
@@ -330,10 +338,25 @@ class Prescription(models.Model):
     dosage instruction), unique per patient. That one index also serves every
     lookup by patient; the table has no other, so a large import stays fast.
     Substance and batch carry no index: nothing looks prescriptions up by them.
+
+    This is the bulk table: the import writes hundreds of thousands of rows at
+    a time, by ``COPY`` (importing/load.py). Its foreign keys therefore have
+    no constraint in the database (``db_constraint=False``, as OpenPrescribing
+    does for its bulk prescribing tables): a deferred constraint checks every
+    row again at commit, which cost more than the whole load (bench/README.md).
+    What the constraints would guard is guaranteed where the rows are made:
+
+    - only the importer writes prescriptions, in the transaction that creates or
+      reads their patient (ids from ``patients_patient`` itself or its sequence,
+      under a per-practice lock), their batch (the ``ImportBatch`` it is saving)
+      and their substance (looked up in ``patients_substance`` by ATC code);
+    - none of the three is ever deleted while prescriptions point to it:
+      ``on_delete=PROTECT`` still holds for every delete through Django, and
+      substances are reference data loaded by a migration.
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, db_index=False,
-                                related_name="prescriptions")
+                                db_constraint=False, related_name="prescriptions")
     date = models.DateField(_("date"))
     atc = models.CharField(_("ATC code"), max_length=7)
     description = models.CharField(_("product"), max_length=300, blank=True)
@@ -343,10 +366,10 @@ class Prescription(models.Model):
     dosage = models.CharField(_("dosage instruction"), max_length=300, blank=True)
     prescriber = models.CharField(_("prescriber"), max_length=100, blank=True)
     substance = models.ForeignKey(Substance, null=True, blank=True, on_delete=models.PROTECT,
-                                  db_index=False, related_name="+")
+                                  db_index=False, db_constraint=False, related_name="+")
     row_key = models.UUIDField()
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, db_index=False,
-                              related_name="+")
+                              db_constraint=False, related_name="+")
 
     class Meta:
         verbose_name = _("prescription")
