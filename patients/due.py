@@ -8,8 +8,8 @@ nothing left to do, and a sweep killed halfway leaves every row either moved
 and done or untouched. Handlers of later apps register with :func:`handles`;
 ``patients`` never imports them.
 
-Kinds without a handler (the end of a project, a tapering step) are reminders:
-they stay open on the responsible user's start page until done by hand.
+Kinds without a handler (the end of a project) are reminders: they stay open
+on the responsible user's start page until done by hand.
 """
 
 from collections.abc import Callable

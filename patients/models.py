@@ -546,11 +546,8 @@ class DueItem(models.Model):
 
     class Kind(models.TextChoices):
         WAIT_ENDS = "wait_ends", _("wait period ends")
-        CALLBACK_RETRY = "callback_retry", _("call again (not reached)")
         CALL_LATER = "call_later", _("call again later, as agreed")
         ASK_AGAIN = "ask_again", _("ask again whether the patient wants to reduce")
-        CONSULT_INVITE = "consult_invite", _("send consult invitation")
-        TAPER_STEP = "taper_step", _("tapering step: monitoring contact")
         PROJECT_END = "project_end", _("project ends: evaluation due")
 
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)

@@ -190,7 +190,7 @@ def reserve_replace(*, participation: Participation, user, reserve: Participatio
 
 @transaction.atomic
 def due_item_done(*, item: DueItem, user) -> bool:
-    """A reminder (project end, tapering step) done by hand; a second click changes nothing."""
+    """A reminder (the end of a project) done by hand; a second click changes nothing."""
     done = DueItem.objects.filter(pk=item.pk, done_at__isnull=True).update(
         done_at=timezone.now())
     if done:

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='DueItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('wait_ends', 'wait period ends'), ('callback_retry', 'call again (not reached)'), ('call_later', 'call again later, as agreed'), ('ask_again', 'ask again whether the patient wants to reduce'), ('consult_invite', 'send consult invitation'), ('taper_step', 'tapering step: monitoring contact'), ('project_end', 'project ends: evaluation due')], max_length=20, verbose_name='what')),
+                ('kind', models.CharField(choices=[('wait_ends', 'wait period ends'), ('call_later', 'call again later, as agreed'), ('ask_again', 'ask again whether the patient wants to reduce'), ('project_end', 'project ends: evaluation due')], max_length=20, verbose_name='what')),
                 ('due_on', models.DateField(verbose_name='due on')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
