@@ -1,5 +1,6 @@
 """Reads for the call-back list, phone notes and reminders; each scoped to a practice or user."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -9,7 +10,15 @@ from django.utils.translation import ngettext
 
 from patients.due import HANDLERS
 from patients.importing.layouts import BENZO_ATC_PREFIXES
-from patients.models import DueItem, Membership, Participation, Practice, Prescription, Role
+from patients.models import (
+    DueItem,
+    Membership,
+    Participation,
+    Practice,
+    Prescription,
+    Project,
+    Role,
+)
 
 from .models import CallAttempt, PhoneNote
 from .services import AFTER_LETTER
@@ -45,7 +54,8 @@ class CallbackList:
 
 def _participations(practice: Practice) -> QuerySet[Participation]:
     return (Participation.objects.filter(project__practice=practice)
-            .exclude(project__status="closed").select_related("patient", "project"))
+            .exclude(project__status=Project.Status.CLOSED)
+            .select_related("patient", "project"))
 
 
 def callback_rows(parts: list[Participation]) -> list[CallbackRow]:
@@ -121,9 +131,13 @@ def phone_note_candidates(*, practice: Practice, query: str) -> list[Participati
         "patient__surname", "patient__number")
     query = query.strip()
     if query:
+        compact = query.replace(" ", "").upper()
+        # Postcodes are stored as '6874 JC' (the importer's form); accept '6874jc' too.
+        postcode = f"{compact[:4]} {compact[4:]}" if re.fullmatch(r"\d{4}[A-Z]{2}", compact) \
+            else query
         parts = parts.filter(Q(patient__surname__icontains=query)
                              | Q(patient__number__iexact=query)
-                             | Q(patient__postcode__iexact=query.replace(" ", ""))
+                             | Q(patient__postcode__iexact=postcode)
                              | Q(patient__phone__icontains=query))
     return list(parts[:50])
 

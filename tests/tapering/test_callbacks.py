@@ -350,6 +350,27 @@ def test_the_assistant_notes_a_call_and_the_poh_sees_it_in_the_list(project, use
     assert "P400001" in html and "graag na 14 uur" in html and "zelf gebeld" in html
 
 
+@pytest.mark.parametrize(("query", "found"), [
+    ("P400001", True), ("p4000", True), ("400001", True), ("6874 JC", True), ("6874jc", True),
+    ("12345678", True), ("6874 JD", False), ("Jansen", False)])
+def test_the_assistant_finds_a_patient_by_name_number_postcode_or_phone(project, users, query,
+                                                                        found):
+    from tapering.selectors import phone_note_candidates
+
+    part = mailed(project, users)
+    part.patient.postcode = "6874 JC"
+    part.patient.save()
+    results = phone_note_candidates(practice=project.practice, query=query)
+    assert (results == [part]) is found
+
+
+def test_the_search_leaves_out_patients_without_a_letter(project, users):
+    from tapering.selectors import phone_note_candidates
+
+    mailed(project, users, number="400077", status=S.RESERVE)
+    assert phone_note_candidates(practice=project.practice, query="P400077") == []
+
+
 def test_a_phone_note_in_the_future_is_refused(project, users, client_for):
     part = mailed(project, users)
     url = reverse("tapering:phone-note", kwargs={"project_uuid": project.uuid,
