@@ -14,6 +14,7 @@ from tapering.selectors import callbacks_due_count, reminders_for_user
 
 from .access import ALL_ROLES, SESSION_PRACTICE_KEY, practice_view, user_memberships
 from .models import WorkerHeartbeat
+from .selectors import open_work
 
 HEARTBEAT_STALE_MINUTES = 5
 
@@ -27,6 +28,7 @@ def home(request):
         "today": today,
         "reminders": reminders_for_user(user=request.user, practice=request.practice,
                                         today=today),
+        "work": open_work(practice=request.practice, role=role),
     }
     if role == Role.POH_GGZ:
         context["callbacks_due"] = callbacks_due_count(practice=request.practice, today=today)
