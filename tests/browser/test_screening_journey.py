@@ -45,6 +45,8 @@ def test_gp_screens_ten_with_the_keyboard_and_promotes_a_reserve(
         transactional_db, live_server, page: Page, users, ten_to_screen, artifacts_dir):
     project = ten_to_screen
     _log_in(page, live_server, users[Role.HUISARTS].username)
+    expect(page.locator("#open-werk")).to_contain_text("10 patiënten te beoordelen")
+    page.screenshot(path=artifacts_dir / "home-gp-open-work.png", full_page=True)
     page.get_by_role("link", name="Projecten").click()
     page.get_by_role("link", name="Ronde najaar").click()
     page.get_by_role("link", name="Screening (nog 10)").click()
