@@ -4,15 +4,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
 from pathlib import PurePath
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
-from patients.importing.layouts import BENZO_ATC_PREFIXES
 from patients.models import Participation, Patient, Practice, Prescription, Project
+from patients.selectors import benzo_filter
 
 from . import text
 from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate
@@ -95,9 +93,6 @@ def signer_for(patient: Patient, gps: Sequence):
     return gps[0]
 
 
-def _benzo() -> Q:
-    return reduce(or_, (Q(atc__startswith=prefix) for prefix in BENZO_ATC_PREFIXES))
-
 
 @dataclass(frozen=True)
 class Medication:
@@ -111,7 +106,7 @@ def latest_benzodiazepines(*, practice: Practice, patient_ids: Iterable[int],
     rows = (Prescription.objects
             .filter(patient__practice=practice, patient_id__in=list(patient_ids),
                     date__lte=on_or_before)
-            .filter(_benzo())
+            .filter(benzo_filter())
             .order_by("patient_id", "-date", "-id")
             .values_list("patient_id", "substance__name_nl", "description", "strength_mg"))
     if connection.vendor == "postgresql":

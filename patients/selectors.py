@@ -84,7 +84,9 @@ def todos_for_user(*, practice: Practice, role: str, today: date) -> list[Todo]:
     return todos
 
 
-def _benzo(prefix: str = "") -> Q:
+def benzo_filter(prefix: str = "") -> Q:
+    """Benzodiazepine prescriptions (ATC N05BA, N05CD, N05CF; SPEC.md step 2); ``prefix``
+    reaches them through a relation, e.g. ``"prescriptions__"``."""
     return reduce(or_, (Q(**{f"{prefix}atc__startswith": p}) for p in BENZO_ATC_PREFIXES))
 
 
@@ -97,7 +99,7 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
     """
     w = Windows.for_reference(reference_date)
     rx = "prescriptions__"
-    benzo = _benzo(rx)
+    benzo = benzo_filter(rx)
     upto = Q(**{f"{rx}date__lte": w.reference})
     year = upto & Q(**{f"{rx}date__gt": w.year_start})
     prefixes, exceptions = practice.complex_rule()
@@ -150,7 +152,7 @@ def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference
     prescriptions = (
         Prescription.objects.filter(patient__practice=practice, patient_id__in=by_patient,
                                     date__gt=w.year_start, date__lte=w.reference)
-        .filter(_benzo())
+        .filter(benzo_filter())
         .order_by("patient_id", "date", "id")
         .values_list("patient_id", "substance__name_nl", "atc", "description", "dosage",
                      "units")
@@ -353,7 +355,7 @@ def first_benzo_use(*, practice: Practice, patient_ids: Iterable[int]) -> dict[i
     """The date of each patient's first benzodiazepine prescription the app knows."""
     return dict(Prescription.objects.filter(patient__practice=practice,
                                             patient_id__in=list(patient_ids))
-                .filter(_benzo()).values_list("patient_id").annotate(first=Min("date"))
+                .filter(benzo_filter()).values_list("patient_id").annotate(first=Min("date"))
                 .values_list("patient_id", "first"))
 
 

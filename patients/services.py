@@ -81,15 +81,10 @@ def project_create(*, user, practice: Practice, data: dict, gps=(), assistants=(
 
 def _project_end_schedule(project: Project) -> None:
     """The final evaluation is due when the project ends: a reminder for the project lead."""
-    item = DueItem.objects.filter(project=project, participation__isnull=True,
-                                  kind=DueItem.Kind.PROJECT_END, done_at__isnull=True,
-                                  cancelled_at__isnull=True).first()
-    if item is None:
-        DueItem.objects.create(project=project, kind=DueItem.Kind.PROJECT_END,
-                               due_on=project.planned_end, assigned_to=project.lead)
-    elif (item.due_on, item.assigned_to_id) != (project.planned_end, project.lead_id):
-        item.due_on, item.assigned_to = project.planned_end, project.lead
-        item.save(update_fields=["due_on", "assigned_to"])
+    from .workflow import due_item_schedule
+
+    due_item_schedule(kind=DueItem.Kind.PROJECT_END, project=project,
+                      due_on=project.planned_end, assigned_to=project.lead)
 
 
 @transaction.atomic
@@ -198,7 +193,7 @@ def participation_letter_mailed(*, participation: Participation, user,
             expected={Participation.Status.MAILING}, fields={"letter_sent_on": mailed_on})
     except MoveRefused:
         return False
-    due_item_schedule(kind="wait_ends", participation=moved,
+    due_item_schedule(kind=DueItem.Kind.WAIT_ENDS, participation=moved,
                       due_on=mailed_on + timedelta(days=project.wait_days),
                       assigned_to=project.lead)
     return True

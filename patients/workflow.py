@@ -98,31 +98,28 @@ def participation_note(*, participation: Participation, user, what: str) -> Part
 
 def due_item_schedule(*, kind: str, due_on: date, participation: Participation | None = None,
                       project=None, assigned_to=None, note: str = "") -> DueItem:
-    """Schedule a timed step; an open item of the same kind for the participation is moved.
+    """Schedule a timed step of a participation, or of a project when none is given.
 
-    Idempotent: scheduling the same thing twice leaves one open item.
+    Idempotent: an open item of the same kind for the same participation (or
+    project) is moved instead of a second one made.
     """
     project = project or participation.project
-    if participation is not None:
-        with transaction.atomic():
-            existing = (DueItem.objects.select_for_update()
-                        .filter(participation=participation, kind=kind, done_at__isnull=True,
-                                cancelled_at__isnull=True).first())
-            if existing is not None:
-                existing.due_on, existing.note = due_on, note[:300]
-                existing.assigned_to = assigned_to or existing.assigned_to
-                existing.save(update_fields=["due_on", "note", "assigned_to"])
-                return existing
-            try:
-                with transaction.atomic():
-                    return DueItem.objects.create(
-                        kind=kind, due_on=due_on, project=project, participation=participation,
-                        assigned_to=assigned_to, note=note[:300])
-            except IntegrityError:  # a concurrent caller created it first
-                return DueItem.objects.get(participation=participation, kind=kind,
-                                           done_at__isnull=True, cancelled_at__isnull=True)
-    return DueItem.objects.create(kind=kind, due_on=due_on, project=project,
-                                  assigned_to=assigned_to, note=note[:300])
+    open_items = DueItem.objects.filter(project=project, participation=participation, kind=kind,
+                                        done_at__isnull=True, cancelled_at__isnull=True)
+    with transaction.atomic():
+        existing = open_items.select_for_update().first()
+        if existing is not None:
+            existing.due_on, existing.note = due_on, note[:300]
+            existing.assigned_to = assigned_to or existing.assigned_to
+            existing.save(update_fields=["due_on", "note", "assigned_to"])
+            return existing
+        try:
+            with transaction.atomic():
+                return DueItem.objects.create(
+                    kind=kind, due_on=due_on, project=project, participation=participation,
+                    assigned_to=assigned_to, note=note[:300])
+        except IntegrityError:  # a concurrent caller created it first
+            return open_items.get()
 
 
 def due_items_cancel(*, participation: Participation, kinds: set[str] | None = None) -> int:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from patients.due import HANDLERS
-from patients.importing.layouts import BENZO_ATC_PREFIXES
 from patients.models import (
     DueItem,
     Membership,
@@ -19,6 +18,7 @@ from patients.models import (
     Project,
     Role,
 )
+from patients.selectors import benzo_filter
 
 from .models import CallAttempt, PhoneNote
 from .services import AFTER_LETTER
@@ -66,12 +66,11 @@ def callback_rows(parts: list[Participation]) -> list[CallbackRow]:
     patient_to_rows: dict[int, list[CallbackRow]] = {}
     for row in rows.values():
         patient_to_rows.setdefault(row.participation.patient_id, []).append(row)
-    benzo = Q()
-    for prefix in BENZO_ATC_PREFIXES:
-        benzo |= Q(atc__startswith=prefix)
-    for patient_id, description in (Prescription.objects.filter(
-            benzo, patient_id__in=list(patient_to_rows)).order_by("patient_id", "date", "id")
-            .values_list("patient_id", "description")):
+    # Oldest first, so each patient's product ends as that of the latest prescription.
+    by_date = (Prescription.objects.filter(benzo_filter(),
+                                           patient_id__in=list(patient_to_rows))
+               .order_by("patient_id", "date", "id").values_list("patient_id", "description"))
+    for patient_id, description in by_date:
         for row in patient_to_rows[patient_id]:
             row.product = description
     for attempt in CallAttempt.objects.filter(participation_id__in=list(rows)).select_related(
