@@ -107,7 +107,7 @@ def latest_benzodiazepines(*, practice: Practice, patient_ids: Iterable[int],
             .filter(patient__practice=practice, patient_id__in=list(patient_ids),
                     date__lte=on_or_before)
             .filter(benzo_filter())
-            .order_by("patient_id", "-date", "-id")
+            .order_by("patient_id", "-date", "-batch_id", "-line")
             .values_list("patient_id", "substance__name_nl", "description", "strength_mg"))
     if connection.vendor == "postgresql":
         rows = rows.distinct("patient_id")

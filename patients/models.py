@@ -335,9 +335,12 @@ class Prescription(models.Model):
 
     ``row_key`` is a hash of what makes two rows the same prescription
     (FORMATS.md: patient number, date, ATC, description, strength, units,
-    dosage instruction), unique per patient. That one index also serves every
-    lookup by patient; the table has no other, so a large import stays fast.
+    dosage instruction), unique per patient: the primary key is (patient,
+    row_key). That one index serves every lookup by patient and keeps each
+    prescription once; the table has no other, so a large import stays fast.
     Substance and batch carry no index: nothing looks prescriptions up by them.
+    Prescriptions of one day are told apart in the order they were read: by
+    import (``batch``), then by ``line`` in its file.
 
     This is the bulk table: the import writes hundreds of thousands of rows at
     a time, by ``COPY`` (importing/load.py). Its foreign keys therefore have
@@ -355,8 +358,10 @@ class Prescription(models.Model):
       substances are reference data loaded by a migration.
     """
 
+    pk = models.CompositePrimaryKey("patient", "row_key")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, db_index=False,
                                 db_constraint=False, related_name="prescriptions")
+    row_key = models.UUIDField()
     date = models.DateField(_("date"))
     atc = models.CharField(_("ATC code"), max_length=7)
     description = models.CharField(_("product"), max_length=300, blank=True)
@@ -367,16 +372,13 @@ class Prescription(models.Model):
     prescriber = models.CharField(_("prescriber"), max_length=100, blank=True)
     substance = models.ForeignKey(Substance, null=True, blank=True, on_delete=models.PROTECT,
                                   db_index=False, db_constraint=False, related_name="+")
-    row_key = models.UUIDField()
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, db_index=False,
                               db_constraint=False, related_name="+")
+    line = models.PositiveIntegerField(_("line in the file"), default=0)
 
     class Meta:
         verbose_name = _("prescription")
         verbose_name_plural = _("prescriptions")
-        constraints = [
-            models.UniqueConstraint(fields=["patient", "row_key"], name="prescription_once"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.atc} {self.description}"

@@ -113,16 +113,16 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
         patients
         .annotate(
             units_12m=Sum(f"{rx}units", filter=benzo & year),
-            recent=Count(f"{rx}id", filter=benzo & upto
+            recent=Count(f"{rx}row_key", filter=benzo & upto
                          & Q(**{f"{rx}date__gte": w.recent_start})),
-            past=Count(f"{rx}id", filter=benzo & Q(**{f"{rx}date__gte": w.past_start,
+            past=Count(f"{rx}row_key", filter=benzo & Q(**{f"{rx}date__gte": w.past_start,
                                                       f"{rx}date__lte": w.past_end})),
             ddd_total=Sum(
                 F(f"{rx}units") * F(f"{rx}strength_mg") / F(f"{rx}substance__ddd_mg"),
                 filter=benzo & year & known_ddd,
                 output_field=DecimalField(max_digits=30, decimal_places=10)),
-            unknown=Count(f"{rx}id", filter=benzo & year & ~known_ddd),
-            complex=Count(f"{rx}id", filter=complex_atc & year),
+            unknown=Count(f"{rx}row_key", filter=benzo & year & ~known_ddd),
+            complex=Count(f"{rx}row_key", filter=complex_atc & year),
             last_date=Max(f"{rx}date", filter=benzo & upto),
         )
         .filter(units_12m__gt=0)
@@ -153,7 +153,7 @@ def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference
         Prescription.objects.filter(patient__practice=practice, patient_id__in=by_patient,
                                     date__gt=w.year_start, date__lte=w.reference)
         .filter(benzo_filter())
-        .order_by("patient_id", "date", "id")
+        .order_by("patient_id", "date", "batch_id", "line")
         .values_list("patient_id", "substance__name_nl", "atc", "description", "dosage",
                      "units")
     )
@@ -289,7 +289,7 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
     history_start = reference - relativedelta(months=HISTORY_MONTHS)
     prescriptions = list(
         Prescription.objects.filter(patient=patient, date__lte=reference)
-        .select_related("substance").order_by("date", "id"))
+        .select_related("substance").order_by("date", "batch_id", "line"))
     year_start = Windows.for_reference(reference).year_start
     benzo = [rx for rx in prescriptions if rx.atc.startswith(BENZO_ATC_PREFIXES)]
     history = ddd_per_month(

@@ -30,10 +30,11 @@ import hashlib
 import os
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import psycopg2
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.core.files.base import ContentFile
@@ -44,10 +45,12 @@ from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, S
 from ..services import audit_log
 from . import pgcopy
 from .parse import (
-    MAX_NUMBER_LENGTH,
     PRESCRIPTION_COLUMNS,
+    Chunk,
     ExportReader,
+    NotForArrow,
     key_digests,
+    meanwhile,
     open_export,
     row_keys,
 )
@@ -62,23 +65,10 @@ def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _checksum_meanwhile(data: bytes) -> Callable[[], str]:
-    """``checksum`` in a thread (hashlib lets go of the GIL), for while the file is read."""
-    result: list[str] = []
-    thread = threading.Thread(target=lambda: result.append(checksum(data)), daemon=True)
-    thread.start()
-
-    def value() -> str:
-        thread.join()
-        return result[0] if result else checksum(data)
-
-    return value
-
-
 def import_file(*, practice: Practice, user, data: bytes, file_name: str,
                 progress: Progress | None = None) -> ImportBatch:
     """Import a whole file now (command line, small uploads). Raises FileRefused."""
-    sha256 = _checksum_meanwhile(data)
+    sha256 = meanwhile(checksum, data)  # hashlib lets go of the GIL
     reader = open_export(data)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
@@ -130,31 +120,18 @@ def import_batch_run(*, batch_id: int, progress: Progress | None = None) -> Impo
 
 def _load(batch: ImportBatch, reader: ExportReader, *, user,
           progress: Progress | None) -> ImportBatch:
-    layout = reader.layout.code
-    approx_records = reader.approx_records() if progress else 1
-    if connection.vendor == "postgresql":
-        loader = _PostgresLoader(batch, source=layout, numbers=reader.patient_numbers())
-    else:
-        loader = _BulkLoader(batch)
-    total = accepted = 0
-    rejections = []
-    try:
-        for chunk in reader.chunks(first=FIRST_CHUNK):
-            total += chunk.records
-            accepted += chunk.rows.num_rows
-            rejections += [{"line": r.line, "reason": r.reason, "raw": r.raw}
-                           for r in chunk.rejections]
-            loader.add(chunk.rows)
-            if progress:
-                progress(min(80, 80 * total // approx_records))
-        patients_new = loader.patients(source=layout)
-        if progress:
-            progress(90)
-        rows_new = loader.prescriptions(source=layout)
-    finally:
-        loader.close()
-    batch.layout = layout
+    batch.layout = reader.layout.code
     batch.encoding = reader.encoding
+    approx_records = reader.approx_records() if progress else 1
+    try:
+        # A savepoint: Arrow's reading may find half-way through that the file needs the
+        # csv module; what it stored until then is undone and the file read again.
+        with transaction.atomic():
+            counts = _store(batch, reader.arrow_chunks(first=FIRST_CHUNK), progress,
+                            approx_records)
+    except NotForArrow:
+        counts = _store(batch, reader.csv_chunks(first=FIRST_CHUNK), progress, approx_records)
+    total, accepted, rows_new, patients_new, rejections = counts
     batch.rows_total = total
     batch.rows_new = rows_new
     batch.rows_present = accepted - rows_new
@@ -171,16 +148,46 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
     return batch
 
 
+def _store(batch: ImportBatch, chunks: Iterator[Chunk], progress: Progress | None,
+           approx_records: int) -> tuple[int, int, int, int, list[dict]]:
+    """Store the chunks' rows: (records, accepted, new prescriptions, new patients,
+    rejections)."""
+    source = batch.layout
+    if connection.vendor == "postgresql":
+        loader = _PostgresLoader(batch, source=source)
+    else:
+        loader = _BulkLoader(batch)
+    total = accepted = 0
+    rejections = []
+    try:
+        for chunk in chunks:
+            total += chunk.records
+            accepted += chunk.rows.num_rows
+            rejections += [{"line": r.line, "reason": r.reason, "raw": r.raw}
+                           for r in chunk.rejections]
+            loader.add(chunk.rows)
+            if progress:
+                progress(min(80, 80 * total // approx_records))
+        patients_new = loader.patients(source=source)
+        if progress:
+            progress(90)
+        rows_new = loader.prescriptions(source=source)
+    finally:
+        loader.close()
+    return total, accepted, rows_new, patients_new, rejections
+
+
 # pg_advisory_xact_lock(IMPORT_LOCK, practice id): one import per practice at a time.
 IMPORT_LOCK = 0x62656E7A  # "benz"
 PATIENT_COLUMNS = ["number", *PATIENT_FIELDS]
 # Fixed-width fields first (one numpy record per row), then the rest, as pgcopy builds them.
-PRESCRIPTION_COPY = ("patient_id, batch_id, date, units, row_key, substance_id, strength_mg, "
-                     "atc, description, dosage, prescriber")
+PRESCRIPTION_COPY = ("patient_id, batch_id, date, units, line, row_key, substance_id, "
+                     "strength_mg, atc, description, dosage, prescriber")
 PRESCRIPTION_FIXED = np.dtype([
     ("fields", ">i2"), ("patient_size", ">i4"), ("patient", ">i8"), ("batch_size", ">i4"),
     ("batch", ">i8"), ("date_size", ">i4"), ("date", ">i4"), ("units_size", ">i4"),
-    ("units", ">i4"), ("key_size", ">i4"), ("key", "u1", 16)])
+    ("units", ">i4"), ("line_size", ">i4"), ("line", ">i4"), ("key_size", ">i4"),
+    ("key", "u1", 16)])
 PATIENT_COPY = ("id, practice_id, uuid, birth_date, source, number, surname, prefix, initials, "
                 "sex, street, house_number, postcode, city, phone, gp_name")
 PATIENT_FIXED = np.dtype([
@@ -197,6 +204,12 @@ CREATE_IMPORT_ROWS = (
 INSERT_IMPORT_ROWS = (
     f"INSERT INTO patients_prescription ({PRESCRIPTION_COPY}) SELECT {PRESCRIPTION_COPY} "  # noqa: S608
     "FROM import_rows ON CONFLICT (patient_id, row_key) DO NOTHING")
+GIVE_IDS = """
+    WITH given AS (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s))
+    SELECT min(id), max(id),
+           CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL
+                ELSE array_agg(id ORDER BY id) END
+    FROM given"""
 UPDATE_PATIENTS = """
     UPDATE patients_patient p SET
         surname = i.surname, prefix = i.prefix, initials = i.initials, sex = i.sex,
@@ -224,26 +237,26 @@ def _newest(rows: pa.Table, days: np.ndarray | None = None,
 class _PostgresLoader:
     """Binary COPY straight into the tables (the module docstring says how)."""
 
-    def __init__(self, batch: ImportBatch, *, source: str, numbers: pa.Array | None):
+    def __init__(self, batch: ImportBatch, *, source: str):
         self.batch = batch
         self.source = source
         connection.ensure_connection()
         self.db = connection.connection  # psycopg2's own: the COPY runs in another thread
         self.cursor = self.db.cursor()
-        self.sequence: str | None = None
+        # New patients' ids come from the sequence on a connection of their own, chunk by
+        # chunk, while this one is busy with the COPY (a sequence is outside transactions).
+        self.ids_db = None
         self.seen: set[bytes] = set()  # row keys met in this file
         self.stream: pgcopy.CopyStream | None = None
         self.copied = 0
         self.later: list[bytes] = []  # prescriptions of stored patients, for import_rows
-        self.waiting: list[tuple[pa.Table, np.ndarray]] = []  # patients without ids yet
         self.newest: list[pa.Table] = []
-        self.by_line: np.ndarray | None = None  # see _prepare
         # The database work before the first row runs while that row is being cleaned.
         self.error: BaseException | None = None
-        self.preparing = threading.Thread(target=self._prepare, args=(numbers,), daemon=True)
+        self.preparing = threading.Thread(target=self._prepare, daemon=True)
         self.preparing.start()
 
-    def _prepare(self, numbers: pa.Array | None) -> None:
+    def _prepare(self) -> None:
         try:
             self.cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
                                 [IMPORT_LOCK, self.batch.practice_id])
@@ -256,11 +269,10 @@ class _PostgresLoader:
             self.stored = len(stored)  # the first ``stored`` of numbers/ids; then new ones
             self.cursor.execute("SELECT atc, id FROM patients_substance")
             self.substances = dict(self.cursor.fetchall())
-            if numbers is not None:
-                self._give_ids(pc.unique(numbers))
-                # Where each line's number stands in self.numbers (Arrow lets go of the GIL:
-                # this runs beside the cleaning of the first chunk).
-                self.by_line = np.concatenate([[-1, -1], self._where(numbers)])
+            self.cursor.execute("SELECT pg_get_serial_sequence('patients_patient', 'id')")
+            (self.sequence,) = self.cursor.fetchone()
+            self.ids_db = psycopg2.connect(**connection.get_connection_params())
+            self.ids_db.autocommit = True
         except BaseException as error:
             self.error = error
 
@@ -272,21 +284,24 @@ class _PostgresLoader:
         if self.error is not None:
             raise self.error
 
-    def _give_ids(self, numbers: pa.Array) -> None:
-        """Ids from the sequence for the numbers that have none (and could be a patient's)."""
-        usable = pc.and_(pc.greater(pc.utf8_length(numbers), 0),
-                         pc.less_equal(pc.utf8_length(numbers), MAX_NUMBER_LENGTH))
-        numbers = numbers.filter(pc.and_(usable, pc.invert(pc.is_in(numbers, self.numbers))))
-        if not len(numbers):
-            return
-        if self.sequence is None:  # looked up once: per row it costs ten times the nextval
-            self.cursor.execute("SELECT pg_get_serial_sequence('patients_patient', 'id')")
-            (self.sequence,) = self.cursor.fetchone()
-        self.cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
-                            [self.sequence, len(numbers)])
-        ids = np.array([pk for (pk,) in self.cursor.fetchall()], dtype=np.int64)
-        self.numbers = pa.concat_arrays([self.numbers, numbers.cast(pa.string())])
-        self.ids = np.concatenate([self.ids, ids])
+    def _ask_ids(self, numbers: pa.Array) -> Callable[[], tuple[pa.Array, np.ndarray]]:
+        """Ids from the sequence for numbers that have none (each could be a patient's),
+        asked for in a thread; the function returned gives the numbers (distinct, sorted,
+        so that patient_identity too grows at its end) and their ids."""
+        numbers = pc.unique(numbers)
+        numbers = numbers.take(pc.sort_indices(numbers))
+
+        def ask() -> tuple[pa.Array, np.ndarray]:
+            with self.ids_db.cursor() as cursor:
+                cursor.execute(GIVE_IDS, [self.sequence, len(numbers)])
+                low, high, scattered = cursor.fetchone()
+            # One statement takes its values in a row unless another session takes some at
+            # the same moment; only then are they all sent.
+            if scattered is None:
+                return numbers, np.arange(low, high + 1, dtype=np.int64)
+            return numbers, np.array(scattered, dtype=np.int64)
+
+        return meanwhile(ask)
 
     def _where(self, numbers) -> np.ndarray:
         """Each number's place in self.numbers/self.ids, -1 when it has no id yet."""
@@ -297,6 +312,10 @@ class _PostgresLoader:
         if not rows.num_rows:
             return
         self._ready()
+        numbers = rows.column("number").combine_chunks()
+        where = self._where(numbers)
+        missing = where < 0
+        asked = self._ask_ids(numbers.filter(pa.array(missing))) if missing.any() else None
         days = pgcopy.days(rows.column("date"))
         digests = key_digests(rows, self.source)
         # The first row of each key in the file; a key holds the patient number, so rows with
@@ -304,11 +323,13 @@ class _PostgresLoader:
         seen, add = self.seen, self.seen.add
         first = np.array([d not in seen and not add(d) for d in digests], dtype=bool)
         keys = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(-1, 16)
-        if self.by_line is not None:
-            where = self.by_line[rows.column("line").to_numpy()]
-        else:
-            where = self._where(rows.column("number"))
-        self.newest.append(_newest(rows, days, where if (where >= 0).all() else None))
+        if asked is not None:
+            given, ids = asked()
+            where[missing] = len(self.ids) + pc.index_in(
+                numbers.filter(pa.array(missing)), value_set=given).to_numpy()
+            self.numbers = pa.concat_arrays([self.numbers, given.cast(pa.string())])
+            self.ids = np.concatenate([self.ids, ids])
+        self.newest.append(_newest(rows, days, where))
         new = first & (where >= self.stored)
         if new.any():
             if self.stream is None:
@@ -316,12 +337,9 @@ class _PostgresLoader:
                     self.db, f"COPY patients_prescription ({PRESCRIPTION_COPY}) "
                              "FROM STDIN (FORMAT binary)")
             self.stream.write(self._prescriptions(rows, self.ids[where], keys, new, days))
-        stored = first & (where >= 0) & (where < self.stored)
+        stored = first & (where < self.stored)
         if stored.any():
             self.later.append(self._prescriptions(rows, self.ids[where], keys, stored, days))
-        waiting = first & (where < 0)
-        if waiting.any():
-            self.waiting.append((rows.filter(waiting), keys[waiting]))
 
     def _prescriptions(self, rows: pa.Table, patient_ids: np.ndarray, keys: np.ndarray,
                        which: np.ndarray, days: np.ndarray | None = None) -> bytes:
@@ -330,13 +348,18 @@ class _PostgresLoader:
         if not which.all():
             rows = rows.filter(which)
         block = np.empty(rows.num_rows, dtype=PRESCRIPTION_FIXED)
-        block["fields"] = 11
+        block["fields"] = 12
         block["patient_size"], block["patient"] = 8, patient_ids[which]
         block["batch_size"], block["batch"] = 8, self.batch.pk
         block["date_size"], block["date"] = 4, days[which]
         block["units_size"], block["units"] = 4, rows.column("units").to_numpy()
+        block["line_size"], block["line"] = 4, rows.column("line").to_numpy()
         block["key_size"], block["key"] = 16, keys[which]
         substances = self.substances
+        # In primary-key order (patient, row_key; PostgreSQL compares UUIDs bytewise): each
+        # row then goes in at the right end of the index, where PostgreSQL inserts fastest.
+        halves = np.ascontiguousarray(block["key"]).view(">u8")
+        order = np.lexsort((halves[:, 1], halves[:, 0], block["patient"]))
         return pgcopy.rows([
             pgcopy.fixed(block),
             pgcopy.by_value(rows.column("atc"),
@@ -344,7 +367,7 @@ class _PostgresLoader:
             pgcopy.by_value(rows.column("strength"), pgcopy.numeric_field),
             *pgcopy.text(rows.column("atc")), *pgcopy.text(rows.column("description")),
             *pgcopy.text(rows.column("dosage")), *pgcopy.text(rows.column("prescriber")),
-        ])
+        ], order)
 
     def _copy(self, table: str, columns: str, payloads: list[bytes]) -> int:
         stream = pgcopy.CopyStream(self.db, f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)")
@@ -371,9 +394,6 @@ class _PostgresLoader:
             self._end_stream()
             return 0
         newest = _newest(pa.concat_tables(self.newest))
-        if self.waiting:  # read by the csv module: no ids were given up front
-            self._end_stream()
-            self._give_ids(newest.column("number").combine_chunks())
         where = self._where(newest.column("number"))
         new = where >= self.stored
         # Made while the database may still be taking in the last prescriptions.
@@ -419,14 +439,6 @@ class _PostgresLoader:
         """Store the prescriptions not copied in yet; the number of new ones in all."""
         self._end_stream()
         stored = self.copied
-        if self.waiting:
-            payloads = []
-            for rows, keys in self.waiting:
-                where = self._where(rows.column("number"))
-                payloads.append(self._prescriptions(rows, self.ids[where], keys,
-                                                    np.ones(rows.num_rows, dtype=bool)))
-            stored += self._copy("patients_prescription", PRESCRIPTION_COPY, payloads)
-            self.waiting = []
         if self.later:
             # ON COMMIT DROP only drops at the outermost commit: an earlier import in the
             # same transaction (nested atomic blocks, tests) may have left the table behind.
@@ -446,6 +458,9 @@ class _PostgresLoader:
         if self.stream is not None:
             self.stream.abort()
             self.stream = None
+        if self.ids_db is not None:
+            self.ids_db.close()
+            self.ids_db = None
 
 
 class _BulkLoader:
@@ -501,7 +516,8 @@ class _BulkLoader:
                 patient_id=ids[row.number], date=row.date, atc=row.atc,
                 description=row.description, strength_mg=row.strength or None,
                 units=row.units, dosage=row.dosage, prescriber=row.prescriber,
-                substance_id=substances.get(row.atc), row_key=uuid.UUID(key), batch=self.batch)
+                substance_id=substances.get(row.atc), row_key=uuid.UUID(key), batch=self.batch,
+                line=row.line)
              for row, key in zip(rows.itertuples(index=False), keys, strict=True)),
             batch_size=1000, ignore_conflicts=True)
         return mine.count() - before

@@ -19,13 +19,16 @@ results back to the rows.
 import codecs
 import csv
 import io
+import queue
 import re
+import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from operator import itemgetter
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -72,6 +75,8 @@ KEY_COLUMNS = ["number", "date", "atc", "description", "strength", "units", "dos
 # Bytes that cp1252 leaves undefined: a file holding one is not cp1252 (Python's codec
 # refuses exactly these).
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+ARROW_BLOCK = 4 << 20  # bytes Arrow reads at a time: about 25,000 rows of an export
+LINE_COUNT_SLICE = 1 << 24  # bytes numpy compares at a time in _line_count
 
 
 def key_texts(rows: pa.Table, source: str) -> pa.Array:
@@ -94,6 +99,12 @@ def row_keys(rows: pd.DataFrame | pa.Table, source: str) -> list[str]:
     return [digest.hex() for digest in key_digests(rows, source)]
 
 csv.field_size_limit(16 * 1024 * 1024)
+T = TypeVar("T")
+
+
+class NotForArrow(Exception):
+    """Arrow cannot read this file the way the csv module does (``arrow_chunks``): read it
+    again with ``csv_chunks``, dropping what Arrow gave."""
 
 
 class FileRefused(Exception):
@@ -221,10 +232,49 @@ def _from_cp1252(table: pa.Table) -> pa.Table:
 
 
 def _line_count(data: bytes) -> int:
-    """Lines as the csv module and Arrow count them: ended by CR LF, LF or CR."""
-    returns = data.count(b"\r")
-    breaks = data.count(b"\n") + returns - (data.count(b"\r\n") if returns else 0)
-    return breaks + (0 if not data or data.endswith((b"\n", b"\r")) else 1)
+    """Lines as the csv module and Arrow count them: ended by CR LF, LF or CR.
+
+    Counted by numpy a slice at a time: it lets go of the GIL while it counts, so this
+    can run in a thread beside the reading (bytes.count keeps the GIL).
+    """
+    if not data:
+        return 0
+    octets = np.frombuffer(data, dtype=np.uint8)
+    breaks = 0
+    for start in range(0, len(octets), LINE_COUNT_SLICE):
+        part = octets[start:start + LINE_COUNT_SLICE + 1]  # one byte more: a CR LF across
+        returns = part[:LINE_COUNT_SLICE] == 13
+        feeds = part == 10
+        # LF and lone CR end a line; a CR followed by LF is counted at its LF.
+        breaks += int(np.count_nonzero(feeds[:LINE_COUNT_SLICE]))
+        breaks += int(np.count_nonzero(returns[:len(part) - 1] & ~feeds[1:len(returns) + 1]))
+        if len(part) <= LINE_COUNT_SLICE and returns[-1]:
+            breaks += 1  # a CR as the very last byte
+    return breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
+
+
+def meanwhile(function: Callable[..., T], *args) -> Callable[[], T]:
+    """``function(*args)`` in a thread, for work that lets go of the GIL (hashlib, numpy,
+    a database round trip); the function returned waits for the result (or raises the
+    error) in the caller's thread."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(function(*args))
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
+
+    return result
 
 
 class ExportReader:
@@ -288,17 +338,22 @@ class ExportReader:
         return rows
 
     def chunks(self, size: int = 100_000, first: int | None = None) -> Iterator[Chunk]:
-        """Accepted rows and rejections, ``size`` records at a time (``first`` in the first).
+        """Accepted rows and rejections, ``size`` records at a time (``first`` in the first):
+        Arrow's reading where the file allows it, else the csv module's.
 
-        A well-formed file (no line breaks inside fields, every row as wide as
-        the header, the header on line 1) is read by Arrow's CSV reader, where
-        record number and line number coincide; any other file by Python's csv
-        module, which tracks the line where each record starts.
+        Arrow's chunks are all read before the first is given (a file may turn out half-way
+        to need the csv module): for tests and small files. The importer streams
+        ``arrow_chunks`` instead and undoes what it stored when NotForArrow comes.
         """
-        table = self.arrow_table()
-        if table is not None:
-            yield from self._arrow_chunks(table, size, first or size)
-            return
+        try:
+            chunks = list(self.arrow_chunks(size, first))
+        except NotForArrow:
+            chunks = self.csv_chunks(size, first)
+        yield from chunks
+
+    def csv_chunks(self, size: int = 100_000, first: int | None = None) -> Iterator[Chunk]:
+        """``chunks`` read by Python's csv module, which reads any file the rules allow and
+        tracks the line where each record starts."""
         batch: list[tuple[int, list[str]]] = []
         wanted = first or size
         for record in self.records():
@@ -309,104 +364,135 @@ class ExportReader:
         if batch:
             yield self._chunk(batch)
 
-    def arrow_table(self) -> pa.Table | None:
-        """``_arrow_table``, read once."""
-        if not hasattr(self, "_table"):
-            self._table = self._arrow_table()
-        return self._table
+    def arrow_chunks(self, size: int = 100_000, first: int | None = None) -> Iterator[Chunk]:
+        """``chunks`` read by Arrow's streaming CSV reader, block by block, so the first rows
+        are clean while the rest of the file is still being read.
 
-    def patient_numbers(self) -> pa.ChunkedArray | None:
-        """The patient number of every record as rows will carry it (stripped), record
-        ``i`` on line ``i + 2``; None when the file is not read by Arrow. Before any row is
-        cleaned, so the loader can give new patients their ids up front (some numbers
-        belong to rejected rows only)."""
-        table = self.arrow_table()
-        if table is None:
-            return None
-        column = self._wanted_columns()[self.layout.columns.index(self.layout.number)]
-        return pc.utf8_trim_whitespace(table.column(column))
-
-    def _wanted_columns(self) -> list[int]:
-        """The header position of each layout column (the first, when a name repeats)."""
-        index = {fold(name): i for i, name in reversed(list(enumerate(self.header)))}
-        return [index[c] for c in self.layout.columns]
-
-    def _arrow_table(self) -> pa.Table | None:
+        Only for a well-formed file: the header on line 1, every row as wide as the
+        header (extra columns empty throughout), no line breaks inside fields; there the
+        record number and the line number coincide. Raises NotForArrow as soon as the file
+        turns out otherwise, which may be after some chunks were given (the last check,
+        that no field held a line break, needs the whole file).
+        """
         if self.header_lines != (1, 1):
-            return None  # blank lines before the header: only the csv module numbers them
-        data = self.data
+            raise NotForArrow  # blank lines before the header: only the csv module numbers them
+        lines = meanwhile(_line_count, self.data)
+        wanted, offset, pending, buffered = first or size, 0, [], 0
+        for block in self._arrow_blocks():
+            pending.append(block)
+            buffered += block.num_rows
+            while buffered >= wanted:
+                table = pa.concat_tables(pending)
+                yield self._arrow_chunk(table.slice(0, wanted), offset)
+                offset += wanted
+                pending, buffered = [table.slice(wanted)], buffered - wanted
+                wanted = size
+        if buffered:
+            yield self._arrow_chunk(pa.concat_tables(pending), offset)
+            offset += buffered
+        # Arrow reads a quoted line break inside a field all the same: then a record is no
+        # longer one line, and only the csv module numbers the lines right.
+        if offset != lines() - 1:
+            raise NotForArrow
+
+    def _arrow_blocks(self) -> Iterator[pa.Table]:
+        """The file's rows as Arrow reads them, a block at a time, every field text;
+        NotForArrow where a row is not as wide as the first, or an extra column holds
+        something. Arrow reads on in a thread of its own (it lets go of the GIL) while the
+        blocks already read are cleaned."""
         # cp1252 is read as bytes and made text afterwards, value by distinct value (Arrow's
         # own transcoding of the whole file took most of the read). Delimiters, quotes and
         # line ends are the same bytes in either encoding, so the fields are the same.
-        cp1252 = self._codec != "utf-8" and not data.isascii()
+        cp1252 = self._codec != "utf-8" and not self.data.isascii()
         width = len(self.header)
+        blocks: queue.SimpleQueue = queue.SimpleQueue()
+        stop = threading.Event()
+        reading = threading.Thread(target=self._read_blocks, args=(cp1252, blocks, stop),
+                                   daemon=True)
+        reading.start()
         try:
-            table = pacsv.read_csv(
-                pa.BufferReader(data),
-                read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True),
-                # An empty line is a row of empty fields (skipped below as blank, as the csv
+            while (batch := blocks.get()) is not None:
+                if isinstance(batch, BaseException):
+                    raise NotForArrow from batch  # a row of another width, not UTF-8, ...
+                if batch.schema.names[:width] != [f"f{i}" for i in range(width)]:
+                    raise NotForArrow  # rows narrower than the header
+                # Extra columns only when empty throughout, or the rows are rejected one by
+                # one as the csv module's reading does.
+                if any(pa.types.is_binary(column.type)  # not UTF-8, so not empty either
+                       or pc.max(pc.utf8_length(pc.utf8_trim_whitespace(
+                           column.cast(pa.string())))).as_py()
+                       for column in batch.columns[width:]):
+                    raise NotForArrow
+                block = pa.Table.from_batches([batch])
+                yield _from_cp1252(block) if cp1252 else block
+        finally:
+            stop.set()
+
+    def _read_blocks(self, cp1252: bool, blocks: queue.SimpleQueue,
+                     stop: threading.Event) -> None:
+        """Arrow's streaming reader, each block (or the error met) put in ``blocks``; None
+        at the end."""
+        try:
+            reader = pacsv.open_csv(
+                pa.BufferReader(self.data),
+                read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True,
+                                               block_size=ARROW_BLOCK),
+                # An empty line is a row of empty fields (skipped later as blank, as the csv
                 # module skips it), so every line is one row and line numbers stay right.
                 parse_options=pacsv.ParseOptions(delimiter=self.delimiter,
                                                  newlines_in_values=False,
                                                  ignore_empty_lines=False),
                 convert_options=pacsv.ConvertOptions(
                     column_types={f"f{i}": pa.binary() if cp1252 else pa.string()
-                                  for i in range(width)},
+                                  for i in range(len(self.header))},
                     strings_can_be_null=False, quoted_strings_can_be_null=False,
                     null_values=[]),  # "NULL" in an extra column is text, not empty
             )
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            return None  # a row of another width, a quoted line break: the slow path
-        # Every row as wide as the header (extra columns only when empty throughout), or
-        # the rows are rejected one by one as the slow path does.
-        if table.num_columns < width or any(
-                pa.types.is_binary(table.column(i).type)  # not UTF-8, so not empty either
-                or pc.max(pc.utf8_length(pc.utf8_trim_whitespace(
-                    table.column(i).cast(pa.string())))).as_py()
-                for i in range(width, table.num_columns)):
-            return None
-        # Arrow reads a quoted line break inside a field all the same: then a record is no
-        # longer one line, and only the csv module numbers the lines right.
-        lines = _line_count(data)
-        if table.num_rows != lines - 1:
-            return None
-        return _from_cp1252(table) if cp1252 else table
+            for batch in reader:
+                blocks.put(batch)
+                if stop.is_set():
+                    break
+        except (pa.ArrowException, UnicodeDecodeError) as error:
+            blocks.put(error)
+        blocks.put(None)
 
-    def _arrow_chunks(self, table: pa.Table, size: int, first: int) -> Iterator[Chunk]:
-        wanted = self._wanted_columns()
+    def _arrow_chunk(self, part: pa.Table, offset: int) -> Chunk:
+        """One chunk of Arrow's rows, the first of them record ``offset`` (on line
+        ``offset + 2``: the header is line 1 and every record one line)."""
         width = len(self.header)
         number_at = self.layout.columns.index(self.layout.number)
-        starts = [0, *range(first, table.num_rows, size)] if table.num_rows else []
-        for offset, end in zip(starts, [*starts[1:], table.num_rows], strict=True):
-            part = table.slice(offset, end - offset)
-            columns = [pc.utf8_trim_whitespace(part.column(i)) for i in wanted]
-            # The header is line 1 and every record is one line here.
-            frame = pa.table([pa.array(np.arange(offset + 2, offset + 2 + part.num_rows)),
-                              *columns], names=["line", *self.layout.columns])
-            # A blank line (every field empty or spaces) is no record. Its patient number
-            # is empty, so only rows with an empty number are looked at.
-            # (Tables here are in many chunks: filter, not take, which joins them first.)
-            no_number = pc.equal(columns[number_at], "")
-            if pc.any(no_number).as_py():
-                fields = part.filter(no_number).columns[:width]
-                blank = np.logical_and.reduce([pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(
-                    f)), 0).to_numpy(zero_copy_only=False) for f in fields])
-                if blank.any():
-                    keep = np.ones(part.num_rows, dtype=bool)
-                    keep[np.flatnonzero(no_number.to_numpy(zero_copy_only=False))[blank]] = False
-                    frame = frame.filter(pa.array(keep))
-            accepted, rejected = _clean(frame, self.layout)
-            raw = {}
-            if rejected:
-                lines = [line for line, _reason in rejected]
-                which = np.zeros(part.num_rows, dtype=bool)
-                which[np.array(lines) - offset - 2] = True
-                records = part.filter(pa.array(which)).to_pylist()  # in line order, as lines
-                raw = {line: self._raw(list(record.values()))
-                       for line, record in zip(lines, records, strict=True)}
-            yield Chunk(records=frame.num_rows, rows=accepted,
-                        rejections=[Rejection(line, reason, raw[line])
-                                    for line, reason in rejected])
+        columns = [pc.utf8_trim_whitespace(part.column(i)) for i in self._wanted_columns()]
+        frame = pa.table([pa.array(np.arange(offset + 2, offset + 2 + part.num_rows)),
+                          *columns], names=["line", *self.layout.columns])
+        # A blank line (every field empty or spaces) is no record. Its patient number is
+        # empty, so only rows with an empty number are looked at.
+        # (Tables here are in many chunks: filter, not take, which joins them first.)
+        no_number = pc.equal(columns[number_at], "")
+        if pc.any(no_number).as_py():
+            fields = part.filter(no_number).columns[:width]
+            blank = np.logical_and.reduce([pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(
+                f)), 0).to_numpy(zero_copy_only=False) for f in fields])
+            if blank.any():
+                keep = np.ones(part.num_rows, dtype=bool)
+                keep[np.flatnonzero(no_number.to_numpy(zero_copy_only=False))[blank]] = False
+                frame = frame.filter(pa.array(keep))
+        accepted, rejected = _clean(frame, self.layout)
+        raw = {}
+        if rejected:
+            lines = [line for line, _reason in rejected]
+            which = np.zeros(part.num_rows, dtype=bool)
+            which[np.array(lines) - offset - 2] = True
+            records = part.filter(pa.array(which)).to_pylist()  # in line order, as lines
+            raw = {line: self._raw(list(record.values()))
+                   for line, record in zip(lines, records, strict=True)}
+        return Chunk(records=frame.num_rows, rows=accepted,
+                     rejections=[Rejection(line, reason, raw[line])
+                                 for line, reason in rejected])
+
+    def _wanted_columns(self) -> list[int]:
+        """The header position of each layout column (the first, when a name repeats)."""
+        index = {fold(name): i for i, name in reversed(list(enumerate(self.header)))}
+        return [index[c] for c in self.layout.columns]
 
     def _chunk(self, batch: list[tuple[int, list[str]]]) -> Chunk:
         width = len(self.header)

@@ -108,11 +108,14 @@ def numeric_field(value: str) -> bytes:
     return len(payload).to_bytes(4, "big") + payload
 
 
-def rows(fields: list[pa.Array]) -> bytes:
-    """Whole rows in the binary format: the fields of each row, joined (field count first)."""
+def rows(fields: list[pa.Array], order: np.ndarray | None = None) -> bytes:
+    """Whole rows in the binary format: the fields of each row, joined (field count first);
+    in the ``order`` given, if one is."""
     joined = pc.binary_join_element_wise(*fields, b"")
     if isinstance(joined, pa.ChunkedArray):
         joined = joined.combine_chunks()
+    if order is not None:
+        joined = joined.take(pa.array(order))
     if joined.null_count:  # a null field would lose its whole row
         raise ValueError("a field is null; encode NULL as pgcopy.NULL")
     if not len(joined):

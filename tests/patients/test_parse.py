@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 
 from patients.importing import parse
-from patients.importing.parse import EMPTY, NOT_TEXT, ExportReader, FileRefused, Rejection
+from patients.importing.parse import (
+    EMPTY,
+    NOT_TEXT,
+    ExportReader,
+    FileRefused,
+    NotForArrow,
+    Rejection,
+)
 
 from .exports import (
     APOTHEEK_HEADER,
@@ -25,10 +32,15 @@ from .exports import (
 )
 
 
+def not_for_arrow(self, *args, **kwargs):
+    raise NotForArrow
+    yield  # a generator, as arrow_chunks is
+
+
 @pytest.fixture(autouse=True, params=["arrow", "csv"])
 def reader_path(request, monkeypatch):
     if request.param == "csv":
-        monkeypatch.setattr(ExportReader, "_arrow_table", lambda self: None)
+        monkeypatch.setattr(ExportReader, "arrow_chunks", not_for_arrow)
     return request.param
 
 
