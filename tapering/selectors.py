@@ -69,7 +69,8 @@ def callback_rows(parts: list[Participation]) -> list[CallbackRow]:
     # Oldest first, so each patient's product ends as that of the latest prescription.
     by_date = (Prescription.objects.filter(benzo_filter(),
                                            patient_id__in=list(patient_to_rows))
-               .order_by("patient_id", "date", "batch_id", "line").values_list("patient_id", "description"))
+               .order_by("patient_id", "date", "batch_id", "line")
+               .values_list("patient_id", "description"))
     for patient_id, description in by_date:
         for row in patient_to_rows[patient_id]:
             row.product = description

@@ -57,6 +57,7 @@ from .parse import (
 
 Progress = Callable[[int], None]
 FIRST_CHUNK = 20_000  # records: small, so the database has rows to take in early
+CHUNK = 50_000  # records: the last chunk is copied in after the rest is read; not too large
 PATIENT_FIELDS = ["surname", "prefix", "initials", "sex", "birth_date", "street",
                   "house_number", "postcode", "city", "phone", "gp_name"]
 
@@ -127,7 +128,7 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
         # A savepoint: Arrow's reading may find half-way through that the file needs the
         # csv module; what it stored until then is undone and the file read again.
         with transaction.atomic():
-            counts = _store(batch, reader.arrow_chunks(first=FIRST_CHUNK), progress,
+            counts = _store(batch, reader.arrow_chunks(size=CHUNK, first=FIRST_CHUNK), progress,
                             approx_records)
     except NotForArrow:
         counts = _store(batch, reader.csv_chunks(first=FIRST_CHUNK), progress, approx_records)
@@ -190,6 +191,8 @@ PRESCRIPTION_FIXED = np.dtype([
     ("key", "u1", 16)])
 PATIENT_COPY = ("id, practice_id, uuid, birth_date, source, number, surname, prefix, initials, "
                 "sex, street, house_number, postcode, city, phone, gp_name")
+PRESCRIPTION_TARGET = f"patients_prescription ({PRESCRIPTION_COPY})"
+PATIENT_TARGET = f"patients_patient ({PATIENT_COPY})"
 PATIENT_FIXED = np.dtype([
     ("fields", ">i2"), ("id_size", ">i4"), ("id", ">i8"), ("practice_size", ">i4"),
     ("practice", ">i8"), ("uuid_size", ">i4"), ("uuid", "u1", 16)])
@@ -218,20 +221,12 @@ UPDATE_PATIENTS = """
     FROM import_patients i WHERE p.id = i.id"""
 
 
-def _newest(rows: pa.Table, days: np.ndarray | None = None,
-            numbers: np.ndarray | None = None) -> pa.Table:
-    """The newest row of each patient number (latest date, then latest line): its patient
-    columns, date and line. ``days`` (the dates as pgcopy.days gives them) and ``numbers``
-    (a code per number) when at hand."""
-    if numbers is None:
-        numbers = pc.dictionary_encode(rows.column("number").combine_chunks()).indices
-        numbers = numbers.to_numpy(zero_copy_only=False)
-    if days is None:
-        days = pgcopy.days(rows.column("date"))
-    order = np.lexsort((rows.column("line").to_numpy(), days, numbers))
-    ordered = numbers[order]
-    last = order[np.append(ordered[1:] != ordered[:-1], True)]
-    return rows.select([*PATIENT_COLUMNS, "date", "line"]).take(pa.array(last))
+def _newest(days: np.ndarray, lines: np.ndarray, patients: np.ndarray) -> np.ndarray:
+    """Which row is each patient's newest (latest date, then latest line): the rows'
+    dates (as pgcopy.days gives them), lines and a code per patient."""
+    order = np.lexsort((lines, days, patients))
+    ordered = patients[order]
+    return order[np.append(ordered[1:] != ordered[:-1], True)]
 
 
 class _PostgresLoader:
@@ -247,10 +242,10 @@ class _PostgresLoader:
         # chunk, while this one is busy with the COPY (a sequence is outside transactions).
         self.ids_db = None
         self.seen: set[bytes] = set()  # row keys met in this file
-        self.stream: pgcopy.CopyStream | None = None
-        self.copied = 0
+        self.worker: pgcopy.CopyWorker | None = None
+        self.copied: dict[str, int] = {}
         self.later: list[bytes] = []  # prescriptions of stored patients, for import_rows
-        self.newest: list[pa.Table] = []
+        self.newest: list[pa.Table] = []  # each chunk's newest row per patient, with "place"
         # The database work before the first row runs while that row is being cleaned.
         self.error: BaseException | None = None
         self.preparing = threading.Thread(target=self._prepare, daemon=True)
@@ -264,9 +259,13 @@ class _PostgresLoader:
                                 "WHERE practice_id = %s AND source = %s",
                                 [self.batch.practice_id, self.source])
             stored = self.cursor.fetchall()
+            # A patient's "place": where their number and id stand in these two; the first
+            # ``stored`` places are patients stored before, the rest new in this file.
             self.numbers = pa.array([number for number, _ in stored], pa.string())
             self.ids = np.array([pk for _, pk in stored], dtype=np.int64)
-            self.stored = len(stored)  # the first ``stored`` of numbers/ids; then new ones
+            self.stored = len(stored)
+            self.sent_lines = np.zeros(len(stored), dtype=np.int64)  # per place: the line a
+            # new patient was copied in with (0: none)
             self.cursor.execute("SELECT atc, id FROM patients_substance")
             self.substances = dict(self.cursor.fetchall())
             self.cursor.execute("SELECT pg_get_serial_sequence('patients_patient', 'id')")
@@ -303,18 +302,16 @@ class _PostgresLoader:
 
         return meanwhile(ask)
 
-    def _where(self, numbers) -> np.ndarray:
-        """Each number's place in self.numbers/self.ids, -1 when it has no id yet."""
-        found = pc.index_in(numbers, value_set=self.numbers)
-        return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-
     def add(self, rows: pa.Table) -> None:
+        """Copy in the chunk's new patients (with their newest row in it) and their
+        prescriptions; keep the rest for the end."""
         if not rows.num_rows:
             return
         self._ready()
         numbers = rows.column("number").combine_chunks()
-        where = self._where(numbers)
-        missing = where < 0
+        found = pc.index_in(numbers, value_set=self.numbers)
+        places = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        missing = places < 0
         asked = self._ask_ids(numbers.filter(pa.array(missing))) if missing.any() else None
         days = pgcopy.days(rows.column("date"))
         digests = key_digests(rows, self.source)
@@ -323,23 +320,37 @@ class _PostgresLoader:
         seen, add = self.seen, self.seen.add
         first = np.array([d not in seen and not add(d) for d in digests], dtype=bool)
         keys = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(-1, 16)
+        known = len(self.ids)
         if asked is not None:
             given, ids = asked()
-            where[missing] = len(self.ids) + pc.index_in(
+            places[missing] = known + pc.index_in(
                 numbers.filter(pa.array(missing)), value_set=given).to_numpy()
             self.numbers = pa.concat_arrays([self.numbers, given.cast(pa.string())])
             self.ids = np.concatenate([self.ids, ids])
-        self.newest.append(_newest(rows, days, where))
-        new = first & (where >= self.stored)
+            self.sent_lines = np.concatenate([self.sent_lines, np.zeros(len(ids), np.int64)])
+        lines = rows.column("line").to_numpy()
+        last = _newest(days, lines, places)
+        newest = rows.select(PATIENT_COLUMNS).take(pa.array(last)).append_column(
+            "date", pa.array(days[last])).append_column(
+            "line", pa.array(lines[last])).append_column("place", pa.array(places[last]))
+        self.newest.append(newest)
+        if self.worker is None:
+            self.worker = pgcopy.CopyWorker(self.db)
+        # Patients met for the first time (their ids were given just now) go in at once,
+        # with their newest row so far; ``patients`` corrects those a later chunk updates.
+        fresh = places[last] >= known
+        if fresh.any():
+            self.sent_lines[places[last][fresh]] = lines[last][fresh]
+            self.worker.copy(PATIENT_TARGET,
+                             self._patients(newest.filter(pa.array(fresh)),
+                                            self.ids[places[last][fresh]]))
+        new = first & (places >= self.stored)
         if new.any():
-            if self.stream is None:
-                self.stream = pgcopy.CopyStream(
-                    self.db, f"COPY patients_prescription ({PRESCRIPTION_COPY}) "
-                             "FROM STDIN (FORMAT binary)")
-            self.stream.write(self._prescriptions(rows, self.ids[where], keys, new, days))
-        stored = first & (where < self.stored)
+            self.worker.copy(PRESCRIPTION_TARGET,
+                             self._prescriptions(rows, self.ids[places], keys, new, days))
+        stored = first & (places < self.stored)
         if stored.any():
-            self.later.append(self._prescriptions(rows, self.ids[where], keys, stored, days))
+            self.later.append(self._prescriptions(rows, self.ids[places], keys, stored, days))
 
     def _prescriptions(self, rows: pa.Table, patient_ids: np.ndarray, keys: np.ndarray,
                        which: np.ndarray, days: np.ndarray | None = None) -> bytes:
@@ -358,8 +369,8 @@ class _PostgresLoader:
         substances = self.substances
         # In primary-key order (patient, row_key; PostgreSQL compares UUIDs bytewise): each
         # row then goes in at the right end of the index, where PostgreSQL inserts fastest.
-        halves = np.ascontiguousarray(block["key"]).view(">u8")
-        order = np.lexsort((halves[:, 1], halves[:, 0], block["patient"]))
+        halves = keys[which].view(">u8").astype(np.uint64)
+        order = np.lexsort((halves[:, 1], halves[:, 0], patient_ids[which]))
         return pgcopy.rows([
             pgcopy.fixed(block),
             pgcopy.by_value(rows.column("atc"),
@@ -369,44 +380,37 @@ class _PostgresLoader:
             *pgcopy.text(rows.column("dosage")), *pgcopy.text(rows.column("prescriber")),
         ], order)
 
-    def _copy(self, table: str, columns: str, payloads: list[bytes]) -> int:
-        stream = pgcopy.CopyStream(self.db, f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)")
-        try:
-            for payload in payloads:
-                stream.write(payload)
-            return stream.close()
-        finally:
-            stream.abort()
-
-    def _end_stream(self) -> None:
+    def _finish_copies(self) -> None:
+        """Wait for the copies queued by ``add``; the connection is this thread's again."""
         self._ready()
-        if self.stream is not None:
-            stream, self.stream = self.stream, None
+        if self.worker is not None:
+            worker, self.worker = self.worker, None
             try:
-                self.copied += stream.close()
+                self.copied = worker.finish()
             finally:
-                stream.abort()
+                worker.abort()
 
     def patients(self, *, source: str) -> int:
-        """Store new patients and update stored ones, with the details of their newest row."""
-        self._ready()
+        """Bring stored patients, and new ones a later chunk had a newer row for, up to
+        date with their newest row in the file; the number of new patients."""
+        self._finish_copies()
         if not self.newest:
-            self._end_stream()
             return 0
-        newest = _newest(pa.concat_tables(self.newest))
-        where = self._where(newest.column("number"))
-        new = where >= self.stored
-        # Made while the database may still be taking in the last prescriptions.
-        added = self._patients(newest.filter(new), self.ids[where[new]]) if new.any() else None
-        changed = (self._patients(newest.filter(~new), self.ids[where[~new]])
-                   if (~new).any() else None)
-        self._end_stream()
-        if added is not None:
-            self._copy("patients_patient", PATIENT_COPY, [added])
-        if changed is not None:
+        chunks = pa.concat_tables(self.newest)
+        places = chunks.column("place").to_numpy()
+        lines = chunks.column("line").to_numpy()
+        newest = chunks.take(pa.array(_newest(chunks.column("date").to_numpy(), lines,
+                                               places)))
+        places, lines = newest.column("place").to_numpy(), newest.column("line").to_numpy()
+        new = places >= self.stored
+        outdated = ~new | (self.sent_lines[places] != lines)
+        if outdated.any():
+            # ON COMMIT DROP only drops at the outermost commit: an earlier import in the
+            # same transaction (nested atomic blocks, tests) may have left the table behind.
             self.cursor.execute("DROP TABLE IF EXISTS import_patients")
             self.cursor.execute(CREATE_IMPORT_PATIENTS)
-            self._copy("import_patients", PATIENT_COPY, [changed])
+            pgcopy.copy(self.cursor, f"import_patients ({PATIENT_COPY})", self._patients(
+                newest.filter(pa.array(outdated)), self.ids[places[outdated]]))
             self.cursor.execute(UPDATE_PATIENTS)
         return int(new.sum())
 
@@ -432,32 +436,30 @@ class _PostgresLoader:
             "number", "surname", "prefix", "initials", "sex", "street", "house_number",
             "postcode", "city", "phone", "gp_name")]
         return pgcopy.rows([
-            pgcopy.fixed(block), pgcopy.by_value(rows.column("birth_date"), pgcopy.date_field),
+            pgcopy.fixed(block), pgcopy.date_fields(rows.column("birth_date")),
             *pgcopy.text(source), *(field for pair in texts for field in pair)])
 
     def prescriptions(self, *, source: str) -> int:
-        """Store the prescriptions not copied in yet; the number of new ones in all."""
-        self._end_stream()
-        stored = self.copied
+        """Store the prescriptions of stored patients; the number of new ones in all."""
+        self._finish_copies()
+        stored = self.copied.get(PRESCRIPTION_TARGET, 0)
         if self.later:
-            # ON COMMIT DROP only drops at the outermost commit: an earlier import in the
-            # same transaction (nested atomic blocks, tests) may have left the table behind.
-            self.cursor.execute("DROP TABLE IF EXISTS import_rows")
+            self.cursor.execute("DROP TABLE IF EXISTS import_rows")  # as import_patients
             self.cursor.execute(CREATE_IMPORT_ROWS)
-            self._copy("import_rows", PRESCRIPTION_COPY, self.later)
+            pgcopy.copy(self.cursor, f"import_rows ({PRESCRIPTION_COPY})", b"".join(self.later))
             self.cursor.execute(INSERT_IMPORT_ROWS)
             stored += self.cursor.rowcount
             self.later = []
         return stored
 
     def close(self) -> None:
-        """Stop a COPY still running (after an error; the transaction is rolled back)."""
+        """Stop the copies still queued (after an error; the transaction is rolled back)."""
         if self.preparing is not None:
             self.preparing.join()
             self.preparing = None
-        if self.stream is not None:
-            self.stream.abort()
-            self.stream = None
+        if self.worker is not None:
+            self.worker.abort()
+            self.worker = None
         if self.ids_db is not None:
             self.ids_db.close()
             self.ids_db = None

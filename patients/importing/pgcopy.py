@@ -9,10 +9,11 @@ https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4.
 ``rows`` joins the fields of every row with one Arrow call; fixed-width fields
 come from a numpy structured array, text from Arrow's UTF-8 buffers, and
 fields with few distinct values (dates, strengths, substances) are encoded
-once per value in Python. ``CopyStream`` sends the rows from a thread of its
+once per value in Python. ``CopyWorker`` sends the rows from a thread of its
 own, so the server takes in one chunk while Python prepares the next.
 """
 
+import io
 import queue
 import threading
 from collections.abc import Callable
@@ -26,7 +27,7 @@ import pyarrow.compute as pc
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # no flags, no header extension
 TRAILER = b"\xff\xff"
 NULL = b"\xff\xff\xff\xff"
-EPOCH = date(2000, 1, 1).toordinal()  # PostgreSQL's dates count days from here
+EPOCH_FROM_1970 = (date(2000, 1, 1) - date(1970, 1, 1)).days  # PostgreSQL counts from 2000
 INT8 = (8).to_bytes(4, "big")
 FOUR_PLACES = Decimal("0.0001")
 
@@ -59,21 +60,20 @@ def by_value(values: pa.Array | pa.ChunkedArray, encode: Callable[[object], byte
 
 
 def days(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """ISO dates as PostgreSQL counts them: days since 2000-01-01."""
+    """ISO dates (no empty ones) as PostgreSQL counts them: days since 2000-01-01."""
+    since_1970 = pc.cast(pc.cast(values, pa.date32()), pa.int32())
+    return since_1970.to_numpy(zero_copy_only=False) - EPOCH_FROM_1970
+
+
+def date_fields(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A date field per ISO date text, NULL for ''."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    encoded = pc.dictionary_encode(values)
-    offsets = np.array([date.fromisoformat(v).toordinal() - EPOCH
-                        for v in encoded.dictionary.to_pylist()], dtype=np.int32)
-    return offsets[encoded.indices.to_numpy(zero_copy_only=False)]
-
-
-def date_field(value: str) -> bytes:
-    """A date given as ISO text, or NULL for ''."""
-    if not value:
-        return NULL
-    return (4).to_bytes(4, "big") + (date.fromisoformat(value).toordinal() - EPOCH).to_bytes(
-        4, "big", signed=True)
+    empty = pc.equal(values, "")
+    block = np.empty(len(values), dtype=[("size", ">i4"), ("day", ">i4")])
+    block["size"] = 4
+    block["day"] = days(pc.if_else(empty, "2000-01-01", values))
+    return pc.if_else(empty, pa.scalar(NULL, pa.binary()), fixed(block))
 
 
 def int8_field(value: int | None) -> bytes:
@@ -125,71 +125,66 @@ def rows(fields: list[pa.Array], order: np.ndarray | None = None) -> bytes:
     return joined.buffers()[2][int(offsets[0]):int(offsets[-1])].to_pybytes()
 
 
-class _Abort(Exception):
-    pass
+def copy(cursor, target: str, payload: bytes) -> int:
+    """``COPY`` of ``payload`` (whole rows, as ``rows`` makes them) into ``target``, a table
+    with its column list (``patients_patient (id, …)``); the number of rows copied."""
+    cursor.copy_expert(f"COPY {target} FROM STDIN (FORMAT binary)",
+                       io.BytesIO(SIGNATURE + payload + TRAILER), size=1 << 20)
+    return cursor.rowcount
 
 
-_ABORT = object()
+class CopyWorker:
+    """``COPY … FROM STDIN (FORMAT binary)`` statements on a psycopg2 connection, run in
+    order by a thread of its own: ``copy`` queues one and returns at once.
 
-
-class CopyStream:
-    """``COPY <statement> FROM STDIN (FORMAT binary)`` on a psycopg2 connection, fed with
-    ``write`` from this thread while a thread of its own sends the data.
-
-    psycopg2 lets go of the GIL while it waits on the socket, so Python prepares
-    the next rows while PostgreSQL takes in the last. Nothing else may use the
-    connection until ``close`` (which returns the number of rows) or ``abort``.
+    psycopg2 lets go of the GIL while it sends and waits, so Python prepares the
+    next rows while PostgreSQL takes in the last. Nothing else may use the
+    connection until ``finish`` (which waits for every statement and gives the
+    rows each target took in) or ``abort``.
     """
 
-    def __init__(self, db, statement: str):
+    def __init__(self, db):
         self.cursor = db.cursor()
-        self.statement = statement
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
-        self.queue.put(SIGNATURE)
+        self.jobs: queue.Queue = queue.Queue(maxsize=4)  # a few chunks of rows at most
+        self.rows: dict[str, int] = {}
         self.error: BaseException | None = None
+        self.stopped = False
         self.thread = threading.Thread(target=self._run, name="pg-copy", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        try:
-            self.cursor.copy_expert(self.statement, self)
-        except BaseException as error:  # handed to the caller's thread by _check
-            self.error = error
-
-    def read(self, size: int = -1) -> bytes:
-        """psycopg2 takes the data from here (in the COPY thread); b"" ends it."""
-        item = self.queue.get()
-        if item is _ABORT:
-            raise _Abort("import stopped")
-        return item
-
-    def _put(self, item) -> None:
-        while self.thread.is_alive():
+        while (job := self.jobs.get()) is not None:
+            target, payload = job
+            if self.error is not None or self.stopped:
+                continue  # the rest is dropped; the caller rolls the transaction back
             try:
-                self.queue.put(item, timeout=0.05)
-                return
-            except queue.Full:
-                continue
-        self._check()
+                self.rows[target] = self.rows.get(target, 0) + copy(self.cursor, target,
+                                                                    payload)
+            except BaseException as error:  # handed to the caller's thread by _check
+                self.error = error
 
     def _check(self) -> None:
         if self.error is not None:
             raise self.error
 
-    def write(self, data: bytes) -> None:
+    def copy(self, target: str, payload: bytes) -> None:
+        """Queue ``copy(cursor, target, payload)``."""
         self._check()
-        if data:
-            self._put(data)
+        if payload:
+            self.jobs.put((target, payload))
 
-    def close(self) -> int:
-        self.write(TRAILER)
-        self._put(b"")
-        self.thread.join()
+    def finish(self) -> dict[str, int]:
+        """Wait until every COPY has run; the rows copied into each target."""
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join()
         self._check()
-        return self.cursor.rowcount
+        return self.rows
 
     def abort(self) -> None:
-        """Make the COPY fail (the transaction is rolled back by the caller)."""
+        """Drop what is still queued and wait for the statement running (after an error;
+        the transaction is rolled back by the caller)."""
+        self.stopped = True
         if self.thread.is_alive():
-            self._put(_ABORT)
+            self.jobs.put(None)
             self.thread.join()

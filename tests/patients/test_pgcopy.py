@@ -30,10 +30,9 @@ def copied():
     def copy(columns: str, fields: list[pa.Array]) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE copied ({columns})")
-            stream = pgcopy.CopyStream(connection.connection, "COPY copied FROM STDIN "
-                                                              "(FORMAT binary)")
-            stream.write(pgcopy.rows(fields))
-            assert stream.close() == len(fields[0])
+            worker = pgcopy.CopyWorker(connection.connection)
+            worker.copy("copied", pgcopy.rows(fields))
+            assert worker.finish() == {"copied": len(fields[0])}
             cursor.execute("SELECT * FROM copied")
             return cursor.fetchall()
 
@@ -46,7 +45,7 @@ def test_numeric_and_date_fields_read_back_as_their_text(copied):
     count = np.full(len(STRENGTHS), 2, dtype=">i2")
     rows = copied("strength numeric(12, 4), day date", [
         pgcopy.fixed(count), pgcopy.by_value(strengths, pgcopy.numeric_field),
-        pgcopy.by_value(dates, pgcopy.date_field)])
+        pgcopy.date_fields(dates)])
     with connection.cursor() as cursor:
         cursor.execute("SELECT nullif(s, '')::numeric(12, 4), nullif(d, '')::date "
                        "FROM unnest(%s::text[], %s::text[]) AS t(s, d)",

@@ -109,3 +109,22 @@ def test_line_count_counts_crlf_lf_and_lone_cr_across_slices(monkeypatch, data, 
     lone_or_lf = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
     expected = lone_or_lf + (0 if not data or data.endswith((b"\n", b"\r")) else 1)
     assert parse._line_count(data) == expected
+
+
+@pytest.mark.parametrize("later_row", ["newer", "older", "same day, later line"])
+def test_a_patient_in_several_chunks_gets_the_details_of_their_newest_row(
+        practice, small_blocks, later_row):
+    """New patients are copied in chunk by chunk with their newest row so far; a later
+    chunk holding a newer row for one of them brings them up to date at the end."""
+    first = his_row(patientnummer="300001", straat="Oude Gracht", voorschrijfdatum="10-06-2026")
+    date = {"newer": "11-06-2026", "older": "09-06-2026",
+            "same day, later line": "10-06-2026"}[later_row]
+    later = his_row(patientnummer="300001", straat="Nieuwe Weg", voorschrijfdatum=date,
+                    aantal="60")
+    batch = import_file(practice=practice, user=None, file_name="x.csv",
+                        data=his(first, *rows(40), later))
+    patient = Patient.objects.get(number="300001")
+    assert patient.street == ("Oude Gracht" if later_row == "older" else "Nieuwe Weg")
+    assert patient.prescriptions.count() == 2
+    assert (batch.patients_new, batch.rows_new) == (15, 42)
+    assert Patient.objects.filter(number="200013").get().surname == "Patiënt13"
