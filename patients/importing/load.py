@@ -2,20 +2,27 @@
 
 PostgreSQL (``_PostgresLoader``) gets the rows by binary ``COPY`` straight
 into the tables, as close to PostgreSQL's own bulk load as the rules allow
-(bench/README.md measures it against a bare ``COPY`` of the file):
+(bench/README.md measures it against a bare ``COPY`` of the file). The file
+is streamed: chunk by chunk, the rows are cleaned (parse.py) while the
+chunks before them are being copied in.
 
-- imports of one practice take turns (a transaction-level advisory lock), so
+- Imports of one practice take turns (a transaction-level advisory lock), so
   the patients the file names are either already stored (their ids are read
-  first) or new, and new ones get their ids from the table's sequence before
-  the first row is cleaned;
-- a new patient has no stored prescriptions to meet, so theirs are copied
-  into ``patients_prescription`` as soon as their chunk is cleaned (once per
-  row key: duplicates within the file are dropped here), from a thread of its
-  own, while the next chunk is cleaned (``pgcopy.CopyStream``);
-- a prescription of a stored patient goes through a temporary table and
-  ``INSERT … ON CONFLICT DO NOTHING``, so what is stored already is kept once;
-- patients are copied in (new) or updated (stored) last, with the details of
-  their newest row in the file.
+  first) or new. New ones get ids from the table's sequence chunk by chunk, on
+  a second connection (a sequence stands outside transactions; the first is
+  busy copying).
+- The row keys of the stored patients' prescriptions are read first too, so
+  every row is known to be new or present before it is sent: new rows are
+  copied straight into ``patients_prescription`` (once per row key: duplicates
+  within the file are dropped here), in primary-key order, by a thread of
+  their own while the next chunk is cleaned (``pgcopy.CopyWorker``).
+- A new patient is copied into ``patients_patient`` in the chunk they first
+  appear in, with their newest row so far.
+- At the end, stored patients, and new ones a later chunk held a newer row
+  for, are updated with the details of their newest row in the file.
+- Arrow's reading may find half-way through that the file needs the csv
+  module (parse.NotForArrow): what was copied is rolled back to a savepoint
+  and the file read again.
 
 Prescription and Patient keep no foreign-key constraints in the database for
 this (patients/models.py says why that is safe); bench/README.md gives the
@@ -26,11 +33,13 @@ outcome (``_BulkLoader``). A refused file raises ``FileRefused`` before
 anything is written.
 """
 
+import gc
 import hashlib
 import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -124,14 +133,16 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
     batch.layout = reader.layout.code
     batch.encoding = reader.encoding
     approx_records = reader.approx_records() if progress else 1
-    try:
-        # A savepoint: Arrow's reading may find half-way through that the file needs the
-        # csv module; what it stored until then is undone and the file read again.
-        with transaction.atomic():
-            counts = _store(batch, reader.arrow_chunks(size=CHUNK, first=FIRST_CHUNK), progress,
+    with _collector_paused():
+        try:
+            # A savepoint: Arrow's reading may find half-way through that the file needs the
+            # csv module; what it stored until then is undone and the file read again.
+            with transaction.atomic():
+                counts = _store(batch, reader.arrow_chunks(size=CHUNK, first=FIRST_CHUNK),
+                                progress, approx_records)
+        except NotForArrow:
+            counts = _store(batch, reader.csv_chunks(first=FIRST_CHUNK), progress,
                             approx_records)
-    except NotForArrow:
-        counts = _store(batch, reader.csv_chunks(first=FIRST_CHUNK), progress, approx_records)
     total, accepted, rows_new, patients_new, rejections = counts
     batch.rows_total = total
     batch.rows_new = rows_new
@@ -147,6 +158,21 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
               detail=f"{batch.file_name}: {total} rows, {rows_new} new, "
                      f"{batch.rows_present} present, {len(rejections)} rejected")
     return batch
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a file is read: the half million row keys (and
+    the objects pandas makes) set it off again and again, and each time it walks every
+    object of Django and pandas too (6% of the import's time in a profile). The import
+    makes no cycles that need it; it runs again at the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _store(batch: ImportBatch, chunks: Iterator[Chunk], progress: Progress | None,
@@ -196,17 +222,14 @@ PATIENT_TARGET = f"patients_patient ({PATIENT_COPY})"
 PATIENT_FIXED = np.dtype([
     ("fields", ">i2"), ("id_size", ">i4"), ("id", ">i8"), ("practice_size", ">i4"),
     ("practice", ">i8"), ("uuid_size", ">i4"), ("uuid", "u1", 16)])
-# Temporary tables of the same columns, for rows that meet stored ones (the SQL is made of
-# this module's column lists only).
+# A temporary table of the same columns, for the stored patients' newest details (the SQL
+# is made of this module's column lists only).
 CREATE_IMPORT_PATIENTS = (
     f"CREATE TEMP TABLE import_patients ON COMMIT DROP AS SELECT {PATIENT_COPY} "  # noqa: S608
     "FROM patients_patient WITH NO DATA")
-CREATE_IMPORT_ROWS = (
-    f"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT {PRESCRIPTION_COPY} "  # noqa: S608
-    "FROM patients_prescription WITH NO DATA")
-INSERT_IMPORT_ROWS = (
-    f"INSERT INTO patients_prescription ({PRESCRIPTION_COPY}) SELECT {PRESCRIPTION_COPY} "  # noqa: S608
-    "FROM import_rows ON CONFLICT (patient_id, row_key) DO NOTHING")
+STORED_KEYS = """
+    SELECT r.row_key FROM patients_prescription r JOIN patients_patient p ON p.id = r.patient_id
+    WHERE p.practice_id = %s AND p.source = %s"""
 GIVE_IDS = """
     WITH given AS (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s))
     SELECT min(id), max(id),
@@ -218,7 +241,11 @@ UPDATE_PATIENTS = """
         surname = i.surname, prefix = i.prefix, initials = i.initials, sex = i.sex,
         birth_date = i.birth_date, street = i.street, house_number = i.house_number,
         postcode = i.postcode, city = i.city, phone = i.phone, gp_name = i.gp_name
-    FROM import_patients i WHERE p.id = i.id"""
+    FROM import_patients i WHERE p.id = i.id
+    AND (p.surname, p.prefix, p.initials, p.sex, p.birth_date, p.street, p.house_number,
+         p.postcode, p.city, p.phone, p.gp_name)
+        IS DISTINCT FROM (i.surname, i.prefix, i.initials, i.sex, i.birth_date, i.street,
+                          i.house_number, i.postcode, i.city, i.phone, i.gp_name)"""
 
 
 def _newest(days: np.ndarray, lines: np.ndarray, patients: np.ndarray) -> np.ndarray:
@@ -241,10 +268,9 @@ class _PostgresLoader:
         # New patients' ids come from the sequence on a connection of their own, chunk by
         # chunk, while this one is busy with the COPY (a sequence is outside transactions).
         self.ids_db = None
-        self.seen: set[bytes] = set()  # row keys met in this file
+        self.seen: set[bytes] = set()  # row keys stored already or met in this file
         self.worker: pgcopy.CopyWorker | None = None
         self.copied: dict[str, int] = {}
-        self.later: list[bytes] = []  # prescriptions of stored patients, for import_rows
         self.newest: list[pa.Table] = []  # each chunk's newest row per patient, with "place"
         # The database work before the first row runs while that row is being cleaned.
         self.error: BaseException | None = None
@@ -270,6 +296,12 @@ class _PostgresLoader:
             self.substances = dict(self.cursor.fetchall())
             self.cursor.execute("SELECT pg_get_serial_sequence('patients_patient', 'id')")
             (self.sequence,) = self.cursor.fetchone()
+            if stored:
+                # The row keys of their prescriptions: a row with one of these is stored
+                # already. (The lock keeps them as they are until this import commits, and
+                # a key holds the patient number, so it is this practice's patient's.)
+                self.seen.update(pgcopy.uuids_out(self.cursor, STORED_KEYS,
+                                                  [self.batch.practice_id, self.source]))
             self.ids_db = psycopg2.connect(**connection.get_connection_params())
             self.ids_db.autocommit = True
         except BaseException as error:
@@ -315,8 +347,9 @@ class _PostgresLoader:
         asked = self._ask_ids(numbers.filter(pa.array(missing))) if missing.any() else None
         days = pgcopy.days(rows.column("date"))
         digests = key_digests(rows, self.source)
-        # The first row of each key in the file; a key holds the patient number, so rows with
-        # one key are one patient's, the (patient, row_key) the database keeps once.
+        # The first row of each key in the file, unless it is stored already; a key holds the
+        # patient number, so rows with one key are one patient's, the (patient, row_key) the
+        # database keeps once.
         seen, add = self.seen, self.seen.add
         first = np.array([d not in seen and not add(d) for d in digests], dtype=bool)
         keys = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(-1, 16)
@@ -344,13 +377,9 @@ class _PostgresLoader:
             self.worker.copy(PATIENT_TARGET,
                              self._patients(newest.filter(pa.array(fresh)),
                                             self.ids[places[last][fresh]]))
-        new = first & (places >= self.stored)
-        if new.any():
+        if first.any():
             self.worker.copy(PRESCRIPTION_TARGET,
-                             self._prescriptions(rows, self.ids[places], keys, new, days))
-        stored = first & (places < self.stored)
-        if stored.any():
-            self.later.append(self._prescriptions(rows, self.ids[places], keys, stored, days))
+                             self._prescriptions(rows, self.ids[places], keys, first, days))
 
     def _prescriptions(self, rows: pa.Table, patient_ids: np.ndarray, keys: np.ndarray,
                        which: np.ndarray, days: np.ndarray | None = None) -> bytes:
@@ -440,17 +469,9 @@ class _PostgresLoader:
             *pgcopy.text(source), *(field for pair in texts for field in pair)])
 
     def prescriptions(self, *, source: str) -> int:
-        """Store the prescriptions of stored patients; the number of new ones in all."""
+        """The number of new prescriptions (all copied in by now)."""
         self._finish_copies()
-        stored = self.copied.get(PRESCRIPTION_TARGET, 0)
-        if self.later:
-            self.cursor.execute("DROP TABLE IF EXISTS import_rows")  # as import_patients
-            self.cursor.execute(CREATE_IMPORT_ROWS)
-            pgcopy.copy(self.cursor, f"import_rows ({PRESCRIPTION_COPY})", b"".join(self.later))
-            self.cursor.execute(INSERT_IMPORT_ROWS)
-            stored += self.cursor.rowcount
-            self.later = []
-        return stored
+        return self.copied.get(PRESCRIPTION_TARGET, 0)
 
     def close(self) -> None:
         """Stop the copies still queued (after an error; the transaction is rolled back)."""

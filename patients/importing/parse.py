@@ -3,12 +3,15 @@
 No database here: ``open_export`` decodes the bytes, detects the layout from
 the header and refuses a file it cannot read; ``ExportReader.chunks`` yields
 the accepted rows (an Arrow table; ``Chunk.prescriptions`` gives them as a
-pandas frame) and the rejections, chunk by chunk, so memory stays bounded for
-large files. Every data record of the file ends up in exactly one of the two.
+pandas frame) and the rejections, chunk by chunk. Every data record of the
+file ends up in exactly one of the two.
 
-Speed (bench/README.md): a well-formed file is read by Arrow's CSV reader (a
-cp1252 file as bytes, each distinct non-ASCII value then decoded by Python's
-codec: Arrow's own transcoding took most of the read), and the row rules run
+Speed (bench/README.md): a well-formed file is read by Arrow's streaming CSV
+reader, block by block in a thread of its own, while the blocks before are
+cleaned (``arrow_chunks``; a cp1252 file as bytes, each distinct non-ASCII
+value then decoded by Python's codec: Arrow's own transcoding took most of
+the read); any other file by Python's csv module (``csv_chunks``). The row
+rules run
 on the *distinct* values of the columns they read, not on every row: an
 export of 500,000 rows holds a few hundred dates, ATC codes, quantities and
 strengths. The rules themselves are the pandas code below, unchanged, so a

@@ -133,6 +133,27 @@ def copy(cursor, target: str, payload: bytes) -> int:
     return cursor.rowcount
 
 
+UUID_ROW = np.dtype([("fields", ">i2"), ("size", ">i4"), ("value", "V16")])
+
+
+def uuids_out(cursor, query: str, params: list) -> list[bytes]:
+    """The one column of ``query``, UUIDs without NULLs, as 16-byte values: by a binary
+    ``COPY … TO STDOUT``, read with numpy (no Python object per row until the last)."""
+    out = io.BytesIO()
+    statement = cursor.mogrify(query, params).decode()
+    cursor.copy_expert(f"COPY ({statement}) TO STDOUT (FORMAT binary)", out)
+    data = out.getbuffer()
+    if bytes(data[:len(SIGNATURE)]) != SIGNATURE or bytes(data[-2:]) != TRAILER:
+        raise ValueError("not PostgreSQL's binary COPY format without a header extension")
+    count, rest = divmod(len(data) - len(SIGNATURE) - len(TRAILER), UUID_ROW.itemsize)
+    rows = np.frombuffer(data, dtype=UUID_ROW, offset=len(SIGNATURE), count=count)
+    if rest or not ((rows["fields"] == 1) & (rows["size"] == 16)).all():
+        raise ValueError("expected one UUID column without NULLs")
+    blob = rows["value"].tobytes()
+    del rows, data
+    return [blob[i:i + 16] for i in range(0, len(blob), 16)]
+
+
 class CopyWorker:
     """``COPY … FROM STDIN (FORMAT binary)`` statements on a psycopg2 connection, run in
     order by a thread of its own: ``copy`` queues one and returns at once.

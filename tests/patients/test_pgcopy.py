@@ -1,6 +1,7 @@
 """The binary COPY encoding the PostgreSQL importer writes (patients/importing/pgcopy.py):
 every value reads back as PostgreSQL reads its text."""
 
+import uuid
 from datetime import date
 
 import numpy as np
@@ -85,3 +86,14 @@ def test_file_with_stored_and_new_patients_stores_each_prescription_once(practic
                   .values_list("units", flat=True)) == [30, 60, 90]
     assert Patient.objects.get(number="100003").surname == "Nieuw"
     assert Prescription.objects.count() == 5
+
+
+def test_uuids_read_out_as_their_sixteen_bytes(copied):
+    values = [bytes(16), bytes(15) + b"\x01", b"\xff" * 16, b"\x00\x01" + bytes(14)]
+    with connection.cursor() as cursor:
+        found = pgcopy.uuids_out(cursor, "SELECT unnest(%s::uuid[])",
+                                 [[uuid.UUID(bytes=v) for v in values]])
+        assert pgcopy.uuids_out(cursor, "SELECT NULL::uuid WHERE false", []) == []
+        with pytest.raises(ValueError):
+            pgcopy.uuids_out(cursor, "SELECT NULL::uuid", [])
+    assert found == values
