@@ -79,6 +79,7 @@ KEY_COLUMNS = ["number", "date", "atc", "description", "strength", "units", "dos
 # refuses exactly these).
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 ARROW_BLOCK = 4 << 20  # bytes Arrow reads at a time: about 25,000 rows of an export
+READ_AHEAD = 8  # blocks Arrow may read ahead of the cleaning
 LINE_COUNT_SLICE = 1 << 24  # bytes numpy compares at a time in _line_count
 
 
@@ -408,7 +409,7 @@ class ExportReader:
         # line ends are the same bytes in either encoding, so the fields are the same.
         cp1252 = self._codec != "utf-8" and not self.data.isascii()
         width = len(self.header)
-        blocks: queue.SimpleQueue = queue.SimpleQueue()
+        blocks: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
         stop = threading.Event()
         reading = threading.Thread(target=self._read_blocks, args=(cp1252, blocks, stop),
                                    daemon=True)
@@ -431,10 +432,20 @@ class ExportReader:
         finally:
             stop.set()
 
-    def _read_blocks(self, cp1252: bool, blocks: queue.SimpleQueue,
-                     stop: threading.Event) -> None:
+    def _read_blocks(self, cp1252: bool, blocks: queue.Queue, stop: threading.Event) -> None:
         """Arrow's streaming reader, each block (or the error met) put in ``blocks``; None
-        at the end."""
+        at the end. At most READ_AHEAD blocks wait, so a large file is not all in memory
+        at once; the reading ends early when ``stop`` is set."""
+
+        def put(item) -> bool:
+            while not stop.is_set():
+                try:
+                    blocks.put(item, timeout=0.05)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
         try:
             reader = pacsv.open_csv(
                 pa.BufferReader(self.data),
@@ -452,12 +463,11 @@ class ExportReader:
                     null_values=[]),  # "NULL" in an extra column is text, not empty
             )
             for batch in reader:
-                blocks.put(batch)
-                if stop.is_set():
-                    break
+                if not put(batch):
+                    return
         except (pa.ArrowException, UnicodeDecodeError) as error:
-            blocks.put(error)
-        blocks.put(None)
+            put(error)
+        put(None)
 
     def _arrow_chunk(self, part: pa.Table, offset: int) -> Chunk:
         """One chunk of Arrow's rows, the first of them record ``offset`` (on line
