@@ -335,8 +335,8 @@ class _PostgresLoader:
         return meanwhile(ask)
 
     def add(self, rows: pa.Table) -> None:
-        """Copy in the chunk's new patients (with their newest row in it) and their
-        prescriptions; keep the rest for the end."""
+        """Queue the chunk's new patients (with their newest row in it) and its new
+        prescriptions for copying in; remember each patient's newest row for the end."""
         if not rows.num_rows:
             return
         self._ready()
@@ -382,9 +382,10 @@ class _PostgresLoader:
                              self._prescriptions(rows, self.ids[places], keys, first, days))
 
     def _prescriptions(self, rows: pa.Table, patient_ids: np.ndarray, keys: np.ndarray,
-                       which: np.ndarray, days: np.ndarray | None = None) -> bytes:
-        if days is None:
-            days = pgcopy.days(rows.column("date"))
+                       which: np.ndarray, days: np.ndarray) -> bytes:
+        """The rows ``which`` picks, in the binary COPY format of PRESCRIPTION_COPY."""
+        rows = rows.select(["units", "line", "atc", "strength", "description", "dosage",
+                            "prescriber"])
         if not which.all():
             rows = rows.filter(which)
         block = np.empty(rows.num_rows, dtype=PRESCRIPTION_FIXED)
@@ -444,6 +445,7 @@ class _PostgresLoader:
         return int(new.sum())
 
     def _patients(self, rows: pa.Table, ids: np.ndarray) -> bytes:
+        """Patients with these ids and details, in the binary COPY format of PATIENT_COPY."""
         order = np.argsort(ids, kind="stable")  # ascending ids: the primary key grows at its end
         rows, ids = rows.take(pa.array(order)), ids[order]
         block = np.empty(rows.num_rows, dtype=PATIENT_FIXED)
