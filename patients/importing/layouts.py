@@ -7,14 +7,17 @@ whichever layout its header matches.
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Layout:
     code: str  # Patient.Source value
-    label: str  # for messages, in Dutch
+    label: str | Promise  # for messages
     delimiter: str
     date_format: str  # strptime format of the prescription and birth dates
-    date_hint: str  # the same, as a person reads it
+    date_hint: str | Promise  # the same, as a person reads it
     columns: tuple[str, ...]  # every column the header must have (folded names)
     number: str
     date: str
@@ -27,10 +30,10 @@ class Layout:
 
 HIS = Layout(
     code="his",
-    label="HIS-export (voorschriften)",
+    label=_("HIS export (prescriptions)"),
     delimiter=";",
     date_format="%d-%m-%Y",
-    date_hint="dd-mm-jjjj",
+    date_hint=_("dd-mm-yyyy"),
     columns=("patientnummer", "achternaam", "tussenvoegsel", "voorletters", "geslacht",
              "geboortedatum", "straat", "huisnummer", "postcode", "woonplaats", "telefoon",
              "huisarts", "voorschrijfdatum", "atc", "omschrijving", "sterkte", "eenheid",
@@ -46,10 +49,10 @@ HIS = Layout(
 
 APOTHEEK = Layout(
     code="apotheek",
-    label="apotheeklijst (afleveringen)",
+    label=_("pharmacy list (dispensings)"),
     delimiter=",",
     date_format="%Y-%m-%d",
-    date_hint="jjjj-mm-dd",
+    date_hint=_("yyyy-mm-dd"),
     columns=("patientnummer", "naam", "geboortedatum", "adres", "postcode", "woonplaats",
              "voorschrijver", "afleverdatum", "atc", "artikel", "aantal", "dosering"),
     number="patientnummer",

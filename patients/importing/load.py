@@ -49,6 +49,7 @@ import pyarrow.compute as pc
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, Substance
 from ..services import audit_log
@@ -123,7 +124,7 @@ def import_batch_run(*, batch_id: int, progress: Progress | None = None) -> Impo
     except Exception as error:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.FAILED, finished_at=timezone.now(),
-            message=getattr(error, "message", "Het inlezen is mislukt; er is niets opgeslagen."))
+            message=getattr(error, "message", _("The import failed; nothing was stored.")))
         raise
     return batch
 

@@ -38,6 +38,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from .layouts import APOTHEEK, BENZO_ATC_PREFIXES, HIS, LAYOUTS, Layout
 
@@ -46,10 +48,10 @@ try:  # CPython's own MD5 is half again as fast as OpenSSL's on short texts (row
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import md5
 
-NOT_TEXT = ("Het bestand is geen tekstbestand. Verwacht werd een CSV-bestand: een HIS-export "
-            "of een afleverlijst van de apotheek. Sla de export op als CSV en probeer het "
-            "opnieuw.")
-EMPTY = "Het bestand is leeg: er staan geen regels met voorschriften in."
+NOT_TEXT = gettext_lazy("The file is not a text file. A CSV file was expected: an export "
+                        "from the GP information system or a list of dispensings from the "
+                        "pharmacy. Save the export as CSV and try again.")
+EMPTY = gettext_lazy("The file is empty: it holds no lines with prescriptions.")
 # ASCII digits only ([0-9], not \d): other scripts' digits are no ATC code or number,
 # and PostgreSQL would refuse them as numeric.
 ATC_FORM = re.compile(r"^[A-Z](?:[0-9]{2}(?:[A-Z](?:[A-Z](?:[0-9]{2})?)?)?)?$")
@@ -115,6 +117,7 @@ class FileRefused(Exception):
     """The whole file is refused; ``message`` says why, in Dutch."""
 
     def __init__(self, message: str):
+        message = str(message)  # translated now, in the language active
         super().__init__(message)
         self.message = message
 
@@ -201,18 +204,21 @@ def detect(header_line: str) -> tuple[Layout, str]:
     if found * 2 >= len(layout.columns):
         raise _missing_columns(layout, missing)
     shown = header_line.strip()[:200]
-    raise FileRefused(
-        "De kopregel past bij geen van beide indelingen, dus er is niets ingelezen. Verwacht "
-        f"werd een {HIS.label} met de kolommen {', '.join(HIS.columns)} (gescheiden door "
-        f"puntkomma's), of een {APOTHEEK.label} met de kolommen "
-        f"{', '.join(APOTHEEK.columns)} (gescheiden door komma's). De eerste regel van het "
-        f"bestand is: “{shown}”.")
+    raise FileRefused(_(
+        "The header line fits neither layout, so nothing was read. Expected was a "
+        "%(his)s with the columns %(his_columns)s (separated by semicolons), or a "
+        "%(pharmacy)s with the columns %(pharmacy_columns)s (separated by commas). The "
+        "file's first line is: “%(shown)s”.") % {
+            "his": HIS.label, "his_columns": ", ".join(HIS.columns),
+            "pharmacy": APOTHEEK.label, "pharmacy_columns": ", ".join(APOTHEEK.columns),
+            "shown": shown})
 
 
 def _missing_columns(layout: Layout, missing: set[str]) -> FileRefused:
     columns = ", ".join(c for c in layout.columns if c in missing)
-    return FileRefused(f"Dit lijkt een {layout.label}, maar deze kolommen ontbreken in de "
-                       f"kopregel: {columns}. Er is niets ingelezen.")
+    return FileRefused(_("This looks like a %(layout)s, but the header line lacks these "
+                         "columns: %(columns)s. Nothing was read.")
+                       % {"layout": layout.label, "columns": columns})
 
 
 def _from_cp1252(table: pa.Table) -> pa.Table:
@@ -316,10 +322,11 @@ class ExportReader:
                 return
             except csv.Error:
                 # Only a field past csv.field_size_limit: an opening quote never closed.
-                raise FileRefused(
-                    f"Vanaf regel {previous_end + 1} loopt één veld door tot voorbij "
-                    f"{csv.field_size_limit() // 2 ** 20} MB: waarschijnlijk ontbreekt een "
-                    f"afsluitend aanhalingsteken (\"). Er is niets ingelezen.") from None
+                raise FileRefused(_(
+                    "From line %(line)s on, one field runs on past %(megabytes)s MB: a "
+                    "closing quote (\") is probably missing. Nothing was read.") % {
+                        "line": previous_end + 1,
+                        "megabytes": csv.field_size_limit() // 2 ** 20}) from None
             start, previous_end = previous_end + 1, reader.line_num
             if not "".join(fields).strip():
                 continue
@@ -516,9 +523,10 @@ class ExportReader:
                 if len(fields) > width and not "".join(fields[width:]).strip():
                     fields = fields[:width]  # trailing empty fields are harmless
                 else:
-                    rejections.append(Rejection(
-                        line, f"{len(fields)} velden in plaats van {width}; controleer "
-                              f"scheidingstekens en aanhalingstekens", self._raw(fields)))
+                    rejections.append(Rejection(line, _(
+                        "%(found)s fields instead of %(expected)s; check the delimiters and "
+                        "quotes") % {"found": len(fields), "expected": width},
+                        self._raw(fields)))
                     continue
             rows.append(pick(fields))
             lines.append(line)
@@ -553,13 +561,20 @@ class _Reasons:
     def __init__(self, index: pd.Index):
         self.text = pd.Series("", index=index, dtype=object)
 
-    def add(self, mask: pd.Series, message) -> None:
-        """``message``: text, a Series of texts, or a function of the mask giving those."""
+    def add(self, mask: pd.Series, message: str, **values) -> None:
+        """Give the values ``mask`` picks the reason ``message`` (translated); its
+        ``%(name)s`` placeholders are filled in from ``values``: text, or a Series (one
+        value per row, read for the failing rows only)."""
         if not mask.any():
             return
-        if callable(message):  # texts made for the failing values only
-            message = message(mask)
-        message = message[mask] if isinstance(message, pd.Series) else message
+        fixed = {n: v for n, v in values.items() if not isinstance(v, pd.Series)}
+        if len(fixed) < len(values):
+            picked = {n: v[mask] for n, v in values.items() if isinstance(v, pd.Series)}
+            message = pd.Series([message % {**fixed, **dict(zip(picked, row, strict=True))}
+                                 for row in zip(*picked.values(), strict=True)],
+                                index=mask[mask].index, dtype=object)
+        elif fixed:
+            message = message % fixed
         current = self.text[mask]
         self.text[mask] = current.where(current == "", current + "; ") + message
 
@@ -569,14 +584,16 @@ def _dates(values: pd.Series, layout: Layout, what: str, reasons: _Reasons,
     parsed = pd.to_datetime(values, format=layout.date_format, errors="coerce")
     empty = values == ""
     if required:
-        reasons.add(empty, f"{what} ontbreekt")
+        reasons.add(empty, _("%(what)s is missing"), what=what)
     shape = (r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$" if layout is HIS
              else r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
     bad = ~empty & parsed.isna()
     well_formed = values.str.match(shape)
-    reasons.add(bad & well_formed, lambda m: what + " " + values[m] + " bestaat niet")
-    reasons.add(bad & ~well_formed, lambda m: (
-        what + " “" + values[m] + "” is geen datum in de vorm " + layout.date_hint))
+    reasons.add(bad & well_formed, _("%(what)s %(value)s does not exist"), what=what,
+                value=values)
+    reasons.add(bad & ~well_formed, _("%(what)s “%(value)s” is not a date in the form "
+                                      "%(form)s"), what=what, form=layout.date_hint,
+                value=values)
     return parsed
 
 
@@ -615,14 +632,15 @@ def _strengths(frame: pd.DataFrame, layout: Layout, is_benzo: pd.Series,
         mg[special] = [_canonical_mg(v, UNIT_FACTORS[u])
                        for v, u in zip(number[special], units[special], strict=True)]
     not_positive = present & (~shaped | ((mg == "") & (plain | special)))
-    reasons.add(not_positive, "sterkte “" + given + "” is geen getal boven nul")
+    reasons.add(not_positive, _("strength “%(value)s” is not a number above zero"),
+                value=given)
     too_large = ~not_positive & mg.str.contains(
         rf"^[0-9]{{{MAX_STRENGTH_DIGITS + 1}}}", regex=True)
-    reasons.add(too_large, "sterkte “" + given + "” is onwaarschijnlijk groot")
+    reasons.add(too_large, _("strength “%(value)s” is improbably large"), value=given)
     unknown_unit = present & shaped & ~known_unit
     reasons.add(unknown_unit & is_benzo,
-                "eenheid “" + units + "” van de sterkte is onbekend (verwacht mg)")
-    reasons.add(~present & is_benzo, "geen sterkte bij een benzodiazepine")
+                _("unit “%(value)s” of the strength is unknown (mg expected)"), value=units)
+    reasons.add(~present & is_benzo, _("no strength for a benzodiazepine"))
     return mg.where(~not_positive & ~unknown_unit & ~too_large, "")
 
 
@@ -706,9 +724,9 @@ def _atc_rule(values: pa.Array) -> tuple[_Rule, pd.Series, pd.Series]:
     given = distinct.series()
     reasons = _Reasons(given.index)
     atc = given.str.upper()
-    reasons.add(atc == "", "ATC-code ontbreekt")
+    reasons.add(atc == "", _("ATC code is missing"))
     reasons.add((atc != "") & ~atc.str.match(ATC_FORM.pattern),
-                "ATC-code “" + given + "” heeft niet de vorm van een ATC-code")
+                _("ATC code “%(value)s” does not have the form of an ATC code"), value=given)
     return _Rule(distinct, reasons.text), atc, atc.str.startswith(BENZO_ATC_PREFIXES)
 
 
@@ -719,9 +737,11 @@ def _units_rule(values: pa.Array) -> tuple[_Rule, pd.Series]:
     reasons = _Reasons(units_text.index)
     whole = units_text.str.match(r"^[0-9]+$")
     units = pd.to_numeric(units_text.where(whole, "0"), errors="coerce").fillna(0)
-    reasons.add(~whole | (units <= 0), "aantal “" + units_text + "” is geen heel getal boven nul")
+    reasons.add(~whole | (units <= 0),
+                _("number of units “%(value)s” is not a whole number above zero"),
+                value=units_text)
     reasons.add(whole & (units > MAX_UNITS),
-                "aantal “" + units_text + "” is onwaarschijnlijk groot")
+                _("number of units “%(value)s” is improbably large"), value=units_text)
     return _Rule(distinct, reasons.text), units.where(reasons.text == "", 0).astype("int64")
 
 
@@ -746,8 +766,12 @@ def _clean(table: pa.Table, layout: Layout) -> tuple[pa.Table, list[tuple[int, s
     no_number = pc.equal(number, "").to_numpy(zero_copy_only=False)
     long_number = pc.greater(pc.utf8_length(number), MAX_NUMBER_LENGTH).to_numpy(
         zero_copy_only=False)
-    date, date_iso = _date_rule(column(layout.date), layout, "datum", required=True)
-    birth, birth_iso = _date_rule(column(layout.birth_date), layout, "geboortedatum",
+    date, date_iso = _date_rule(column(layout.date), layout,
+                                pgettext("a row's field, in a reason to reject it", "date"),
+                                required=True)
+    birth, birth_iso = _date_rule(column(layout.birth_date), layout,
+                                  pgettext("a row's field, in a reason to reject it",
+                                           "date of birth"),
                                   required=False)
     atc, atc_upper, benzo = _atc_rule(column(layout.atc))
     is_benzo = atc.distinct.rows(benzo.to_numpy(dtype=bool))
@@ -762,9 +786,10 @@ def _clean(table: pa.Table, layout: Layout) -> tuple[pa.Table, list[tuple[int, s
     if rejected_mask.any():
         which = np.flatnonzero(rejected_mask)
         number_reasons = pa.array(np.where(
-            no_number[which], "patiëntnummer ontbreekt",
+            no_number[which], _("patient number is missing"),
             np.where(long_number[which],
-                     f"patiëntnummer is langer dan {MAX_NUMBER_LENGTH} tekens", "")))
+                     _("patient number is longer than %(limit)s characters")
+                     % {"limit": MAX_NUMBER_LENGTH}, "")))
         texts = [number_reasons] + [
             rule.distinct.rows(rule.reasons.astype(object), which) for rule in rules]
         texts = [pc.if_else(pc.equal(text, ""), None, text) for text in texts]

@@ -242,7 +242,7 @@ def test_refused_file_raises_with_a_dutch_message_and_writes_nothing(practice, d
     before = stored(), AuditEvent.objects.count()
     with pytest.raises(FileRefused) as refused:
         load_file(practice, data)
-    assert refused.value.message.startswith(message)
+    assert refused.value.message.startswith(str(message))
     assert (stored(), AuditEvent.objects.count()) == before
     assert list(Patient.objects.values_list("number", flat=True)) == ["555"]
 

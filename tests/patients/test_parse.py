@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
+from django.utils import translation
 
 from patients.importing import parse
 from patients.importing.parse import (
@@ -535,3 +536,14 @@ def test_header_with_a_unicode_line_separator_is_refused_not_crashed():
     data = his(his_row(), encoding="utf-8").replace(
         b"gebruiksvoorschrift\r\n", "gebruiksvoorschrift\u2028x\r\n".encode(), 1)
     assert "ontbreken in de kopregel: gebruiksvoorschrift" in refused(data)
+
+
+def test_reasons_and_refusals_are_translated_into_the_active_language():
+    """The Dutch texts come from the translations (locale/nl), not from the code."""
+    with translation.override("en"):
+        parsed = read(his(his_row(atc=""), his_row(voorschrijfdatum="31-02-2026")))
+        assert parsed.reasons == [(2, "ATC code is missing"),
+                                  (3, "date 31-02-2026 does not exist")]
+        assert refused(b"") == "The file is empty: it holds no lines with prescriptions."
+    parsed = read(his(his_row(atc=""), his_row(voorschrijfdatum="31-02-2026")))
+    assert parsed.reasons == [(2, "ATC-code ontbreekt"), (3, "datum 31-02-2026 bestaat niet")]
