@@ -11,6 +11,7 @@ from .images import (
     LOGO_MAX_BYTES,
     SIGNATURE_MAX_BYTES,
     CheckedImage,
+    ImageKind,
     ImageRefused,
     image_check,
     too_large,
@@ -78,7 +79,7 @@ class LetterTextForm(forms.Form):
 class ImageForm(forms.Form):
     """An uploaded logo or signature, checked (``cleaned_data['image']`` is a CheckedImage)."""
 
-    what = ""
+    kind: ImageKind
     max_bytes = 0
     image = forms.FileField(label=_("Image file (PNG, JPEG or SVG)"),
                             error_messages={"required": _("Choose a file."),
@@ -87,20 +88,20 @@ class ImageForm(forms.Form):
     def clean_image(self) -> CheckedImage:
         upload = self.cleaned_data["image"]
         if upload.size > self.max_bytes:  # refused before it is read into memory
-            raise forms.ValidationError(too_large(upload.size, what=self.what,
+            raise forms.ValidationError(too_large(upload.size, kind=self.kind,
                                                   max_bytes=self.max_bytes))
         data = upload.read()
         try:
-            return image_check(data, what=self.what, max_bytes=self.max_bytes)
+            return image_check(data, kind=self.kind, max_bytes=self.max_bytes)
         except ImageRefused as refused:
             raise forms.ValidationError(refused.message) from refused
 
 
 class LogoForm(ImageForm):
-    what = "Het logo"
+    kind = "logo"
     max_bytes = LOGO_MAX_BYTES
 
 
 class SignatureForm(ImageForm):
-    what = "De handtekening"
+    kind = "signature"
     max_bytes = SIGNATURE_MAX_BYTES

@@ -11,7 +11,11 @@ import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - DOCTYPE and entities refused before parsing
 from dataclasses import dataclass
+from typing import Literal
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -24,11 +28,22 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "audio", "video"}
 SAFE_HREF = re.compile(r"^(#|data:image/(png|jpeg);base64,)", re.IGNORECASE)
 
+# What an image is for; each has its own whole sentence when it is too large.
+ImageKind = Literal["logo", "signature"]
+TOO_LARGE = {
+    "logo": gettext_lazy("The logo is too large (%(size)s); it may be at most %(limit)s."),
+    "signature": gettext_lazy("The signature is too large (%(size)s); it may be at most "
+                              "%(limit)s."),
+}
+SVG_REFERENCES = gettext_lazy("The SVG file refers to other files; that is not allowed. Save "
+                              "the logo as PNG.")
+
 
 class ImageRefused(ValueError):
-    """The file cannot be a logo or signature; ``message`` says why, in Dutch."""
+    """The file cannot be a logo or signature; ``message`` says why, in the active language."""
 
     def __init__(self, message: str):
+        message = str(message)  # translated now, in the language active
         self.message = message
         super().__init__(message)
 
@@ -40,28 +55,28 @@ class CheckedImage:
     data: bytes
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
-
-
 def _kilobytes_or_megabytes(size: int) -> str:
-    return f"{size // 1024} kB" if size < 1024 * 1024 else _megabytes(size)
+    """'512 kB', '1,0 MB' (the decimal sign of the active language)."""
+    if size < 1024 * 1024:
+        return f"{size // 1024} kB"
+    return formats.number_format(size / (1024 * 1024), 1) + " MB"
 
 
-def too_large(size: int, *, what: str, max_bytes: int) -> str:
-    return (f"{what} is te groot ({_kilobytes_or_megabytes(size)}); "
-            f"het mag hoogstens {_kilobytes_or_megabytes(max_bytes)} zijn.")
+def too_large(size: int, *, kind: ImageKind, max_bytes: int) -> str:
+    """'The logo is too large (…)', translated whole for each ``kind`` of image."""
+    return TOO_LARGE[kind] % {"size": _kilobytes_or_megabytes(size),
+                              "limit": _kilobytes_or_megabytes(max_bytes)}
 
 
-def image_check(data: bytes, *, what: str, max_bytes: int) -> CheckedImage:
-    """Check an uploaded image; raise :class:`ImageRefused` with a Dutch message.
+def image_check(data: bytes, *, kind: ImageKind, max_bytes: int) -> CheckedImage:
+    """Check an uploaded image; raise :class:`ImageRefused` with a translated message.
 
-    ``what`` names the image in the message ('Het logo', 'De handtekening').
+    ``kind`` ('logo' or 'signature') says which image the message is about.
     """
     if not data:
-        raise ImageRefused("Het bestand is leeg.")
+        raise ImageRefused(_("The file is empty."))
     if len(data) > max_bytes:
-        raise ImageRefused(too_large(len(data), what=what, max_bytes=max_bytes))
+        raise ImageRefused(too_large(len(data), kind=kind, max_bytes=max_bytes))
     if data.startswith(PNG_MAGIC):
         return _bitmap(data, "PNG", "png", "image/png")
     if data.startswith(JPEG_MAGIC):
@@ -69,12 +84,16 @@ def image_check(data: bytes, *, what: str, max_bytes: int) -> CheckedImage:
     if _looks_like_svg(data):
         _check_svg(data)
         return CheckedImage("svg", "image/svg+xml", data)
-    raise ImageRefused("Dit is geen PNG-, JPEG- of SVG-bestand. Sla de afbeelding op als PNG "
-                       "of JPEG en probeer het opnieuw.")
+    raise ImageRefused(_("This is not a PNG, JPEG or SVG file. Save the image as PNG or JPEG "
+                         "and try again."))
+
+
+def _damaged(fmt: str) -> str:
+    return _("The %(format)s file is damaged and cannot be read.") % {"format": fmt}
 
 
 def _bitmap(data: bytes, fmt: str, extension: str, content_type: str) -> CheckedImage:
-    damaged = f"Het {fmt}-bestand is beschadigd en kan niet worden gelezen."
+    damaged = _damaged(fmt)
     # WeasyPrint lets Pillow load truncated images, so completeness is checked here:
     # verify() reads every PNG chunk with its checksum; a JPEG must end with its EOI marker.
     if fmt == "JPEG" and b"\xff\xd9" not in data[-1024:]:
@@ -84,13 +103,17 @@ def _bitmap(data: bytes, fmt: str, extension: str, content_type: str) -> Checked
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
             if image.format != fmt:
-                raise ImageRefused(f"Het bestand is geen geldig {fmt}-bestand.")
+                raise ImageRefused(_("The file is not a valid %(format)s file.")
+                                   % {"format": fmt})
             width, height = image.size
             if max(width, height) > MAX_PIXELS:
-                raise ImageRefused(f"De afbeelding is te groot ({width} × {height} pixels); "
-                                   f"hoogstens {MAX_PIXELS} pixels breed en hoog.")
+                raise ImageRefused(_(
+                    "The image is too large (%(width)s × %(height)s pixels); at most "
+                    "%(limit)s pixels wide and high.")
+                    % {"width": width, "height": height, "limit": MAX_PIXELS})
             if min(width, height) < MIN_PIXELS:
-                raise ImageRefused(f"De afbeelding is te klein ({width} × {height} pixels).")
+                raise ImageRefused(_("The image is too small (%(width)s × %(height)s pixels).")
+                                   % {"width": width, "height": height})
             image.load()  # decodes every pixel: a damaged file fails here
     except ImageRefused:
         raise
@@ -110,36 +133,33 @@ def _check_svg(data: bytes) -> None:
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImageRefused("Het SVG-bestand is geen UTF-8-tekst.") from error
+        raise ImageRefused(_("The SVG file is not UTF-8 text.")) from error
     if re.search(r"<!(DOCTYPE|ENTITY)", source, re.IGNORECASE):
-        raise ImageRefused("Het SVG-bestand bevat een DOCTYPE of entiteiten; dat is niet "
-                           "toegestaan. Sla het logo op als PNG.")
+        raise ImageRefused(_("The SVG file holds a DOCTYPE or entities; that is not allowed. "
+                             "Save the logo as PNG."))
     try:
         root = ET.fromstring(source)  # noqa: S314 - no DOCTYPE, so no entity expansion
     except ET.ParseError as error:
-        raise ImageRefused("Het SVG-bestand is beschadigd en kan niet worden gelezen."
-                           ) from error
+        raise ImageRefused(_damaged("SVG")) from error
     if _local(root.tag) != "svg":
-        raise ImageRefused("Dit is geen SVG-afbeelding.")
+        raise ImageRefused(_("This is not an SVG image."))
     for element in root.iter():
         if _local(element.tag).lower() in SVG_FORBIDDEN_TAGS:
-            raise ImageRefused("Het SVG-bestand bevat scripts of ingesloten inhoud; dat is "
-                               "niet toegestaan. Sla het logo op als PNG.")
+            raise ImageRefused(_("The SVG file holds scripts or embedded content; that is not "
+                                 "allowed. Save the logo as PNG."))
         for name, value in element.attrib.items():
             local = _local(name).lower()
             if local.startswith("on"):
-                raise ImageRefused("Het SVG-bestand bevat scripts; dat is niet toegestaan. "
-                                   "Sla het logo op als PNG.")
+                raise ImageRefused(_("The SVG file holds scripts; that is not allowed. Save "
+                                     "the logo as PNG."))
             if local in ("href", "src") and not SAFE_HREF.match(value.strip()):
-                raise ImageRefused("Het SVG-bestand verwijst naar andere bestanden; dat is "
-                                   "niet toegestaan. Sla het logo op als PNG.")
+                raise ImageRefused(SVG_REFERENCES)
         style = element.get("style") or ""
         if _local(element.tag) == "style":
             style += element.text or ""
         if re.search(r"url\(\s*['\"]?(?!#|data:image/)", style, re.IGNORECASE) or \
                 "@import" in style.lower():
-            raise ImageRefused("Het SVG-bestand verwijst naar andere bestanden; dat is niet "
-                               "toegestaan. Sla het logo op als PNG.")
+            raise ImageRefused(SVG_REFERENCES)
 
 
 def _local(tag: str) -> str:

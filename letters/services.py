@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benzoproject.middleware import client_address
@@ -38,9 +39,11 @@ S = Participation.Status
 
 
 class LettersRefused(Exception):
-    """A letter action that cannot be done now; ``message`` says why, in Dutch."""
+    """A letter action that cannot be done now; ``message`` says why, in the active
+    language."""
 
     def __init__(self, message: str):
+        message = str(message)  # translated now, in the language active
         self.message = message
         super().__init__(message)
 
@@ -80,7 +83,7 @@ def letter_template_save(*, practice: Practice, kind: str, subject: str, body: s
 @transaction.atomic
 def letter_template_reset(*, practice: Practice, kind: str, user) -> bool:
     """Back to the default text; False when the practice had none of its own."""
-    deleted, _ = LetterTemplate.objects.filter(practice=practice, kind=kind).delete()
+    deleted, _per_model = LetterTemplate.objects.filter(practice=practice, kind=kind).delete()
     if deleted:
         audit_log(user=user, action=AuditEvent.Action.DELETE, practice=practice,
                   object_type="lettertemplate", detail=f"letter text {kind} back to default")
@@ -105,17 +108,17 @@ def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
     LettersRefused when there is nothing to print or no GP to sign.
     """
     if kind not in RUN_STATUSES:
-        raise LettersRefused("Voor dit soort brief bestaat geen printrun.")
+        raise LettersRefused(_("There is no print run for this kind of letter."))
     project = Project.objects.select_for_update().select_related("practice", "lead").get(
         pk=project.pk)  # two clicks at once make one run
     gps = project_gps(project)
     if not gps:
-        raise LettersRefused("Dit project heeft nog geen huisarts die de brieven ondertekent. "
-                             "Voeg een huisarts toe aan het project.")
+        raise LettersRefused(_("This project has no GP yet to sign the letters. Add a GP to "
+                               "the project."))
     text.check_placeholders(*_template_parts(project.practice, kind))
     participations = list(run_candidates(project=project, kind=kind))
     if not participations:
-        raise LettersRefused("Er zijn geen patiënten die nog een brief moeten krijgen.")
+        raise LettersRefused(_("There are no patients left who are to get a letter."))
     today = today or timezone.localdate()
     run = LetterRun.objects.create(project=project, kind=kind, letter_date=today,
                                    letter_count=len(participations), created_by=user)
@@ -185,7 +188,7 @@ def letter_run_render(*, run_id: int, progress: Progress | None = None) -> Lette
     except Exception as error:
         for field in written:
             field.delete(save=False)
-        message = getattr(error, "message", "") or "De brieven konden niet worden gemaakt."
+        message = str(getattr(error, "message", "") or _("The letters could not be made."))
         LetterRun.objects.filter(pk=run.pk).update(
             status=LetterRun.Status.FAILED, message=message[:300], finished_at=timezone.now())
         logger.exception("print run %s failed", run.uuid)
@@ -243,9 +246,9 @@ def stop_letters_pdf(*, project: Project, user=None) -> tuple[bytes, int]:
     participations = list(Participation.objects.filter(project=project, status=S.MAILING)
                           .select_related("patient").order_by("rank", "patient__surname", "id"))
     if not participations:
-        raise LettersRefused("Er staan geen stopbrieven klaar: niemand op de verzendlijst.")
+        raise LettersRefused(_("No stop letters are waiting: nobody is on the mailing list."))
     if not project_gps(project):
-        raise LettersRefused("Dit project heeft nog geen huisarts die de brieven ondertekent.")
+        raise LettersRefused(_("This project has no GP yet to sign the letters."))
     letter_text = letter_text_for(practice=project.practice, kind=LetterKind.STOP)
     text.check_placeholders(letter_text.subject, letter_text.body)
     data = letter_data_for(project=project, participations=participations,
@@ -292,11 +295,11 @@ def mailed_on_problem(*, run: LetterRun, mailed_on: date, today: date) -> str:
     """Why ``mailed_on`` cannot be the run's mailing date ('' when it can)."""
     made = timezone.localtime(run.created_at).date()
     if mailed_on > today:
-        return "De verzenddatum ligt in de toekomst. Zet de brieven op ‘verstuurd’ als ze " \
-               "echt op de post zijn."
+        return _("The mailing date is in the future. Mark the letters as ‘mailed’ once they "
+                 "are really in the post.")
     if mailed_on < made:
-        return f"De verzenddatum ligt vóór de dag waarop de brieven zijn gemaakt " \
-               f"({text.date_nl(made)})."
+        return _("The mailing date is before the day the letters were made (%(date)s).") % {
+            "date": date_format(made, "j F Y")}
     return ""
 
 
@@ -315,7 +318,7 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
     if run.mailed_on is not None:
         return None
     if run.status != LetterRun.Status.READY:
-        raise LettersRefused("Deze printrun is nog niet klaar om te versturen.")
+        raise LettersRefused(_("This print run is not ready to be mailed yet."))
     problem = mailed_on_problem(run=run, mailed_on=mailed_on, today=today or timezone.localdate())
     if problem:
         raise LettersRefused(problem)
@@ -348,10 +351,10 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
 def resend_problem(participation: Participation) -> str:
     """Why this patient's stop letter cannot be sent again ('' when it can)."""
     if participation.letter_sent_on is None:
-        return "Deze patiënt heeft nog geen stopbrief gekregen. De brief gaat mee met een " \
-               "printrun van de verzendlijst."
+        return _("This patient has not been sent a stop letter yet. The letter goes with a "
+                 "print run of the mailing list.")
     if participation.status == S.LEFT:
-        return "Deze patiënt is niet meer bij de praktijk."
+        return _("This patient is no longer with the practice.")
     return ""
 
 
@@ -365,7 +368,7 @@ def letter_resend(*, participation: Participation, reason: str, user) -> Letter:
     """
     reason = " ".join(reason.split())
     if not reason:
-        raise LettersRefused("Geef een reden op, bijvoorbeeld ‘brief nooit ontvangen’.")
+        raise LettersRefused(_("Give a reason, e.g. “never received the letter”."))
     participation = (Participation.objects.select_for_update()
                      .select_related("project__practice", "project__lead", "patient")
                      .get(pk=participation.pk))
@@ -376,7 +379,7 @@ def letter_resend(*, participation: Participation, reason: str, user) -> Letter:
     today = timezone.localdate()
     gps = project_gps(project)
     if not gps:
-        raise LettersRefused("Dit project heeft geen huisarts die de brief ondertekent.")
+        raise LettersRefused(_("This project has no GP to sign the letter."))
     cover_text = letter_text_for(practice=practice, kind=LetterKind.RESEND)
     stop_text = letter_text_for(practice=practice, kind=LetterKind.STOP)
     text.check_placeholders(cover_text.subject, cover_text.body, stop_text.subject,
@@ -423,7 +426,7 @@ def letter_resend(*, participation: Participation, reason: str, user) -> Letter:
 @transaction.atomic
 def practice_logo_set(*, practice: Practice, data: bytes, user) -> Practice:
     """Check and store the practice's logo (the old one is removed). Raises ImageRefused."""
-    checked = image_check(data, what="Het logo", max_bytes=LOGO_MAX_BYTES)
+    checked = image_check(data, kind="logo", max_bytes=LOGO_MAX_BYTES)
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     old = practice.logo.name if practice.logo else ""
     practice.logo.save(f"{practice.uuid.hex}-{uuid.uuid4().hex[:8]}.{checked.extension}",
@@ -451,7 +454,7 @@ def practice_logo_remove(*, practice: Practice, user) -> bool:
 @transaction.atomic
 def gp_signature_set(*, practice: Practice, user, data: bytes) -> GpSignature:
     """Check and store a GP's own signature image. Raises ImageRefused."""
-    checked = image_check(data, what="De handtekening", max_bytes=SIGNATURE_MAX_BYTES)
+    checked = image_check(data, kind="signature", max_bytes=SIGNATURE_MAX_BYTES)
     signature = GpSignature.objects.select_for_update().filter(practice=practice,
                                                                user=user).first()
     old = signature.image.name if signature else ""

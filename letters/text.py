@@ -3,7 +3,11 @@
 A practice edits its letter text, so the text is never run as a Django
 template (that would let an edited letter read any model attribute). It may
 only use the placeholders of :data:`PLACEHOLDERS`, written as ``{naam}``; any
-other is refused with a Dutch message naming it. Values are HTML-escaped.
+other is refused with a message naming it. Values are HTML-escaped.
+
+The placeholders' names are part of the letter texts and stay Dutch; their
+descriptions and the refusal are UI, translated (``locale/``). The letter's own
+words made here (salutation, dates) are letter content, in Dutch.
 """
 
 import re
@@ -12,21 +16,24 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, ngettext
+
 # The placeholders a letter text may use, with what each stands for (shown in the editor).
-PLACEHOLDERS: dict[str, str] = {
-    "aanhef": "aanhef met naam, bijv. ‘Geachte mevrouw Van den Berg’",
-    "naam": "naam van de patiënt, bijv. ‘T. van den Berg’",
-    "adres": "adres van de patiënt op één regel",
-    "middel": "naam van het middel, bijv. ‘temazepam’",
-    "sterkte": "sterkte, bijv. ‘20 mg’",
-    "poh": "naam van de POH-GGZ (projectleider)",
-    "huisarts": "naam van de huisarts die ondertekent",
-    "praktijk": "naam van de praktijk",
-    "praktijkadres": "adres van de praktijk op één regel",
-    "telefoon": "telefoonnummer van de praktijk",
-    "plaats": "plaats van de praktijk",
-    "datum": "datum van de brief, bijv. ‘23 november 2026’",
-    "afspraak": "datum en tijd van het gesprek (uitnodiging), als die al bekend zijn",
+PLACEHOLDERS: dict[str, Promise] = {
+    "aanhef": gettext_lazy("salutation with name, e.g. ‘Geachte mevrouw Van den Berg’"),
+    "naam": gettext_lazy("the patient's name, e.g. ‘T. van den Berg’"),
+    "adres": gettext_lazy("the patient's address on one line"),
+    "middel": gettext_lazy("name of the medicine, e.g. ‘temazepam’"),
+    "sterkte": gettext_lazy("strength, e.g. ‘20 mg’"),
+    "poh": gettext_lazy("name of the POH-GGZ (project lead)"),
+    "huisarts": gettext_lazy("name of the GP who signs"),
+    "praktijk": gettext_lazy("name of the practice"),
+    "praktijkadres": gettext_lazy("the practice's address on one line"),
+    "telefoon": gettext_lazy("the practice's phone number"),
+    "plaats": gettext_lazy("the practice's town"),
+    "datum": gettext_lazy("date of the letter, e.g. ‘23 november 2026’"),
+    "afspraak": gettext_lazy("date and time of the consult (invitation), when already known"),
 }
 
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
@@ -37,14 +44,16 @@ WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterd
 
 
 class UnknownPlaceholders(ValueError):
-    """The text uses placeholders that do not exist; ``message`` is for the user (Dutch)."""
+    """The text uses placeholders that do not exist; ``message`` is for the user (in the
+    active language)."""
 
     def __init__(self, names: list[str]):
         self.names = names
         quoted = ", ".join("{" + name + "}" for name in names)
         allowed = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-        word = "Onbekend invulveld" if len(names) == 1 else "Onbekende invulvelden"
-        self.message = f"{word}: {quoted}. Gebruik alleen: {allowed}."
+        self.message = ngettext("Unknown placeholder: %(names)s. Use only: %(allowed)s.",
+                                "Unknown placeholders: %(names)s. Use only: %(allowed)s.",
+                                len(names)) % {"names": quoted, "allowed": allowed}
         super().__init__(self.message)
 
 

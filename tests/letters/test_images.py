@@ -8,7 +8,7 @@ from .helpers import SVG_LOGO, jpeg_bytes, png_bytes
 
 
 def check(data: bytes, max_bytes: int = LOGO_MAX_BYTES):
-    return image_check(data, what="Het logo", max_bytes=max_bytes)
+    return image_check(data, kind="logo", max_bytes=max_bytes)
 
 
 def test_png_jpeg_and_svg_are_accepted_by_their_content():

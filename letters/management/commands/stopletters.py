@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from letters.services import LettersRefused, stop_letters_pdf
 from letters.text import UnknownPlaceholders
@@ -34,7 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, practice: str, out: Path, project: str | None, **options):
         found = Practice.objects.filter(code__iexact=practice).first()
         if found is None:
-            raise CommandError(f"Praktijk {practice!r} bestaat niet.")
+            raise CommandError(_("Practice %(code)s does not exist.")
+                               % {"code": repr(practice)})
         chosen = self._project(found, project)
         try:
             data, count = stop_letters_pdf(project=chosen)
@@ -42,7 +45,8 @@ class Command(BaseCommand):
             raise CommandError(refused.message) from refused
         out = out.expanduser()
         if not out.parent.is_dir():
-            raise CommandError(f"De map {out.parent} bestaat niet.")
+            raise CommandError(_("The folder %(folder)s does not exist.")
+                               % {"folder": out.parent})
         handle, temporary = tempfile.mkstemp(dir=out.parent, suffix=".pdf.tmp")
         try:
             with os.fdopen(handle, "wb") as file:
@@ -51,8 +55,11 @@ class Command(BaseCommand):
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        self.stdout.write(f"{count} brieven van project “{chosen.name}” geschreven naar {out} "
-                          f"(niet gemarkeerd als verstuurd).")
+        self.stdout.write(ngettext(
+            "%(count)s letter of project “%(project)s” written to %(file)s (not marked as "
+            "mailed).",
+            "%(count)s letters of project “%(project)s” written to %(file)s (not marked as "
+            "mailed).", count) % {"count": count, "project": chosen.name, "file": out})
 
     @staticmethod
     def _project(practice: Practice, wanted: str | None) -> Project:
@@ -61,13 +68,16 @@ class Command(BaseCommand):
             try:
                 return projects.get(uuid=wanted)
             except (Project.DoesNotExist, ValidationError, ValueError) as missing:
-                raise CommandError(f"Project {wanted} bestaat niet in {practice.name}."
+                raise CommandError(_("Project %(project)s does not exist in %(practice)s.")
+                                   % {"project": wanted, "practice": practice.name}
                                    ) from missing
         running = list(projects.filter(status=Project.Status.RUNNING))
         if not running:
-            raise CommandError(f"{practice.name} heeft geen lopend project.")
+            raise CommandError(_("%(practice)s has no running project.")
+                               % {"practice": practice.name})
         if len(running) > 1:
             names = ", ".join(f"{p.name} ({p.uuid})" for p in running)
-            raise CommandError(f"{practice.name} heeft meer dan één lopend project: {names}. "
-                               f"Kies er een met --project.")
+            raise CommandError(_("%(practice)s has more than one running project: "
+                                 "%(projects)s. Choose one with --project.")
+                               % {"practice": practice.name, "projects": names})
         return running[0]
