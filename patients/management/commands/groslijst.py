@@ -9,6 +9,8 @@ import csv
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from patients.groslijst import CSV_COLUMNS, csv_record
 from patients.models import Practice
@@ -19,8 +21,8 @@ def _reference_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(
-            f"Peildatum “{value}” is geen geldige datum (verwacht JJJJ-MM-DD).") from None
+        raise CommandError(_("Reference date “%(value)s” is not a valid date (YYYY-MM-DD "
+                             "expected).") % {"value": value}) from None
 
 
 class Command(BaseCommand):
@@ -35,14 +37,16 @@ class Command(BaseCommand):
         reference = _reference_date(reference_date)
         found = Practice.objects.filter(code=practice).first()
         if found is None:
-            raise CommandError(f"Praktijk “{practice}” bestaat niet.")
+            raise CommandError(_("Practice “%(code)s” does not exist.") % {"code": practice})
         rows = groslijst_rows(practice=found, reference_date=reference)
         if csv == "-":
             self._write(self.stdout, rows)  # call_command(stdout=...) captures it too
         else:
             with open(csv, "w", encoding="utf-8", newline="") as handle:
                 self._write(handle, rows)
-            self.stderr.write(f"{len(rows)} patiënten geschreven naar {csv}.")
+            self.stderr.write(ngettext("%(count)s patient written to %(file)s.",
+                                       "%(count)s patients written to %(file)s.",
+                                       len(rows)) % {"count": len(rows), "file": csv})
 
     @staticmethod
     def _write(handle, rows) -> None:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from patients.importing.load import import_file
 from patients.importing.parse import FileRefused
@@ -33,27 +34,30 @@ class Command(BaseCommand):
             if len(practice) > Practice._meta.get_field("code").max_length:
                 raise ValidationError("too long")
         except ValidationError:
-            raise CommandError(
-                f"Praktijkcode “{practice}” is ongeldig: gebruik hoogstens 30 letters (zonder "
-                f"accenten), cijfers, - of _, zoals DELINDE.") from None
+            raise CommandError(_(
+                "Practice code “%(code)s” is not valid: use at most 30 letters (without "
+                "accents), digits, - or _, such as DELINDE.") % {"code": practice}) from None
         path = Path(file)
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise CommandError(
-                f"Bestand “{file}” kan niet worden gelezen: {error.strerror}.") from None
+            raise CommandError(_("File “%(file)s” cannot be read: %(reason)s.")
+                               % {"file": file, "reason": error.strerror}) from None
         try:
             with transaction.atomic():
                 found, created = Practice.objects.get_or_create(
                     code=practice, defaults={"name": practice})
                 batch = import_file(practice=found, user=None, data=data, file_name=path.name)
         except FileRefused as refused:
-            raise CommandError(f"Bestand geweigerd: {refused.message}") from None
+            raise CommandError(_("File refused: %(message)s")
+                               % {"message": refused.message}) from None
         if created:
-            self.stdout.write(f"Nieuwe praktijk “{practice}” aangemaakt.")
-        self.stdout.write(
-            f"{path.name}: {batch.get_layout_display()} ({batch.encoding}), "
-            f"{batch.rows_total} regels: {batch.rows_new} ingelezen, "
-            f"{batch.rows_present} al aanwezig, {batch.rows_rejected} geweigerd.")
+            self.stdout.write(_("New practice “%(code)s” created.") % {"code": practice})
+        self.stdout.write(_(
+            "%(file)s: %(layout)s (%(encoding)s), %(total)s rows: %(new)s imported, "
+            "%(present)s already present, %(rejected)s refused.") % {
+                "file": path.name, "layout": batch.get_layout_display(),
+                "encoding": batch.encoding, "total": batch.rows_total, "new": batch.rows_new,
+                "present": batch.rows_present, "rejected": batch.rows_rejected})
         for rejection in batch.rejections:
-            self.stdout.write(f"  regel {rejection['line']}: {rejection['reason']}")
+            self.stdout.write(_("  line %(line)s: %(reason)s") % rejection)
