@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from patients.due import add_working_days, due_items_sweep
+from patients.due import add_working_days, due_items_sweep, dutch_holidays
 from patients.models import DigestSent, DueItem, Participation, ParticipationEvent, Role
 from patients.services import participation_letter_mailed
 from tapering import services
@@ -132,6 +132,28 @@ def in_list(project, users):
 def test_working_days_skip_the_weekend():
     assert add_working_days(date(2026, 11, 2), 3) == date(2026, 11, 5)  # Mon -> Thu
     assert add_working_days(date(2026, 11, 5), 3) == date(2026, 11, 10)  # Thu -> Tue
+
+
+@pytest.mark.parametrize(("start", "days", "expected"), [
+    (date(2026, 12, 23), 1, date(2026, 12, 24)),  # the day before Christmas is a working day
+    (date(2026, 12, 24), 1, date(2026, 12, 28)),  # Christmas Day and Boxing Day (Fri, Sat)
+    (date(2027, 3, 25), 1, date(2027, 3, 26)),  # Good Friday is a working day
+    (date(2027, 3, 26), 1, date(2027, 3, 30)),  # Easter Monday 2027 is skipped
+    (date(2027, 4, 26), 1, date(2027, 4, 28)),  # King's Day, a Tuesday
+    (date(2026, 5, 13), 1, date(2026, 5, 15)),  # Ascension Day 2026 (Thursday)
+    (date(2026, 5, 22), 1, date(2026, 5, 26)),  # Whit Monday 2026
+    (date(2026, 5, 4), 1, date(2026, 5, 5)),  # Liberation Day 2026 is a working day
+    (date(2025, 5, 2), 1, date(2025, 5, 6)),  # ... but not in 2025, a fifth year
+    (date(2026, 12, 31), 1, date(2027, 1, 4)),  # New Year's Day, then a weekend
+])
+def test_working_days_skip_dutch_holidays(start, days, expected):
+    assert add_working_days(start, days) == expected
+
+
+def test_kings_day_on_a_sunday_is_kept_the_saturday_before():
+    assert date(2025, 4, 26) in dutch_holidays(2025)  # 27 April 2025 was a Sunday
+    assert date(2025, 4, 27) not in dutch_holidays(2025)
+    assert date(2026, 4, 27) in dutch_holidays(2026)
 
 
 def test_not_reached_is_retried_after_working_days_then_offered_a_reserve(project, users,
