@@ -36,7 +36,7 @@ TOO_LARGE = {
                               "%(limit)s."),
 }
 SVG_REFERENCES = gettext_lazy("The SVG file refers to other files; that is not allowed. Save "
-                              "the logo as PNG.")
+                              "the image as PNG.")
 
 
 class ImageRefused(ValueError):
@@ -136,7 +136,7 @@ def _check_svg(data: bytes) -> None:
         raise ImageRefused(_("The SVG file is not UTF-8 text.")) from error
     if re.search(r"<!(DOCTYPE|ENTITY)", source, re.IGNORECASE):
         raise ImageRefused(_("The SVG file holds a DOCTYPE or entities; that is not allowed. "
-                             "Save the logo as PNG."))
+                             "Save the image as PNG."))
     try:
         root = ET.fromstring(source)  # noqa: S314 - no DOCTYPE, so no entity expansion
     except ET.ParseError as error:
@@ -146,12 +146,12 @@ def _check_svg(data: bytes) -> None:
     for element in root.iter():
         if _local(element.tag).lower() in SVG_FORBIDDEN_TAGS:
             raise ImageRefused(_("The SVG file holds scripts or embedded content; that is not "
-                                 "allowed. Save the logo as PNG."))
+                                 "allowed. Save the image as PNG."))
         for name, value in element.attrib.items():
             local = _local(name).lower()
             if local.startswith("on"):
                 raise ImageRefused(_("The SVG file holds scripts; that is not allowed. Save "
-                                     "the logo as PNG."))
+                                     "the image as PNG."))
             if local in ("href", "src") and not SAFE_HREF.match(value.strip()):
                 raise ImageRefused(SVG_REFERENCES)
         style = element.get("style") or ""

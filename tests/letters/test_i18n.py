@@ -29,6 +29,6 @@ def test_refusals_follow_the_active_language(letter_project, assistant):
                                       "most 1.0 MB.")
         assert refusal(nobody_waiting) == "There are no patients left who are to get a letter."
     assert refusal(empty) == "Het bestand is leeg."
-    assert refusal(too_large) == ("De handtekening is te groot (1,0 MB); het mag hoogstens "
+    assert refusal(too_large) == ("De handtekening is te groot (1,0 MB); deze mag hoogstens "
                                   "1,0 MB zijn.")
     assert refusal(nobody_waiting) == "Er zijn geen patiënten die nog een brief moeten krijgen."
