@@ -345,7 +345,8 @@ class _PostgresLoader:
         found = pc.index_in(numbers, value_set=self.numbers)
         places = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         missing = places < 0
-        asked = self._ask_ids(numbers.filter(pa.array(missing))) if missing.any() else None
+        unknown = numbers.filter(pa.array(missing)) if missing.any() else None
+        asked = self._ask_ids(unknown) if unknown is not None else None
         days = pgcopy.days(rows.column("date"))
         digests = key_digests(rows, self.source)
         # The first row of each key in the file, unless it is stored already; a key holds the
@@ -357,8 +358,7 @@ class _PostgresLoader:
         known = len(self.ids)
         if asked is not None:
             given, ids = asked()
-            places[missing] = known + pc.index_in(
-                numbers.filter(pa.array(missing)), value_set=given).to_numpy()
+            places[missing] = known + pc.index_in(unknown, value_set=given).to_numpy()
             self.numbers = pa.concat_arrays([self.numbers, given.cast(pa.string())])
             self.ids = np.concatenate([self.ids, ids])
             self.sent_lines = np.concatenate([self.sent_lines, np.zeros(len(ids), np.int64)])
