@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from benzoproject.middleware import request_audited
+from patients.audit import audit_log
 from patients.models import (
     AuditEvent,
     ImportBatch,
@@ -84,8 +85,6 @@ def practice_view(*, roles: Iterable[str]) -> Callable:
 
 
 def _log_page_view(request: HttpRequest) -> None:
-    from patients.services import audit_log
-
     target = request.audit_target
     match = request.resolver_match
     page = match.view_name if match else request.path

@@ -15,8 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benzoproject.middleware import client_address
+from patients.audit import audit_log
+from patients.dates import wait_period_end
 from patients.models import AuditEvent, Participation, Practice, Project
-from patients.services import audit_log, participation_letter_mailed
+from patients.services import participation_letter_mailed
 from patients.workflow import due_item_schedule, participation_move, participation_note
 
 from . import pdf, text
@@ -409,7 +411,7 @@ def letter_resend(*, participation: Participation, reason: str, user) -> Letter:
             participation_note(participation=participation, user=user, what=what)
         if participation.status == S.LETTER_SENT:
             due_item_schedule(kind="wait_ends", participation=participation,
-                              due_on=today + timedelta(days=project.wait_days),
+                              due_on=wait_period_end(today, project.wait_days),
                               assigned_to=project.lead)
         audit_log(user=user, action=AuditEvent.Action.CREATE, obj=letter,
                   patient=participation.patient, practice=practice,

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dateutil.easter import easter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,32 +72,6 @@ def due_items_sweep(*, today: date, limit: int | None = None) -> SweepResult:
             item.save(update_fields=["done_at", "due_on", "note"])
         result.moved.append((item.pk, item.kind, what))
     return result
-
-
-def dutch_holidays(year: int) -> set[date]:
-    """The days a Dutch general practice is closed besides weekends: the general holidays
-    of the Algemene termijnenwet that can fall on a weekday (Liberation Day only in the
-    years it is a day off for everyone, every fifth year; Good Friday is no day off)."""
-    easter_day = easter(year)
-    kings_day = date(year, 4, 27)
-    if kings_day.weekday() == 6:  # on a Sunday it moves to the Saturday before
-        kings_day -= timedelta(days=1)
-    days = {date(year, 1, 1), easter_day + timedelta(days=1), kings_day,
-            easter_day + timedelta(days=39), easter_day + timedelta(days=50),
-            date(year, 12, 25), date(year, 12, 26)}
-    if year % 5 == 0:
-        days.add(date(year, 5, 5))
-    return days
-
-
-def add_working_days(start: date, days: int) -> date:
-    """``days`` working days after ``start``: Monday to Friday, not a Dutch holiday."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in dutch_holidays(current.year):
-            days -= 1
-    return current
 
 
 def _week_bounds(day: date) -> tuple[date, date]:

@@ -1,15 +1,15 @@
-"""Writes for practices, projects and the audit log (STYLE.md: services)."""
+"""Writes for practices, projects, screening and the lists (STYLE.md: services)."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Max, Model, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benzoproject.middleware import client_address, request_audited
-
+from .audit import audit_log, audit_log_many
+from .dates import wait_period_end
 from .models import (
     AuditEvent,
     DueItem,
@@ -24,44 +24,7 @@ from .models import (
     ScreeningDecision,
 )
 from .plan_defaults import DEFAULT_PLAN
-
-
-def audit_log(
-    *,
-    user,
-    action: str,
-    practice: Practice | None = None,
-    obj: Model | None = None,
-    object_type: str | None = None,
-    patient: Patient | None = None,
-    detail: str = "",
-) -> AuditEvent:
-    """Append one audit event; the object's patient and practice are found when not given."""
-    if obj is not None:
-        object_type = object_type or obj._meta.model_name
-        object_id = str(getattr(obj, "uuid", None) or obj.pk)
-        if patient is None and isinstance(obj, Patient):
-            patient = obj
-        if patient is None:
-            patient = getattr(obj, "patient", None)
-        if practice is None:
-            practice = getattr(obj, "practice", None) or getattr(
-                getattr(obj, "project", None), "practice", None)
-    else:
-        object_id = ""
-    authenticated = user is not None and user.is_authenticated
-    request_audited.set(True)
-    return AuditEvent.objects.create(
-        user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
-        action=action,
-        object_type=object_type or "",
-        object_id=object_id,
-        practice=practice,
-        patient=patient,
-        detail=detail[:300],
-        client_address=client_address.get(),
-    )
+from .workflow import MoveRefused, due_item_schedule, participation_move, participation_note
 
 
 @transaction.atomic
@@ -81,7 +44,6 @@ def project_create(*, user, practice: Practice, data: dict, gps=(), assistants=(
 
 def _project_end_schedule(project: Project) -> None:
     """The final evaluation is due when the project ends: a reminder for the project lead."""
-    from .workflow import due_item_schedule
 
     due_item_schedule(kind=DueItem.Kind.PROJECT_END, project=project,
                       due_on=project.planned_end, assigned_to=project.lead)
@@ -154,13 +116,8 @@ def participations_from_groslijst(*, user, project: Project, patients: list[Pati
     new = [Participation(project=project, patient=p, reference_date=reference_date,
                          created_by=user) for p in patients if p.pk not in existing]
     Participation.objects.bulk_create(new)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(user=user, username=user.get_username(), action=AuditEvent.Action.CREATE,
-                   object_type="participation", object_id=str(p.uuid),
-                   practice=project.practice, patient=p.patient,
-                   detail=f"to screening in {project.name}"[:300],
-                   client_address=client_address.get())
-        for p in new)
+    audit_log_many(user=user, action=AuditEvent.Action.CREATE, practice=project.practice,
+                   objs=new, detail=f"to screening in {project.name}")
     return len(new)
 
 
@@ -183,7 +140,6 @@ def participation_letter_mailed(*, participation: Participation, user,
     nothing and returns False. Schedules the end of the wait period for the
     project lead.
     """
-    from .workflow import MoveRefused, due_item_schedule, participation_move
 
     project = participation.project
     try:
@@ -194,7 +150,7 @@ def participation_letter_mailed(*, participation: Participation, user,
     except MoveRefused:
         return False
     due_item_schedule(kind=DueItem.Kind.WAIT_ENDS, participation=moved,
-                      due_on=mailed_on + timedelta(days=project.wait_days),
+                      due_on=wait_period_end(mailed_on, project.wait_days),
                       assigned_to=project.lead)
     return True
 
@@ -218,7 +174,6 @@ class ScreeningError(Exception):
 def screening_decide(*, participation: Participation, user, decision: str, reason: str = "",
                      note: str = "") -> ScreeningDecision:
     """The GP approaches or excludes one patient (only a huisarts calls this)."""
-    from .workflow import MoveRefused, participation_move
 
     if decision == ScreeningDecision.Decision.EXCLUDE and not reason:
         raise ScreeningError(_("Choose a reason for not approaching this patient."))
@@ -242,7 +197,6 @@ def screening_decide(*, participation: Participation, user, decision: str, reaso
 def screening_propose(*, participation: Participation, user, proposal: str, reason: str = "",
                       note: str = "") -> Participation:
     """The POH-GGZ prepares a proposal for the GP; the status does not change."""
-    from .workflow import participation_note
 
     locked = Participation.objects.select_for_update().get(pk=participation.pk)
     if locked.status != Participation.Status.TO_SCREEN:
@@ -265,7 +219,6 @@ def screening_propose(*, participation: Participation, user, proposal: str, reas
 @transaction.atomic
 def screening_undo(*, participation: Participation, user) -> ScreeningDecision:
     """Take back the standing decision: the patient is to screen again (off any list)."""
-    from .workflow import MoveRefused, participation_move
 
     standing = (ScreeningDecision.objects.select_for_update()
                 .filter(participation=participation, undone_at__isnull=True).first())
@@ -303,7 +256,6 @@ def lists_split(*, project: Project, user, today: date) -> tuple[int, int]:
     """
     from .screening import promise_key, split_sizes
     from .selectors import project_list_entries
-    from .workflow import participation_move
 
     Project.objects.select_for_update().get(pk=project.pk)  # one split at a time
     S = Participation.Status
@@ -349,7 +301,6 @@ def list_move(*, participation: Participation, user, up: bool) -> bool:
 @transaction.atomic
 def list_transfer(*, participation: Participation, user, to: str) -> Participation:
     """Promote a reserve to the end of the mailing list, or put a mailing patient on reserve."""
-    from .workflow import MoveRefused, participation_move
 
     other = {Participation.Status.MAILING: Participation.Status.RESERVE,
              Participation.Status.RESERVE: Participation.Status.MAILING}

@@ -3,8 +3,8 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
+from .audit import audit_log
 from .models import AuditEvent
-from .services import audit_log
 
 
 @receiver(user_logged_in)

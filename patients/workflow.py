@@ -12,6 +12,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .audit import audit_log
 from .models import AuditEvent, DueItem, Participation, ParticipationEvent
 
 S = Participation.Status
@@ -66,8 +67,6 @@ def participation_move(*, participation: Participation, to: str, user, what: str
     is locked first, so two users or two workers cannot both move it.
     ``user`` is None for a timed step moved by the sweep.
     """
-    from .services import audit_log
-
     locked = Participation.objects.select_for_update().get(pk=participation.pk)
     if not may_move(locked, to) or (expected is not None and locked.status not in expected):
         raise MoveRefused(locked, to)

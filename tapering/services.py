@@ -3,7 +3,6 @@
 import logging
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -11,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from letters.services import LettersRefused, letter_resend
-from patients.due import add_working_days, enter_callback_list
+from patients.audit import audit_log
+from patients.dates import add_working_days, call_again_on
+from patients.due import enter_callback_list
 from patients.models import AuditEvent, DigestSent, DueItem, Participation
-from patients.services import ScreeningError, audit_log, list_transfer
+from patients.services import ScreeningError, list_transfer
 from patients.workflow import (
     due_item_schedule,
     due_items_cancel,
@@ -131,7 +132,7 @@ def call_attempt_log(*, participation: Participation, user, outcome: str, today:
 def _next_step(participation: Participation, *, user, response: str, next_step: str,
                today: date, agreed_on: date | None, consult_at: datetime | None) -> None:
     project = participation.project
-    later = agreed_on or today + relativedelta(months=project.call_later_months)
+    later = agreed_on or call_again_on(today, project.call_later_months)
     what = _("reached: %(response)s") % {"response": A.Response(response).label}
     if next_step == A.Next.RESEND:
         # The letters app sends it again, moves the patient back to 'letter sent' and

@@ -1,6 +1,5 @@
 """The call-back list and call screen (POH-GGZ), and the assistant's phone note (SPEC.md 5-6)."""
 
-from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from benzoproject.access import (
     get_participation_for_user,
     practice_view,
 )
+from patients.dates import call_again_on
 from patients.models import DueItem, Participation
 
 from . import scripts, services
@@ -61,7 +61,7 @@ def call(request, project_uuid, participation_uuid):
         "voicemail": scripts.VOICEMAIL % {"poh": _poh_name(project),
                                           "practice": project.practice.name,
                                           "phone": project.practice.phone or "–"},
-        "default_later": today + relativedelta(months=project.call_later_months),
+        "default_later": call_again_on(today, project.call_later_months),
         "today": today,
     }, status=400 if form.errors else 200)
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.urls import reverse
 
+from patients.audit import audit_log
 from patients.models import AuditEvent, Role
-from patients.services import audit_log
 
 
 def test_changing_a_saved_audit_event_is_refused_by_the_model(users, practice):

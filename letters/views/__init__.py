@@ -3,8 +3,8 @@ signature (SPEC.md step 4)."""
 
 from django.http import FileResponse, Http404
 
+from patients.audit import audit_log
 from patients.models import AuditEvent
-from patients.services import audit_log
 
 
 def pdf_download(request, field, *, filename: str, obj, detail: str,

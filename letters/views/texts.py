@@ -15,8 +15,8 @@ from benzoproject.access import (
     SIGNATURE_OWNERS,
     practice_view,
 )
+from patients.audit import audit_log
 from patients.models import AuditEvent, Participation, Project, Role
-from patients.services import audit_log
 
 from .. import pdf, selectors, services, text
 from ..defaults import DEFAULTS

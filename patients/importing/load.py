@@ -51,8 +51,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..audit import audit_log
 from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, Substance
-from ..services import audit_log
 from . import pgcopy
 from .parse import (
     PRESCRIPTION_COLUMNS,

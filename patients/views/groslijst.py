@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import GROSLIJST_VIEWERS, practice_view
 from benzoproject.exports import csv_response, xlsx_response
 
+from ..audit import audit_log
 from ..forms import GroslijstForm, ToScreeningForm
 from ..groslijst import GroslijstRow
 from ..models import AuditEvent, Participation, Project
 from ..selectors import groslijst_details, groslijst_rows, lasting_exclusions
-from ..services import audit_log, participations_from_groslijst
+from ..services import participations_from_groslijst
 
 PAGE_SIZE = 50
 

@@ -18,6 +18,7 @@ from benzoproject.access import (
 )
 from benzoproject.exports import csv_response
 
+from ..audit import audit_log
 from ..forms import UploadForm
 from ..importing.load import (
     import_batch_claim,
@@ -28,7 +29,7 @@ from ..importing.load import (
 from ..importing.parse import FileRefused, open_export
 from ..models import AuditEvent, ImportBatch, Substance
 from ..selectors import imports_for_practice
-from ..services import audit_log, import_batch_discard
+from ..services import import_batch_discard
 from ..tasks import import_batch, progress_key
 
 PREVIEW_ROWS = 10

@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from patients.due import add_working_days, due_items_sweep, dutch_holidays
+from patients.dates import add_working_days, dutch_holidays
+from patients.due import due_items_sweep
 from patients.models import DigestSent, DueItem, Participation, ParticipationEvent, Role
 from patients.services import participation_letter_mailed
 from tapering import services

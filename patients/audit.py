@@ -1,0 +1,63 @@
+"""Writing the audit log (NEN 7513): who opened or changed what, of which patient.
+
+Its own module so that every layer (the access helper, services, the workflow)
+can write an event without importing the services that use it.
+"""
+
+from django.db.models import Model
+
+from benzoproject.middleware import client_address, request_audited
+
+from .models import AuditEvent, Patient, Practice
+
+
+def audit_log(
+    *,
+    user,
+    action: str,
+    practice: Practice | None = None,
+    obj: Model | None = None,
+    object_type: str | None = None,
+    patient: Patient | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one audit event; the object's patient and practice are found when not given."""
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = str(getattr(obj, "uuid", None) or obj.pk)
+        if patient is None and isinstance(obj, Patient):
+            patient = obj
+        if patient is None:
+            patient = getattr(obj, "patient", None)
+        if practice is None:
+            practice = getattr(obj, "practice", None) or getattr(
+                getattr(obj, "project", None), "practice", None)
+    else:
+        object_id = ""
+    authenticated = user is not None and user.is_authenticated
+    request_audited.set(True)
+    return AuditEvent.objects.create(
+        user=user if authenticated else None,
+        username=user.get_username() if authenticated else "",
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id,
+        practice=practice,
+        patient=patient,
+        detail=detail[:300],
+        client_address=client_address.get(),
+    )
+
+
+def audit_log_many(*, user, action: str, practice: Practice, objs, detail: str) -> None:
+    """One audit event per object of a bulk step (each names its patient), in one query."""
+    authenticated = user is not None and user.is_authenticated
+    request_audited.set(True)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(user=user if authenticated else None,
+                   username=user.get_username() if authenticated else "",
+                   action=action, object_type=obj._meta.model_name,
+                   object_id=str(getattr(obj, "uuid", None) or obj.pk), practice=practice,
+                   patient=getattr(obj, "patient", None), detail=detail[:300],
+                   client_address=client_address.get())
+        for obj in objs)
