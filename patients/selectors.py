@@ -13,8 +13,8 @@ from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from .clinical import BENZO_ATC_PREFIXES
 from .groslijst import GroslijstRow, Windows, ddd_per_day
-from .importing.layouts import BENZO_ATC_PREFIXES
 from .models import (
     LASTING_REASONS,
     ExclusionReason,

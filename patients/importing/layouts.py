@@ -65,6 +65,3 @@ APOTHEEK = Layout(
 )
 
 LAYOUTS = (HIS, APOTHEEK)
-
-# SPEC.md step 2: benzodiazepines are ATC N05BA, N05CD and N05CF.
-BENZO_ATC_PREFIXES = ("N05BA", "N05CD", "N05CF")

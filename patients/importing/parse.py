@@ -41,7 +41,8 @@ import pyarrow.csv as pacsv
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from .layouts import APOTHEEK, BENZO_ATC_PREFIXES, HIS, LAYOUTS, Layout
+from ..clinical import BENZO_ATC_PREFIXES
+from .layouts import APOTHEEK, HIS, LAYOUTS, Layout
 
 try:  # CPython's own MD5 is half again as fast as OpenSSL's on short texts (row keys)
     from _md5 import md5
