@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from patients import services
+from patients.clinical import is_complex
 from patients.models import (
     AuditEvent,
     ExclusionReason,
@@ -22,7 +23,6 @@ from patients.screening import (
     age_on,
     consult_is_recent,
     ddd_per_month,
-    is_complex,
     letter_is_recent,
     promise_key,
     split_sizes,
