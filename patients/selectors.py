@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Collate
@@ -49,6 +50,23 @@ def projects_for_practice(*, practice: Practice) -> QuerySet[Project]:
         )
         .order_by("-planned_start", "name")
     )
+
+
+def projects_open(*, practice: Practice) -> QuerySet[Project]:
+    """The practice's projects that are not closed: those patients can still be added to."""
+    return Project.objects.filter(practice=practice).exclude(status=Project.Status.CLOSED)
+
+
+def patients_in_open_projects(*, practice: Practice, patient_ids: Iterable[int]) -> set[int]:
+    """Those of ``patient_ids`` who take part in one of the practice's open projects."""
+    return set(Participation.objects.filter(project__in=projects_open(practice=practice),
+                                            patient_id__in=list(patient_ids))
+               .values_list("patient_id", flat=True))
+
+
+def plan_steps_for_project(*, project: Project) -> QuerySet[PlanStep]:
+    """The project's plan of approach in plan order, with who checked each step off."""
+    return project.plan_steps.select_related("done_by")
 
 
 @dataclass(frozen=True)
@@ -184,6 +202,16 @@ def screening_queue(*, project: Project, skipped: Iterable[str] = ()) -> list[Pa
     later = set(skipped)
     return ([p for p in waiting if str(p.uuid) not in later]
             + [p for p in waiting if str(p.uuid) in later])
+
+
+def screening_last_decision(*, project: Project, user: AbstractBaseUser,
+                            undoable: Iterable[str]) -> ScreeningDecision | None:
+    """The user's newest standing decision in the project on a participation still in one of
+    the ``undoable`` statuses (the services say which), or None."""
+    return (ScreeningDecision.objects
+            .filter(participation__project=project, decided_by=user, undone_at__isnull=True,
+                    participation__status__in=list(undoable))
+            .select_related("participation__patient").order_by("-decided_at", "-id").first())
 
 
 @dataclass(frozen=True)
