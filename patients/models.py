@@ -11,10 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# SPEC.md step 2 defaults: treatment of a serious condition beside the benzodiazepine,
-# except quinine and codeine combined with non-opioid painkillers.
-COMPLEX_ATC_PREFIXES = ("L", "M03", "M09A", "N02A", "N03", "N05A")
-COMPLEX_ATC_EXCEPTIONS = ("M09AA01", "N02AA59", "N02AJ06", "N02AJ07", "N02AJ08", "N02AJ09")
+from .clinical import COMPLEX_ATC_EXCEPTIONS, COMPLEX_ATC_PREFIXES, DDD_THRESHOLD_CHOICES
 
 
 class Role(models.TextChoices):
@@ -196,7 +193,7 @@ class Project(models.Model):
     criterion = models.CharField(_("groslijst criterion"), max_length=20,
                                  choices=Criterion.choices, default=Criterion.RECENT_AND_PAST)
     ddd_threshold = models.PositiveSmallIntegerField(
-        _("DDD per day flag above"), default=1, choices=[(1, "1"), (2, "2")])
+        _("DDD per day flag above"), default=1, choices=DDD_THRESHOLD_CHOICES)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.PREPARING)
     # Call-back rules (SPEC.md step 6) and the pace of consult invitations (issue #6).

@@ -20,7 +20,7 @@ from patients.models import (
     Project,
     Role,
 )
-from patients.selectors import benzo_filter
+from patients.queries import benzo_filter
 
 from .models import CallAttempt, PhoneNote
 from .services import AFTER_LETTER
