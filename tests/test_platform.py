@@ -110,3 +110,17 @@ def test_the_runtime_lock_brings_no_test_or_dev_tool():
     runtime = _locked("base.txt")
     tools = {canonicalize_name(req.name) for req in _declared("test", "dev", runtime=False)}
     assert tools and not tools & set(runtime)
+
+
+def test_the_image_installs_the_runtime_lock_and_no_extra():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "-r requirements/base.txt" in dockerfile
+    assert "--require-hashes" in dockerfile
+    assert "[test]" not in dockerfile and "dev.txt" not in dockerfile
+
+
+def test_make_test_runs_the_import_contracts_and_the_smoke_check():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "lint-imports" in makefile
+    test_rule = next(line for line in makefile.splitlines() if line.startswith("test:"))
+    assert "lint" in test_rule.split() and "smoke" in test_rule.split()
