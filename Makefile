@@ -1,4 +1,5 @@
-# Benzoreductie: `make run` for a first look, `make test` for everything CI runs.
+# Benzoreductie: `make run` for a first look, `make test` for everything CI runs,
+# `make test-fast` for the edit-test loop.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,15 +11,27 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The suite runs against the real services (SPEC.md "Quality bars").
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/benzoreductie
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# The smoke check's worker listens on a queue of its own, so sharing Redis is safe.
+SMOKE_REDIS_URL ?= $(TEST_REDIS_URL)
+TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 
-.PHONY: install run test lint bench system-deps services messages clean
+# Locks (uv pip compile from pyproject.toml): base.txt is the runtime (Dockerfile,
+# smoke check), dev.txt adds the test and dev extras (this virtualenv).
+LOCK := requirements/base.txt
+DEV_LOCK := requirements/dev.txt
+LOCK_OPTS := --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command 'make lock'
+FAST_MARKERS := not browser and not celery_live and not first_look
+
+.PHONY: install run test test-fast smoke lint typecheck lock bench system-deps services messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+# Everything from the development lock, hashes checked; the project itself is not
+# installed (no packages: it runs from this folder).
+$(VENV)/.installed: $(DEV_LOCK) | $(BIN)/activate
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(DEV_LOCK)
 	touch $@
 
 # A first-look .env: DEBUG on, a fresh secret, no database or Redis URL (SQLite, file broker).
@@ -55,22 +68,44 @@ services:
 	  for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; }
 	@pg_isready -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 -p 6379 ping
 
+# LOCK_ARGS="--upgrade" (or "--upgrade-package pandas") moves pins; without it
+# the versions already locked are kept and only what pyproject.toml changed moves.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_OPTS) $(LOCK_ARGS) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev -c $(LOCK) $(LOCK_OPTS) $(LOCK_ARGS) -o $(DEV_LOCK)
+
+# ruff, and the import-linter contracts of pyproject.toml (docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
+
+# mypy with django-stubs (not yet part of `make test`).
+typecheck: install
+	$(TEST_ENV) $(BIN)/mypy
+
+# A fresh virtualenv from the runtime lock alone serves /inloggen/ with gunicorn
+# and runs a task on a Celery worker: the Docker image's install, without Docker.
+smoke: services
+	PYTHON=$(PYTHON) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) scripts/smoke_install.sh
 
 messages: install
 	$(PY) manage.py makemessages -l nl --no-obsolete --ignore='.venv/*' --ignore='staticfiles/*' --ignore='var/*'
 	$(PY) manage.py compilemessages -l nl --ignore='.venv/*'
 
-test: install system-deps services lint
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check --fail-level WARNING
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py makemigrations --check --dry-run
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	  $(BIN)/pytest $(PYTEST_ARGS)
+test: install system-deps services lint smoke
+	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+# The edit-test loop: no browser, no live Celery, no first look, no smoke check,
+# and the test database kept between runs (--create-db rebuilds it after a migration).
+test-fast: install services
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	  $(BIN)/pytest -m "$(FAST_MARKERS)" --reuse-db $(PYTEST_ARGS)
 
 # BENCH_ARGS="--only letters" (or "--only import") runs one part.
 bench: install services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache staticfiles var test-artifacts
+	rm -rf $(VENV) .pytest_cache .import_linter_cache .mypy_cache staticfiles var test-artifacts

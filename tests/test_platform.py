@@ -57,3 +57,70 @@ def test_with_nothing_set_the_app_uses_sqlite_and_a_file_broker():
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["django.db.backends.sqlite3", "filesystem://"]
+
+
+def _locked(lock: str) -> dict[str, str]:
+    """Package name (normalised) → pinned version in a lock under requirements/."""
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in (ROOT / "requirements" / lock).read_text().splitlines():
+        if "==" in line and not line.startswith((" ", "#")):
+            name, version = line.split(" ")[0].split(";")[0].split("==")
+            pins[canonicalize_name(name.split("[")[0])] = version
+    return pins
+
+
+def _declared(*extras: str, runtime: bool = True) -> list:
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(project["dependencies"]) if runtime else []
+    for extra in extras:
+        specs += project["optional-dependencies"][extra]
+    return [Requirement(spec) for spec in specs]
+
+
+def test_the_runtime_lock_pins_every_runtime_dependency():
+    from packaging.utils import canonicalize_name
+
+    pins = _locked("base.txt")
+    for req in _declared():
+        version = pins.get(canonicalize_name(req.name))
+        assert version, f"{req.name} is missing from requirements/base.txt: run `make lock`"
+        assert req.specifier.contains(version, prereleases=True), (req, version)
+
+
+def test_the_development_lock_pins_every_extra_with_the_runtime_versions():
+    from packaging.utils import canonicalize_name
+
+    runtime, dev = _locked("base.txt"), _locked("dev.txt")
+    for req in _declared("test", "dev"):
+        version = dev.get(canonicalize_name(req.name))
+        assert version, f"{req.name} is missing from requirements/dev.txt: run `make lock`"
+        assert req.specifier.contains(version, prereleases=True), (req, version)
+    assert {name: dev[name] for name in runtime} == runtime
+
+
+def test_the_runtime_lock_brings_no_test_or_dev_tool():
+    from packaging.utils import canonicalize_name
+
+    runtime = _locked("base.txt")
+    tools = {canonicalize_name(req.name) for req in _declared("test", "dev", runtime=False)}
+    assert tools and not tools & set(runtime)
+
+
+def test_the_image_installs_the_runtime_lock_and_no_extra():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "-r requirements/base.txt" in dockerfile
+    assert "--require-hashes" in dockerfile
+    assert "[test]" not in dockerfile and "dev.txt" not in dockerfile
+
+
+def test_make_test_runs_the_import_contracts_and_the_smoke_check():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "lint-imports" in makefile
+    test_rule = next(line for line in makefile.splitlines() if line.startswith("test:"))
+    assert "lint" in test_rule.split() and "smoke" in test_rule.split()
