@@ -6,9 +6,10 @@ user, practice, role and day and returns :class:`StartItems`: lines for the
 shared list of open work (``#open-werk``) and/or a panel of its own (a template
 partial with its context) for what needs its own look.
 
-The page shows the sources in ``order``. The shared work list sits at
-``WORK_LIST_ORDER``: sources with a lower order show their panel above it, the
-others below. Work items of all sources are listed per project, in project order.
+The page shows the sources in ``order``; a panel marked ``side`` goes to the side
+column. The shared work list sits at ``WORK_LIST_ORDER``: sources with a lower order
+show their panel above it, the others below. Work items of all sources are listed per
+project, in project order.
 """
 
 from collections.abc import Callable, Iterable
@@ -34,11 +35,13 @@ class WorkItem:
 @dataclass(frozen=True)
 class Panel:
     """A partial of its own; ``task=False`` for an aid (a button) that is not work to do,
-    so it does not keep the empty state away."""
+    so it does not keep the empty state away; ``side=True`` for the side column (an
+    overview beside the tasks, such as the practice's projects)."""
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     task: bool = True
+    side: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Section:
 @dataclass(frozen=True)
 class StartPage:
     sections: list[Section]
+    side: list[Panel] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -106,11 +110,14 @@ def start_page(*, user, practice: Practice, role: str, today: date) -> StartPage
     sources = sorted((s for s in SOURCES.values() if s.roles is None or role in s.roles),
                      key=lambda s: (s.order, s.name))
     panels: list[tuple[int, Panel]] = []
+    side: list[Panel] = []
     work: list[WorkItem] = []
     for source in sources:
         items = source.func(user=user, practice=practice, role=role, today=today)
         work.extend(items.work)
-        if items.panel is not None:
+        if items.panel is not None and items.panel.side:
+            side.append(items.panel)
+        elif items.panel is not None:
             panels.append((source.order, items.panel))
     # A stable sort: within a project, the lines keep the sources' order.
     work.sort(key=_project_order)
@@ -118,4 +125,4 @@ def start_page(*, user, practice: Practice, role: str, today: date) -> StartPage
     if work:
         sections.append(Section(work=tuple(work)))
     sections += [Section(panel=panel) for order, panel in panels if order >= WORK_LIST_ORDER]
-    return StartPage(sections=sections)
+    return StartPage(sections=sections, side=side)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patients.models import Role
-from patients.selectors import projects_for_practice
 
 from .access import ALL_ROLES, SESSION_PRACTICE_KEY, practice_view, user_memberships
 from .selectors import beat_heartbeat, group_practices, practice_user_count
@@ -22,9 +21,6 @@ def home(request):
     # Each app's part of "Mijn taken" comes through the registry its AppConfig fills.
     context = {"today": today, "start": start_page(user=request.user, practice=request.practice,
                                                    role=role, today=today)}
-    if role in (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT):
-        context["projects"] = projects_for_practice(practice=request.practice).exclude(
-            status="closed")
     if role == Role.MONITOR:
         context["group_practices"] = group_practices(practice=request.practice)
     if role == Role.BEHEERDER:

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
 from .models import Participation, Practice, Project, Role
-from .selectors import todos_for_user
+from .selectors import projects_for_practice, todos_for_user
 
 S = Participation.Status
 
@@ -47,3 +47,12 @@ def plan_steps(*, user, practice: Practice, role: str, today: date) -> StartItem
     if not todos:
         return NOTHING
     return StartItems(panel=Panel("patients/_start_plan.html", {"todos": todos}))
+
+
+@startpage_source("patients.projects", order=10, roles=(Role.POH_GGZ, Role.HUISARTS,
+                                                        Role.ASSISTENT))
+def current_projects(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The practice's projects that are not closed, in the side column (an overview)."""
+    projects = projects_for_practice(practice=practice).exclude(status=Project.Status.CLOSED)
+    return StartItems(panel=Panel("patients/_start_projects.html", {"projects": projects},
+                                  task=False, side=True))

@@ -100,3 +100,24 @@ def test_beheerder_sees_whether_the_worker_is_alive(users, client_for):
     assert "nog niet gezien" in client.get(reverse("home")).content.decode()
     WorkerHeartbeat.objects.create(name="beat", seen_at=timezone.now(), worker="w1")
     assert "actief, laatst gezien" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(("role", "shown"), [
+    (Role.POH_GGZ, True), (Role.HUISARTS, True), (Role.ASSISTENT, True),
+    (Role.MONITOR, False), (Role.APOTHEKER, False),
+])
+def test_the_side_column_lists_open_projects_for_the_project_roles(role, shown, project,
+                                                                  other_project, users,
+                                                                  client_for):
+    html = client_for(users[role]).get(reverse("home")).content.decode()
+    assert ('id="projecten"' in html) is shown
+    assert (f'href="{project.get_absolute_url()}"' in html) is shown
+    assert other_project.get_absolute_url() not in html
+
+
+def test_a_closed_project_leaves_the_side_column(project, users, client_for):
+    project.status = project.Status.CLOSED
+    project.save()
+    html = client_for(users[Role.POH_GGZ]).get(reverse("home")).content.decode()
+    assert f'href="{project.get_absolute_url()}"' not in html
+    assert "Geen lopende projecten" in html or "No current projects" in html
