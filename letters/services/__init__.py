@@ -1,7 +1,8 @@
-"""Writes for letters (SPEC.md step 4), one module per concern: ``texts`` (a practice's
-letter texts and their preview), ``runs`` (print runs), ``resend`` (a stop letter sent
-again) and ``branding`` (logo and signature). Each write takes the acting user and
-writes its audit entries. The names other apps use are importable from here."""
+"""Writes for letters (docs/domain.md, the letters step), one module per concern:
+``texts`` (a practice's letter texts and their preview), ``runs`` (print runs),
+``resend`` (a stop letter sent again) and ``branding`` (logo and signature). Each write
+takes the acting user and writes its audit entries. The names other apps use are
+importable from here."""
 
 from .branding import gp_signature_remove, gp_signature_set, practice_logo_remove, practice_logo_set
 from .resend import letter_resend, resend_problem

@@ -1,4 +1,5 @@
-"""Sending a patient's stop letter again, with a short cover letter (SPEC.md step 6)."""
+"""Sending a patient's stop letter again, with a short cover letter (docs/domain.md,
+the call-back step)."""
 
 import uuid
 

@@ -1,5 +1,5 @@
 """Print runs: a project's letters made together, downloaded, mailed or cancelled
-(SPEC.md step 4)."""
+(docs/domain.md, the letters step)."""
 
 import logging
 from collections.abc import Callable
