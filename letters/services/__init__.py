@@ -1,4 +1,4 @@
-"""Writes for letters (docs/domain.md, the letters step), one module per concern:
+"""Writes for letters (docs/domain.md, step 4), one module per concern:
 ``texts`` (a practice's letter texts and their preview), ``runs`` (print runs),
 ``resend`` (a stop letter sent again) and ``branding`` (logo and signature). Each write
 takes the acting user and writes its audit entries. The names other apps use are

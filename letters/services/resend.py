@@ -1,5 +1,5 @@
 """Sending a patient's stop letter again, with a short cover letter (docs/domain.md,
-the call-back step)."""
+step 6)."""
 
 import uuid
 

@@ -1,5 +1,5 @@
 """Print runs: a project's letters made together, downloaded, mailed or cancelled
-(docs/domain.md, the letters step)."""
+(docs/domain.md, step 4)."""
 
 import logging
 from collections.abc import Callable
