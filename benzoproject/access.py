@@ -98,8 +98,12 @@ def _log_page_view(request: HttpRequest) -> None:
     )
 
 
-def _set_target(request: HttpRequest, obj) -> None:
+def set_audit_target(request: HttpRequest, obj) -> None:
+    """Name ``obj`` in the access log of this page (apps' own access helpers call it)."""
     request.audit_target = obj
+
+
+_set_target = set_audit_target
 
 
 def get_project_for_user(request: HttpRequest, project_uuid) -> Project:
@@ -137,25 +141,6 @@ def get_patient_for_user(request: HttpRequest, patient_uuid) -> Patient:
     patient = get_object_or_404(Patient, uuid=patient_uuid, practice=request.practice)
     _set_target(request, patient)
     return patient
-
-
-def get_letter_run_for_user(request: HttpRequest, run_uuid):
-    from letters.models import LetterRun
-
-    run = get_object_or_404(LetterRun.objects.select_related("project"), uuid=run_uuid,
-                            project__practice=request.practice)
-    _set_target(request, run)
-    return run
-
-
-def get_letter_for_user(request: HttpRequest, letter_uuid):
-    from letters.models import Letter
-
-    letter = get_object_or_404(
-        Letter.objects.select_related("participation__patient", "participation__project"),
-        uuid=letter_uuid, participation__project__practice=request.practice)
-    _set_target(request, letter)
-    return letter
 
 
 # Who may use which part of the product (SPEC.md "Users and what each may see").

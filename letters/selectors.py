@@ -24,6 +24,10 @@ RUN_STATUSES = {
     LetterKind.STOP: (Participation.Status.MAILING,),
     LetterKind.INVITATION: (Participation.Status.CONSULT_PLANNED,),
 }
+# Patients the text editor offers for a preview: approved and not yet past the consult.
+PREVIEW_STATUSES = (Participation.Status.APPROVED, Participation.Status.MAILING,
+                    Participation.Status.RESERVE, Participation.Status.LETTER_SENT,
+                    Participation.Status.CALLBACK_DUE, Participation.Status.CONSULT_PLANNED)
 
 
 def letter_text_for(*, practice: Practice, kind: str) -> LetterText:
@@ -32,6 +36,28 @@ def letter_text_for(*, practice: Practice, kind: str) -> LetterText:
     if row is None:
         return LetterText.default(kind)
     return LetterText(subject=row.subject, body=row.body)
+
+
+def letter_templates_for(*, practice: Practice) -> dict[str, LetterTemplate]:
+    """The practice's own texts by kind (a kind without one uses the default)."""
+    return {t.kind: t for t in LetterTemplate.objects.filter(practice=practice)
+            .select_related("updated_by")}
+
+
+def letter_template_is_own(*, practice: Practice, kind: str) -> bool:
+    return LetterTemplate.objects.filter(practice=practice, kind=kind).exists()
+
+
+def preview_participations(*, practice: Practice) -> QuerySet[Participation]:
+    """The practice's patients a letter text may be previewed for."""
+    return (Participation.objects
+            .filter(project__practice=practice, status__in=PREVIEW_STATUSES)
+            .select_related("patient", "project")
+            .order_by("patient__surname", "patient__initials", "id"))
+
+
+def gp_signature_for(*, practice: Practice, user) -> GpSignature | None:
+    return GpSignature.objects.filter(practice=practice, user=user).first()
 
 
 def stored_image(field) -> Image | None:
@@ -166,6 +192,24 @@ def letter_data_for(*, project: Project, participations: Sequence[Participation]
     return result
 
 
+def example_letter_data(*, practice: Practice, letter_date: date,
+                        fallback_signer=None) -> LetterData:
+    """A made-up patient, for a preview before any patient is chosen. The practice's
+    current project gives the POH-GGZ and the signing GP; without a GP there,
+    ``fallback_signer`` (the GP who is editing) signs."""
+    project = projects_with_letters(practice=practice).first()
+    gps = project_gps(project) if project else []
+    signer = gps[0] if gps else fallback_signer
+    return LetterData(
+        practice=practice_data(practice), sex="V", initials="J.",
+        prefix="de", surname="Vries", street="Voorbeeldstraat", house_number="1",
+        postcode="1234 AB", city=practice.city or "Voorbeeld", substance="temazepam",
+        strength="10 mg", poh_name=person_name(project.lead) if project else "",
+        signer_name=signer_name(signer) if signer else "",
+        letter_date=letter_date,
+        appointment="Op dinsdag 3 november om 10.30 uur, in de praktijk.")
+
+
 def run_candidates(*, project: Project, kind: str = LetterKind.STOP) -> QuerySet[Participation]:
     """Participations a new print run of ``kind`` would hold: on the list for it, without
     a letter of that kind in a run that is still open or already mailed."""
@@ -211,6 +255,18 @@ def mailing_rows(*, project: Project) -> list[MailingRow]:
 
 def runs_for_project(*, project: Project) -> QuerySet[LetterRun]:
     return LetterRun.objects.filter(project=project).select_related("created_by", "mailed_by")
+
+
+def run_letters(*, run: LetterRun) -> QuerySet[Letter]:
+    """A print run's letters in print order."""
+    return run.letters.select_related("participation__patient").order_by("position")
+
+
+def patient_participations(*, practice: Practice, patient: Patient) -> QuerySet[Participation]:
+    """The patient's participations in the practice's projects, newest first."""
+    return (Participation.objects
+            .filter(patient=patient, project__practice=practice)
+            .select_related("project").order_by("-created_at"))
 
 
 def letters_for_patient(*, practice: Practice, patient: Patient) -> QuerySet[Letter]:

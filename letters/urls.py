@@ -21,6 +21,11 @@ urlpatterns = [
          records.letter_resend, name="letter-resend"),
     path("teksten/", texts.template_list, name="template-list"),
     path("teksten/bewerken/", texts.template_edit, name="template-edit"),
+    path("teksten/bewerken/voorbeeld/", texts.template_preview, name="template-preview"),
+    path("teksten/bewerken/voorbeeld.pdf", texts.template_preview_pdf,
+         name="template-preview-pdf"),
+    path("teksten/bewerken/opslaan/", texts.template_save, name="template-save"),
+    path("teksten/bewerken/standaardtekst/", texts.template_reset, name="template-reset"),
     path("logo/", texts.logo, name="logo"),
     path("handtekening/", texts.signature, name="signature"),
 ]

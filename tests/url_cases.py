@@ -124,6 +124,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         run_id = str(letters.run.uuid)
         letter = letters.letter
         patient = letter.participation.patient
+        letter_text = {"subject": "Stoppen met slaapmiddelen", "body": "{aanhef},\n\nTekst."}
         result += [
             Case("letters:index", "GET", LETTER_VIEWERS),
             Case("letters:mailing", "GET", LETTER_VIEWERS, p, audited_id=str(project.uuid)),
@@ -139,6 +140,10 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
                  {"patient_uuid": patient.uuid}, audited_id=str(patient.uuid)),
             Case("letters:template-list", "GET", LETTER_TEXT_EDITORS),
             Case("letters:template-edit", "GET", LETTER_TEXT_EDITORS),
+            Case("letters:template-preview", "POST", LETTER_TEXT_EDITORS, data=letter_text),
+            Case("letters:template-preview-pdf", "POST", LETTER_TEXT_EDITORS, data=letter_text),
+            Case("letters:template-save", "POST", LETTER_TEXT_EDITORS, data=letter_text),
+            Case("letters:template-reset", "POST", LETTER_TEXT_EDITORS),
             Case("letters:logo", "GET", LOGO_EDITORS),
             Case("letters:signature", "GET", SIGNATURE_OWNERS),
             Case("letters:run-create", "POST", LETTER_SENDERS, p, data={"kind": "stop"}),

@@ -12,12 +12,12 @@ from benzoproject.access import (
     LETTER_SENDERS,
     LETTER_TEXT_EDITORS,
     LETTER_VIEWERS,
-    get_letter_run_for_user,
     get_project_for_user,
     practice_view,
 )
 
 from .. import selectors, services
+from ..access import get_letter_run_for_user
 from ..forms import MarkMailedForm, RunCreateForm
 from ..models import LetterKind, LetterRun
 from ..tasks import progress_key
@@ -43,7 +43,7 @@ def mailing(request, project_uuid):
         "invitations_waiting": selectors.run_candidates(
             project=project, kind=LetterKind.INVITATION).count(),
         "runs": selectors.runs_for_project(project=project),
-        "has_gp": project.gps.exists(),
+        "has_gp": bool(selectors.project_gps(project)),
         "can_send": request.membership.role in LETTER_SENDERS,
     })
 
@@ -74,10 +74,9 @@ def run_detail(request, run_uuid):
     run = get_letter_run_for_user(request, run_uuid)
     return render(request, "letters/run_detail.html", {
         "run": run,
-        "letters": run.letters.select_related("participation__patient").order_by("position"),
+        "letters": selectors.run_letters(run=run),
         "waiting": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
-        "may_cancel": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.READY,
-                                     LetterRun.Status.FAILED) or services.run_is_stuck(run),
+        "may_cancel": services.run_may_cancel(run),
         "progress": cache.get(progress_key(run.pk), run.progress),
         "form": MarkMailedForm(),
         "can_send": request.membership.role in LETTER_SENDERS,

@@ -2,20 +2,20 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benzoproject.access import (
     LETTER_SENDERS,
     LETTER_VIEWERS,
-    get_letter_for_user,
     get_participation_for_user,
     get_patient_for_user,
     practice_view,
 )
-from patients.models import Participation
 
 from .. import selectors, services
+from ..access import get_letter_for_user
 from ..forms import ResendForm
 from . import pdf_download
 
@@ -24,9 +24,8 @@ from . import pdf_download
 def patient_letters(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid)
     can_send = request.membership.role in LETTER_SENDERS
-    participations = (Participation.objects
-                      .filter(patient=patient, project__practice=request.practice)
-                      .select_related("project").order_by("-created_at"))
+    participations = selectors.patient_participations(practice=request.practice,
+                                                      patient=patient)
     resendable = [p for p in participations if not services.resend_problem(p)]
     return render(request, "letters/patient_letters.html", {
         "patient": patient,
@@ -66,7 +65,5 @@ def letter_resend(request, project_uuid, participation_uuid):
 
 
 def _patient_url(participation) -> str:
-    from django.urls import reverse
-
     return reverse("letters:patient-letters",
                    kwargs={"patient_uuid": participation.patient.uuid})

@@ -1,5 +1,8 @@
 """Letter texts per practice (with preview and a readability indication), the practice
-logo and a GP's signature image."""
+logo and a GP's signature image.
+
+The text editor is one page (``template_edit``) whose buttons post to one view each:
+preview, preview as PDF, save, and back to the default text."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -8,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from benzoproject.access import (
     LETTER_TEXT_EDITORS,
@@ -15,14 +19,13 @@ from benzoproject.access import (
     SIGNATURE_OWNERS,
     practice_view,
 )
-from patients.audit import audit_log
-from patients.models import AuditEvent, Participation, Project, Role
+from patients.models import Role
 
-from .. import pdf, selectors, services, text
+from .. import selectors, services, text
 from ..defaults import DEFAULTS
 from ..forms import LetterTextForm, LogoForm, SignatureForm
-from ..models import GpSignature, LetterKind, LetterTemplate
-from ..render import LetterData, LetterText, document_html, letter_render
+from ..models import LetterKind
+from ..render import LetterData, LetterText
 
 # Dutch paths for the three kinds of letter.
 KIND_SLUGS = {"stopbrief": LetterKind.STOP, "uitnodiging": LetterKind.INVITATION,
@@ -31,15 +34,11 @@ SLUG_OF_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
 TEXT_LABELS = {LetterKind.STOP: gettext_lazy("Stop letter"),
                LetterKind.INVITATION: gettext_lazy("Consult invitation"),
                LetterKind.RESEND: gettext_lazy("Cover letter when a stop letter is sent again")}
-PREVIEW_STATUSES = (Participation.Status.APPROVED, Participation.Status.MAILING,
-                    Participation.Status.RESERVE, Participation.Status.LETTER_SENT,
-                    Participation.Status.CALLBACK_DUE, Participation.Status.CONSULT_PLANNED)
 
 
 @practice_view(roles=LETTER_TEXT_EDITORS)
 def template_list(request):
-    stored = {t.kind: t for t in LetterTemplate.objects.filter(
-        practice=request.practice).select_related("updated_by")}
+    stored = selectors.letter_templates_for(practice=request.practice)
     kinds = [(SLUG_OF_KIND[kind], label, stored.get(kind),
               stored[kind].subject if kind in stored else DEFAULTS[kind].subject)
              for kind, label in TEXT_LABELS.items()]
@@ -47,33 +46,50 @@ def template_list(request):
         "kinds": kinds, "role": request.membership.role})
 
 
-def _example_data(request, letter_date) -> LetterData:
-    """A made-up patient, for a preview before any patient is chosen."""
-    project = Project.objects.filter(practice=request.practice).exclude(
-        status=Project.Status.CLOSED).select_related("lead").first()
-    gps = selectors.project_gps(project) if project else []
-    signer = gps[0] if gps else (request.user if request.membership.role == Role.HUISARTS
-                                 else None)
-    return LetterData(
-        practice=selectors.practice_data(request.practice), sex="V", initials="J.",
-        prefix="de", surname="Vries", street="Voorbeeldstraat", house_number="1",
-        postcode="1234 AB", city=request.practice.city or "Voorbeeld", substance="temazepam",
-        strength="10 mg", poh_name=selectors.person_name(project.lead) if project else "",
-        signer_name=selectors.signer_name(signer) if signer else "",
-        letter_date=letter_date,
-        appointment="Op dinsdag 3 november om 10.30 uur, in de praktijk.")
+def _kind(request) -> tuple[str, str]:
+    """The kind of letter being edited, from ``?soort=`` (the stop letter by default)."""
+    kind_slug = request.GET.get("soort", "stopbrief")
+    if kind_slug not in KIND_SLUGS:
+        raise Http404
+    return kind_slug, KIND_SLUGS[kind_slug]
 
 
-def _preview_data(request, participation, *, as_pdf: bool) -> LetterData:
-    today = timezone.localdate()
+def _text_form(request, kind: str) -> LetterTextForm:
+    current = selectors.letter_text_for(practice=request.practice, kind=kind)
+    return LetterTextForm(
+        request.POST or None,
+        participations=selectors.preview_participations(practice=request.practice),
+        initial={"subject": current.subject, "body": current.body})
+
+
+def _edit_page(request, kind_slug: str, form: LetterTextForm, preview: str | None):
+    kind = KIND_SLUGS[kind_slug]
+    body = form.data.get("body", form.initial["body"])  # unbound: the current text
+    return render(request, "letters/template_edit.html", {
+        "form": form, "kind": kind, "kind_label": TEXT_LABELS[kind],
+        "kind_slug": kind_slug, "preview": preview,
+        "own": selectors.letter_template_is_own(practice=request.practice, kind=kind),
+        "readability": text.readability(body),
+        "placeholders": text.PLACEHOLDERS,
+    })
+
+
+def _example_data(request) -> LetterData:
+    editor_signs = request.membership.role == Role.HUISARTS
+    return selectors.example_letter_data(
+        practice=request.practice, letter_date=timezone.localdate(),
+        fallback_signer=request.user if editor_signs else None)
+
+
+def _posted_preview(request, form: LetterTextForm, *, as_pdf: bool):
+    """The letter text from the form and the data of the patient chosen (or the example)."""
+    letter_text = LetterText(subject=form.cleaned_data["subject"],
+                             body=form.cleaned_data["body"])
+    participation = form.cleaned_data["preview_for"]
     if participation is None:
-        return _example_data(request, today)
-    audit_log(user=request.user, obj=participation,
-              action=AuditEvent.Action.EXPORT if as_pdf else AuditEvent.Action.VIEW,
-              detail="letter preview as PDF" if as_pdf else "letter preview")
-    [data] = selectors.letter_data_for(project=participation.project,
-                                       participations=[participation], letter_date=today)
-    return data
+        return letter_text, _example_data(request)
+    return letter_text, services.letter_preview_data(participation=participation,
+                                                     user=request.user, as_pdf=as_pdf)
 
 
 def _edit_url(kind_slug: str) -> str:
@@ -81,53 +97,67 @@ def _edit_url(kind_slug: str) -> str:
 
 
 @practice_view(roles=LETTER_TEXT_EDITORS)
+@require_GET
 def template_edit(request):
-    kind_slug = request.GET.get("soort", "stopbrief")
-    kind = KIND_SLUGS.get(kind_slug)
-    if kind is None:
-        raise Http404
-    participations = (Participation.objects
-                      .filter(project__practice=request.practice, status__in=PREVIEW_STATUSES)
-                      .select_related("patient", "project")
-                      .order_by("patient__surname", "patient__initials", "id"))
-    current = selectors.letter_text_for(practice=request.practice, kind=kind)
-    action = request.POST.get("action", "preview")
-    if request.method == "POST" and action == "reset":
-        services.letter_template_reset(practice=request.practice, kind=kind, user=request.user)
-        messages.success(request, _("The default text is back."))
-        return redirect(_edit_url(kind_slug))
-    form = LetterTextForm(request.POST or None, participations=participations,
-                          initial={"subject": current.subject, "body": current.body})
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        letter_text = LetterText(subject=form.cleaned_data["subject"],
-                                 body=form.cleaned_data["body"])
-        if action == "save":
-            services.letter_template_save(practice=request.practice, kind=kind,
-                                          user=request.user, subject=letter_text.subject,
-                                          body=letter_text.body)
-            messages.success(request, _("Letter text saved."))
-            return redirect(_edit_url(kind_slug))
-        data = _preview_data(request, form.cleaned_data["preview_for"], as_pdf=action == "pdf")
-        if action == "pdf":
-            fragment = letter_render(kind=kind, letter_text=letter_text, data=data)
-            response = HttpResponse(pdf.html_to_pdf(document_html([fragment],
-                                                                  practice=data.practice)),
-                                    content_type="application/pdf")
-            response["Content-Disposition"] = 'inline; filename="voorbeeld.pdf"'
-            return response
-        preview = letter_render(kind=kind, letter_text=letter_text, data=data)
-    elif request.method == "GET":
-        preview = letter_render(kind=kind, letter_text=current,
-                                data=_example_data(request, timezone.localdate()))
-    body = form.data.get("body", current.body) if form.is_bound else current.body
-    return render(request, "letters/template_edit.html", {
-        "form": form, "kind": kind, "kind_label": TEXT_LABELS[kind],
-        "kind_slug": kind_slug, "preview": preview,
-        "own": LetterTemplate.objects.filter(practice=request.practice, kind=kind).exists(),
-        "readability": text.readability(body),
-        "placeholders": text.PLACEHOLDERS,
-    })
+    """The editor with the current text, previewed for a made-up patient."""
+    kind_slug, kind = _kind(request)
+    form = _text_form(request, kind)
+    current = LetterText(subject=form.initial["subject"], body=form.initial["body"])
+    preview = services.letter_preview_html(kind=kind, letter_text=current,
+                                           data=_example_data(request))
+    return _edit_page(request, kind_slug, form, preview)
+
+
+@practice_view(roles=LETTER_TEXT_EDITORS)
+@require_POST
+def template_preview(request):
+    """The editor again, with the unsaved text previewed."""
+    kind_slug, kind = _kind(request)
+    form = _text_form(request, kind)
+    if not form.is_valid():
+        return _edit_page(request, kind_slug, form, None)
+    letter_text, data = _posted_preview(request, form, as_pdf=False)
+    preview = services.letter_preview_html(kind=kind, letter_text=letter_text, data=data)
+    return _edit_page(request, kind_slug, form, preview)
+
+
+@practice_view(roles=LETTER_TEXT_EDITORS)
+@require_POST
+def template_preview_pdf(request):
+    """The unsaved text as a PDF, as the letter would be printed."""
+    kind_slug, kind = _kind(request)
+    form = _text_form(request, kind)
+    if not form.is_valid():
+        return _edit_page(request, kind_slug, form, None)
+    letter_text, data = _posted_preview(request, form, as_pdf=True)
+    response = HttpResponse(
+        services.letter_preview_pdf(kind=kind, letter_text=letter_text, data=data),
+        content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="voorbeeld.pdf"'
+    return response
+
+
+@practice_view(roles=LETTER_TEXT_EDITORS)
+@require_POST
+def template_save(request):
+    kind_slug, kind = _kind(request)
+    form = _text_form(request, kind)
+    if not form.is_valid():
+        return _edit_page(request, kind_slug, form, None)
+    services.letter_template_save(practice=request.practice, kind=kind, user=request.user,
+                                  subject=form.cleaned_data["subject"],
+                                  body=form.cleaned_data["body"])
+    messages.success(request, _("Letter text saved."))
+    return redirect(_edit_url(kind_slug))
+
+
+@practice_view(roles=LETTER_TEXT_EDITORS)
+@require_POST
+def template_reset(request):
+    kind_slug, kind = _kind(request)
+    services.letter_template_reset(practice=request.practice, kind=kind, user=request.user)
+    messages.success(request, _("The default text is back."))
+    return redirect(_edit_url(kind_slug))
 
 
 @practice_view(roles=LOGO_EDITORS)
@@ -160,7 +190,7 @@ def signature(request):
         messages.success(request, _("Your signature was saved. It is printed above your name "
                                     "on letters you sign."))
         return redirect("letters:signature")
-    stored = GpSignature.objects.filter(practice=request.practice, user=request.user).first()
+    stored = selectors.gp_signature_for(practice=request.practice, user=request.user)
     return render(request, "letters/signature.html", {
         "form": form, "image": selectors.stored_image(stored.image) if stored else None,
         "signer_name": selectors.signer_name(request.user)})

@@ -206,8 +206,8 @@ def test_a_mailing_date_in_the_future_or_before_printing_is_refused(letter_proje
     assert not Participation.objects.filter(letter_sent_on__isnull=False).exists()
 
 
-def test_a_patient_is_in_one_open_run_only_and_cancelling_frees_them(letter_project, three,
-                                                                      assistant, gp):
+def test_a_patient_is_in_one_open_run_only_and_cancelling_frees_them(
+        letter_project, three, assistant, gp, django_capture_on_commit_callbacks):
     run = make_run(letter_project, assistant)
     with pytest.raises(LettersRefused, match="geen patiënten die nog een brief moeten krijgen"):
         letter_run_create(project=letter_project, user=assistant)
@@ -215,7 +215,8 @@ def test_a_patient_is_in_one_open_run_only_and_cancelling_frees_them(letter_proj
     second = make_run(letter_project, assistant)
     assert list(second.letters.values_list("participation", flat=True)) == [newcomer.pk]
     files = [letter.pdf.path for letter in run.letters.all()] + [run.merged_pdf.path]
-    assert letter_run_cancel(run=run, user=assistant)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go on the commit
+        assert letter_run_cancel(run=run, user=assistant)
     run.refresh_from_db()
     assert run.status == LetterRun.Status.CANCELLED and not run.letters.exists()
     assert not any(os.path.exists(f) for f in files)

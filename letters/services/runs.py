@@ -1,0 +1,290 @@
+"""Print runs: a project's letters made together, downloaded, mailed or cancelled
+(docs/domain.md, step 4)."""
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from patients.audit import audit_log, audit_log_many
+from patients.models import AuditEvent, Participation, Practice, Project
+from patients.services import participation_letter_mailed
+from patients.workflow import participation_note
+
+from .. import pdf, text
+from ..models import Letter, LetterKind, LetterRun
+from ..render import Label, document_html, labels_html
+from ..selectors import (
+    RUN_STATUSES,
+    letter_data_for,
+    letter_text_for,
+    project_gps,
+    run_candidates,
+    signer_for,
+    signer_name,
+)
+from .shared import LettersRefused, files_delete_on_commit, fragments
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[int], None]
+S = Participation.Status
+
+
+def run_sync_max() -> int:
+    """Runs up to this many letters render in the request; larger ones in the worker."""
+    return getattr(settings, "LETTER_RUN_SYNC_MAX", 25)
+
+
+def stale_claim_before() -> datetime:
+    """A run still 'rendering' after the task's hard time limit lost its worker."""
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60)
+    return timezone.now() - timedelta(seconds=limit + 5 * 60)
+
+
+def run_is_stuck(run: LetterRun) -> bool:
+    return (run.status == LetterRun.Status.RENDERING and run.claimed_at is not None
+            and run.claimed_at < stale_claim_before())
+
+
+@transaction.atomic
+def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
+                      today: date | None = None) -> LetterRun:
+    """A print run of every participation on the list for ``kind`` that has no letter yet.
+
+    The letters are rendered afterwards (:func:`letter_run_start`). Raises
+    LettersRefused when there is nothing to print or no GP to sign.
+    """
+    if kind not in RUN_STATUSES:
+        raise LettersRefused(_("There is no print run for this kind of letter."))
+    project = Project.objects.select_for_update().select_related("practice", "lead").get(
+        pk=project.pk)  # two clicks at once make one run
+    gps = project_gps(project)
+    if not gps:
+        raise LettersRefused(_("This project has no GP yet to sign the letters. Add a GP to "
+                               "the project."))
+    text.check_placeholders(*_template_parts(project.practice, kind))
+    participations = list(run_candidates(project=project, kind=kind))
+    if not participations:
+        raise LettersRefused(_("There are no patients left who are to get a letter."))
+    today = today or timezone.localdate()
+    run = LetterRun.objects.create(project=project, kind=kind, letter_date=today,
+                                   letter_count=len(participations), created_by=user)
+    letters = Letter.objects.bulk_create(
+        Letter(participation=p, kind=kind, run=run, position=i, created_by=user,
+               signer_name=signer_name(signer_for(p.patient, gps)))
+        for i, p in enumerate(participations))
+    audit_log(user=user, action=AuditEvent.Action.CREATE, obj=run, practice=project.practice,
+              detail=f"print run of {len(participations)} {kind} letters")
+    # One audit event per letter, naming its patient (NEN 7513).
+    audit_log_many(user=user, action=AuditEvent.Action.CREATE, practice=project.practice,
+                   objs=letters, detail=f"{kind} letter in print run {run.uuid}")
+    return run
+
+
+def _template_parts(practice: Practice, kind: str) -> tuple[str, str]:
+    letter_text = letter_text_for(practice=practice, kind=kind)
+    return letter_text.subject, letter_text.body
+
+
+def letter_run_start(*, run: LetterRun) -> bool:
+    """Render a small run now; queue a large one for the worker (after the commit).
+    Returns True when it was rendered now."""
+    from ..tasks import render_letter_run
+
+    if run.letter_count <= run_sync_max():
+        if letter_run_claim(run_id=run.pk):
+            letter_run_render(run_id=run.pk)
+        return True
+    transaction.on_commit(lambda: render_letter_run.delay(run.pk))
+    return False
+
+
+def letter_run_claim(*, run_id: int) -> bool:
+    """Move a waiting run to rendering; False when another process has it (or it is gone).
+
+    A run left 'rendering' by a worker that died (a redelivered task finds it so)
+    is taken over once its claim is older than the task time limit.
+    """
+    waiting = Q(status=LetterRun.Status.QUEUED) | Q(
+        status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before())
+    return bool(LetterRun.objects.filter(waiting, pk=run_id).update(
+        status=LetterRun.Status.RENDERING, progress=1, claimed_at=timezone.now()))
+
+
+def letter_run_render(*, run_id: int, progress: Progress | None = None) -> LetterRun:
+    """Make a claimed run's PDFs: one per letter, the merged one and the address labels.
+
+    A failure is recorded on the run (status failed, with a message) and the
+    files written so far are removed.
+    """
+    run = LetterRun.objects.select_related("project__practice", "project__lead").get(pk=run_id)
+    letters = list(run.letters.select_related("participation__patient", "participation__project")
+                   .order_by("position"))
+    written: list = []
+    try:
+        result = _render_run(run, letters, progress=progress, written=written)
+    except Exception as error:
+        for field in written:
+            field.delete(save=False)
+        message = str(getattr(error, "message", "") or _("The letters could not be made."))
+        LetterRun.objects.filter(pk=run.pk).update(
+            status=LetterRun.Status.FAILED, message=message[:300], finished_at=timezone.now())
+        logger.exception("print run %s failed", run.uuid)
+        raise
+    return result
+
+
+def _render_run(run: LetterRun, letters: list[Letter], *, progress: Progress | None,
+                written: list) -> LetterRun:
+    project, kind = run.project, run.kind
+    practice = project.practice
+    letter_text = letter_text_for(practice=practice, kind=kind)
+    data = letter_data_for(project=project, participations=[x.participation for x in letters],
+                           letter_date=run.letter_date)
+    practice_values = data[0].practice
+    rendered = pdf.render_letters(
+        fragments(kind, letter_text, data),
+        document=lambda parts: document_html(parts, practice=practice_values),
+        multipage=lambda i: fragments(kind, letter_text, [data[i]], multipage=True,
+                                      offset=i)[0],
+        progress=progress)
+    for letter, part, pages, d in zip(letters, rendered.letter_pdfs(), rendered.page_counts,
+                                      data, strict=True):
+        letter.pdf.save(f"{letter.uuid}.pdf", ContentFile(part), save=False)
+        written.append(letter.pdf)
+        letter.page_count = pages
+        letter.signer_name = d.signer_name
+    if progress:
+        progress(85)
+    labels = pdf.html_to_pdf(labels_html([Label(d.address_lines) for d in data]))
+    stamp = f"{run.created_at:%Y%m%d-%H%M}-{run.uuid.hex[:8]}"
+    run.merged_pdf.save(f"printrun-{stamp}.pdf", ContentFile(rendered.pdf), save=False)
+    written.append(run.merged_pdf)
+    run.labels_pdf.save(f"etiketten-{stamp}.pdf", ContentFile(labels), save=False)
+    written.append(run.labels_pdf)
+    with transaction.atomic():
+        Letter.objects.bulk_update(letters, ["pdf", "page_count", "signer_name"])
+        run.status = LetterRun.Status.READY
+        run.progress = 100
+        run.page_count = sum(rendered.page_counts)
+        run.finished_at = timezone.now()
+        run.message = ""
+        run.save(update_fields=["merged_pdf", "labels_pdf", "status", "progress", "page_count",
+                                "finished_at", "message"])
+    if progress:
+        progress(100)
+    return run
+
+
+def stop_letters_pdf(*, project: Project, user=None) -> tuple[bytes, int]:
+    """The merged PDF of the stop letters not yet mailed (the mailing list), rendered as a
+    print run would, without storing a run or marking anything (``manage.py stopletters``).
+    The export is audit-logged per patient."""
+    project = Project.objects.select_related("practice", "lead").get(pk=project.pk)
+    participations = list(Participation.objects.filter(project=project, status=S.MAILING)
+                          .select_related("patient").order_by("rank", "patient__surname", "id"))
+    if not participations:
+        raise LettersRefused(_("No stop letters are waiting: nobody is on the mailing list."))
+    if not project_gps(project):
+        raise LettersRefused(_("This project has no GP yet to sign the letters."))
+    letter_text = letter_text_for(practice=project.practice, kind=LetterKind.STOP)
+    text.check_placeholders(letter_text.subject, letter_text.body)
+    data = letter_data_for(project=project, participations=participations,
+                           letter_date=timezone.localdate())
+    rendered = pdf.render_letters(
+        fragments(LetterKind.STOP, letter_text, data),
+        document=lambda parts: document_html(parts, practice=data[0].practice),
+        multipage=lambda i: fragments(LetterKind.STOP, letter_text, [data[i]],
+                                      multipage=True, offset=i)[0])
+    audit_log_many(user=user, action=AuditEvent.Action.EXPORT, practice=project.practice,
+                   objs=participations, detail="stop letter in merged PDF (command line)")
+    return rendered.pdf, len(participations)
+
+
+def run_may_cancel(run: LetterRun) -> bool:
+    """Not mailed and not being made (unless its worker died)."""
+    return run.status in (LetterRun.Status.QUEUED, LetterRun.Status.READY,
+                          LetterRun.Status.FAILED) or run_is_stuck(run)
+
+
+@transaction.atomic
+def letter_run_cancel(*, run: LetterRun, user) -> bool:
+    """Throw away a run that was not mailed (a wrong text, a misprint): its letters go,
+    so the patients are in the next run. False when it cannot be cancelled now.
+
+    The PDFs are removed once this commits, so a rollback keeps rows and files."""
+    run = LetterRun.objects.select_for_update().get(pk=run.pk)
+    if not run_may_cancel(run):
+        return False
+    letters = list(run.letters.select_related("participation__patient"))
+    files_delete_on_commit([x.pdf for x in letters] + [run.merged_pdf, run.labels_pdf])
+    run.letters.all().delete()
+    run.merged_pdf = run.labels_pdf = None
+    run.status = LetterRun.Status.CANCELLED
+    run.save(update_fields=["status", "merged_pdf", "labels_pdf"])
+    audit_log(user=user, action=AuditEvent.Action.DELETE, obj=run,
+              detail=f"print run cancelled, {len(letters)} letters removed")
+    audit_log_many(user=user, action=AuditEvent.Action.DELETE, practice=run.project.practice,
+                   objs=letters, detail=f"letter of cancelled print run {run.uuid}")
+    return True
+
+
+def mailed_on_problem(*, run: LetterRun, mailed_on: date, today: date) -> str:
+    """Why ``mailed_on`` cannot be the run's mailing date ('' when it can)."""
+    made = timezone.localtime(run.created_at).date()
+    if mailed_on > today:
+        return _("The mailing date is in the future. Mark the letters as ‘mailed’ once they "
+                 "are really in the post.")
+    if mailed_on < made:
+        return _("The mailing date is before the day the letters were made (%(date)s).") % {
+            "date": date_format(made, "j F Y")}
+    return ""
+
+
+@transaction.atomic
+def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
+                           today: date | None = None) -> int | None:
+    """The run's letters went to the post on ``mailed_on`` (SPEC.md step 4).
+
+    Sets the date on the run and each letter and, for stop letters, calls
+    ``participation_letter_mailed`` for every participation still on the mailing
+    list: its letter date is set once and the wait period starts. Idempotent: a
+    run already mailed changes nothing and returns None. Otherwise returns how
+    many participations started their wait period.
+    """
+    run = LetterRun.objects.select_for_update().select_related("project").get(pk=run.pk)
+    if run.mailed_on is not None:
+        return None
+    if run.status != LetterRun.Status.READY:
+        raise LettersRefused(_("This print run is not ready to be mailed yet."))
+    problem = mailed_on_problem(run=run, mailed_on=mailed_on, today=today or timezone.localdate())
+    if problem:
+        raise LettersRefused(problem)
+    run.mailed_on, run.mailed_by, run.mailed_at = mailed_on, user, timezone.now()
+    run.status = LetterRun.Status.MAILED
+    run.save(update_fields=["mailed_on", "mailed_by", "mailed_at", "status"])
+    letters = list(run.letters.select_related("participation__project", "participation__patient")
+                   .order_by("position"))
+    run.letters.filter(mailed_on__isnull=True).update(mailed_on=mailed_on)
+    started = 0
+    for letter in letters:
+        participation = letter.participation
+        if run.kind == LetterKind.STOP:
+            started += participation_letter_mailed(participation=participation, user=user,
+                                                   mailed_on=mailed_on)
+        else:
+            participation_note(participation=participation, user=user,
+                               what=f"consult invitation mailed on {mailed_on:%Y-%m-%d}")
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=run,
+              detail=f"mailed on {mailed_on:%Y-%m-%d}: {len(letters)} letters, "
+                     f"{started} wait periods started")
+    audit_log_many(user=user, action=AuditEvent.Action.CHANGE, practice=run.project.practice,
+                   objs=letters, detail=f"letter mailed on {mailed_on:%Y-%m-%d}")
+    return started
