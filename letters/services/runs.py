@@ -5,6 +5,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -35,6 +36,7 @@ from .shared import LettersRefused, files_delete_on_commit, fragments
 logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 S = Participation.Status
+RENDER_TASK = "letters.tasks.render_letter_run"  # the name letters/tasks.py registers
 
 
 def run_sync_max() -> int:
@@ -96,13 +98,13 @@ def _template_parts(practice: Practice, kind: str) -> tuple[str, str]:
 def letter_run_start(*, run: LetterRun) -> bool:
     """Render a small run now; queue a large one for the worker (after the commit).
     Returns True when it was rendered now."""
-    from ..tasks import render_letter_run
-
     if run.letter_count <= run_sync_max():
         if letter_run_claim(run_id=run.pk):
             letter_run_render(run_id=run.pk)
         return True
-    transaction.on_commit(lambda: render_letter_run.delay(run.pk))
+    # The task is looked up by name in Celery's registry: the task module calls these
+    # services, so importing it here would make a cycle.
+    transaction.on_commit(lambda: current_app.tasks[RENDER_TASK].delay(run.pk))
     return False
 
 
