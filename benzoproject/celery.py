@@ -19,5 +19,5 @@ def ensure_filesystem_broker_folders() -> None:
     if not settings.CELERY_BROKER_URL.startswith("filesystem"):
         return
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-        os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+        os.makedirs(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]), exist_ok=True)
     os.makedirs(settings.CELERY_DATA_DIR / "results", exist_ok=True)

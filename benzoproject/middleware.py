@@ -1,6 +1,9 @@
 """Request context for the audit log: the client address of the current request."""
 
+from collections.abc import Callable
 from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
 
 client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
 # Set when the current request already wrote an audit event (e.g. an export), so
@@ -9,10 +12,10 @@ request_audited: ContextVar[bool] = ContextVar("request_audited", default=False)
 
 
 class AuditContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         address = client_address.set(request.META.get("REMOTE_ADDR") or None)
         audited = request_audited.set(False)
         try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
@@ -42,7 +43,7 @@ SVG_REFERENCES = gettext_lazy("The SVG file refers to other files; that is not a
 class ImageRefused(ValueError):
     """The file cannot be a logo or signature; ``message`` says why, in the active language."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str | Promise):
         message = str(message)  # translated now, in the language active
         self.message = message
         super().__init__(message)

@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import HTML
+from weasyprint.document import Document, Page
 from weasyprint.urls import URLFetcher
 
 Progress = Callable[[int], None]
@@ -30,14 +31,15 @@ def _fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols={"data"})
 
 
-def render_document(html: str):
+def render_document(html: str) -> Document:
     """HTML → a laid-out WeasyPrint document."""
     return HTML(string=html, url_fetcher=_fetcher()).render()
 
 
 def html_to_pdf(html: str) -> bytes:
     """One HTML document as PDF bytes (labels, a single letter's preview)."""
-    return render_document(html).write_pdf()
+    pdf: bytes = render_document(html).write_pdf()
+    return pdf
 
 
 @dataclass
@@ -64,8 +66,9 @@ def render_letters(fragments: Sequence[str], *, document: Callable[[list[str]], 
     """
     if not fragments:
         raise ValueError("no letters to render")
-    first = None
-    pages, counts = [], []
+    first: Document | None = None
+    pages: list[Page] = []
+    counts: list[int] = []
     for chunk_start in range(0, len(fragments), CHUNK):
         chunk = list(fragments[chunk_start:chunk_start + CHUNK])
         rendered = render_document(document(chunk))
@@ -82,10 +85,11 @@ def render_letters(fragments: Sequence[str], *, document: Callable[[list[str]], 
                 counts.append(end - start)
         if progress:
             progress(80 * (chunk_start + len(chunk)) // len(fragments))
+    assert first is not None  # fragments is not empty
     return RenderedRun(pdf=first.copy(pages).write_pdf(), page_counts=counts)
 
 
-def _letter_starts(document, numbers: range) -> list[int]:
+def _letter_starts(document: Document, numbers: range) -> list[int]:
     """The page index where each letter starts, found by its anchor."""
     starts: dict[int, int] = {}
     for index, page in enumerate(document.pages):
@@ -124,7 +128,7 @@ def split_pdf(pdf: bytes, page_counts: Sequence[int]) -> list[bytes]:
 DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 
 
-def _keep_drawn_images(page) -> None:
+def _keep_drawn_images(page: PageObject) -> None:
     """Give ``page`` its own resources without the image XObjects it does not draw."""
     resources = page.get("/Resources")
     if resources is None:

@@ -20,7 +20,7 @@ CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg
                  ".svg": "image/svg+xml"}
 
 # Which participations a print run of each kind is for (SPEC.md steps 4 and 7).
-RUN_STATUSES = {
+RUN_STATUSES: dict[str, tuple[str, ...]] = {
     LetterKind.STOP: (Participation.Status.MAILING,),
     LetterKind.INVITATION: (Participation.Status.CONSULT_PLANNED,),
 }

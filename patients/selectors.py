@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Collate
@@ -204,7 +204,7 @@ def screening_queue(*, project: Project, skipped: Iterable[str] = ()) -> list[Pa
             + [p for p in waiting if str(p.uuid) in later])
 
 
-def screening_last_decision(*, project: Project, user: AbstractBaseUser,
+def screening_last_decision(*, project: Project, user: User,
                             undoable: Iterable[str]) -> ScreeningDecision | None:
     """The user's newest standing decision in the project on a participation still in one of
     the ``undoable`` statuses (the services say which), or None."""

@@ -286,6 +286,8 @@ def list_move(*, participation: Participation, user, up: bool) -> bool:
         return False
     _renumber(locked.project, {locked.status})
     locked.refresh_from_db()
+    if locked.rank is None:  # renumbered above, so every patient on a list has a place
+        return False
     neighbour = (locked.project.participations.select_for_update()
                  .filter(status=locked.status, rank=locked.rank + (-1 if up else 1)).first())
     if neighbour is None:
@@ -302,8 +304,8 @@ def list_move(*, participation: Participation, user, up: bool) -> bool:
 def list_transfer(*, participation: Participation, user, to: str) -> Participation:
     """Promote a reserve to the end of the mailing list, or put a mailing patient on reserve."""
 
-    other = {Participation.Status.MAILING: Participation.Status.RESERVE,
-             Participation.Status.RESERVE: Participation.Status.MAILING}
+    other: dict[str, str] = {Participation.Status.MAILING: Participation.Status.RESERVE,
+                             Participation.Status.RESERVE: Participation.Status.MAILING}
     if to not in other:
         raise ScreeningError(_("Unknown list."))
     last = (participation.project.participations.filter(status=to)

@@ -7,6 +7,7 @@ event, all in the caller's transaction. Services of later apps (letters,
 tapering) call it too, so there is one place that knows the flow.
 """
 
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -58,7 +59,7 @@ def may_move(participation: Participation, to: str) -> bool:
 
 @transaction.atomic
 def participation_move(*, participation: Participation, to: str, user, what: str,
-                       expected: frozenset[str] | set[str] | None = None,
+                       expected: Collection[str] | None = None,
                        fields: dict | None = None) -> Participation:
     """Move ``participation`` to status ``to``; raise MoveRefused when not allowed.
 
@@ -102,7 +103,9 @@ def due_item_schedule(*, kind: str, due_on: date, participation: Participation |
     Idempotent: an open item of the same kind for the same participation (or
     project) is moved instead of a second one made.
     """
-    project = project or participation.project
+    if project is None:
+        assert participation is not None, "a due item belongs to a participation or a project"
+        project = participation.project
     open_items = DueItem.objects.filter(project=project, participation=participation, kind=kind,
                                         done_at__isnull=True, cancelled_at__isnull=True)
     with transaction.atomic():
@@ -121,7 +124,8 @@ def due_item_schedule(*, kind: str, due_on: date, participation: Participation |
             return open_items.get()
 
 
-def due_items_cancel(*, participation: Participation, kinds: set[str] | None = None) -> int:
+def due_items_cancel(*, participation: Participation,
+                      kinds: Iterable[str] | None = None) -> int:
     """Cancel open timed steps of a participation (it moved on another way)."""
     items = DueItem.objects.filter(participation=participation, done_at__isnull=True,
                                    cancelled_at__isnull=True)

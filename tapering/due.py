@@ -5,6 +5,7 @@ The sweep itself lives in ``patients.due``; these handlers register with it thro
 participation into the call-back list when its wait is over.
 """
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
@@ -24,16 +25,23 @@ def _week_bounds(day: date) -> tuple[date, date]:
 
 
 def enter_callback_list(*, participation: Participation, user, on: date, what: str,
-                        expected: set[str]) -> Participation:
+                        expected: Collection[str]) -> Participation:
     """Put a participation in the call-back list from ``on`` (used by sweep and phone note)."""
     return participation_move(participation=participation, to=S.CALLBACK_DUE, user=user,
                               what=what, expected=expected, fields={"next_call_on": on})
 
 
+def _participation_of(item: DueItem) -> Participation:
+    """The participation of a call-back item (these kinds are always scheduled with one)."""
+    if item.participation is None:
+        raise ValueError(f"due item {item.pk} ({item.kind}) has no participation")
+    return item.participation
+
+
 @handles(DueItem.Kind.WAIT_ENDS)
 def _wait_ends(item: DueItem, today: date) -> str:
     """The wait after the letter is over: into the call-back list, unless they responded."""
-    participation = item.participation
+    participation = _participation_of(item)
     project = participation.project
     if participation.status != S.LETTER_SENT:
         return "no move: already responded or moved on"
@@ -57,7 +65,7 @@ def _wait_ends(item: DueItem, today: date) -> str:
 
 
 def _back_to_callbacks(item: DueItem, today: date, from_status: str, what: str) -> str:
-    participation = item.participation
+    participation = _participation_of(item)
     if participation.status != from_status:
         return "no move: moved on since"
     try:

@@ -118,7 +118,7 @@ def callback_list(*, practice: Practice, today: date) -> CallbackList:
         return (not row.spontaneous, row.due_on or today, row.participation.patient.number)
 
     projects = {row.participation.project_id for row in not_reached}
-    first_reserve = {}
+    first_reserve: dict[int, Participation] = {}
     for part in (Participation.objects.filter(project_id__in=projects, status=S.RESERVE)
                  .select_related("patient").order_by("project_id", "rank", "id")):
         first_reserve.setdefault(part.project_id, part)

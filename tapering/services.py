@@ -68,7 +68,7 @@ def phone_note_create(*, participation: Participation, user, called_at: datetime
                             what=_("patient phoned: call back (spontaneous response)"))
     else:
         participation_note(participation=locked, user=user, what=_("patient phoned: call back"))
-    fields = {"responded_at": locked.responded_at or called_at}
+    fields: dict[str, object] = {"responded_at": locked.responded_at or called_at}
     if locked.status == S.CALLBACK_DUE:
         fields["next_call_on"] = min(filter(None, [locked.next_call_on, today]))
     Participation.objects.filter(pk=locked.pk).update(**fields)

@@ -1,6 +1,7 @@
 """Reminder e-mail: one digest per user per day (SPEC.md "Timed steps")."""
 
 from datetime import date
+from functools import partial
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -19,7 +20,7 @@ def queue_digests() -> int:
     users = list(get_user_model().objects.filter(is_active=True, memberships__isnull=False)
                  .exclude(email="").distinct().values_list("pk", flat=True))
     for user_id in users:
-        transaction.on_commit(lambda user_id=user_id: send_digest.delay(user_id, day))
+        transaction.on_commit(partial(send_digest.delay, user_id, day))
     return len(users)
 
 

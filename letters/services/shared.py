@@ -37,7 +37,7 @@ def files_delete_on_commit(files: Iterable[FieldFile]) -> None:
     while its row still names it; removed after the commit, a rollback keeps both.
     The fields themselves are left as they are: the caller clears them.
     """
-    stored: list[tuple[Storage, str]] = [(f.storage, f.name) for f in files if f]
+    stored: list[tuple[Storage, str]] = [(f.storage, f.name) for f in files if f and f.name]
     if not stored:
         return
 

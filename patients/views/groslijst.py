@@ -128,8 +128,8 @@ def _export(request, fmt: str, rows: list[GroslijstRow], reference):
     if fmt == "csv":
         return csv_response(f"{name}.csv", EXPORT_HEADER, records)
     return xlsx_response(f"{name}.xlsx", "Groslijst", EXPORT_HEADER,
-                         [[float(v) if i == 9 else v for i, v in enumerate(rec)]
-                          for rec in records])
+                         [[float(r.ddd_per_day) if i == 9 else v for i, v in enumerate(rec)]
+                          for r, rec in zip(rows, records, strict=True)])
 
 
 @practice_view(roles=GROSLIJST_VIEWERS)
