@@ -7,7 +7,7 @@
 """
 
 from .audit import AuditEvent
-from .clinical_data import ImportBatch, Patient, Prescription, Substance
+from .clinical_data import ImportBatch, ImportBatchStatus, Patient, Prescription, Substance
 from .organisation import (
     COMPLEX_ATC_EXCEPTIONS,
     COMPLEX_ATC_PREFIXES,
@@ -19,12 +19,17 @@ from .organisation import (
 from .projects import (
     LASTING_REASONS,
     DueItem,
+    DueItemKind,
     ExclusionReason,
     Participation,
     ParticipationEvent,
+    ParticipationStatus,
     PlanStep,
     Project,
+    ProjectCriterion,
+    ProjectStatus,
     ScreeningDecision,
+    ScreeningDecisionChoice,
 )
 
 __all__ = [
@@ -33,18 +38,24 @@ __all__ = [
     "LASTING_REASONS",
     "AuditEvent",
     "DueItem",
+    "DueItemKind",
     "ExclusionReason",
     "FtoGroup",
     "ImportBatch",
+    "ImportBatchStatus",
     "Membership",
     "Participation",
     "ParticipationEvent",
+    "ParticipationStatus",
     "Patient",
     "PlanStep",
     "Practice",
     "Prescription",
     "Project",
+    "ProjectCriterion",
+    "ProjectStatus",
     "Role",
     "ScreeningDecision",
+    "ScreeningDecisionChoice",
     "Substance",
 ]

@@ -98,16 +98,19 @@ class Substance(models.Model):
         return f"{self.atc} {self.name_nl}"
 
 
+class ImportBatchStatus(models.TextChoices):
+    PENDING = "pending", _("not imported yet")
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("imported")
+    REFUSED = "refused", _("refused")
+    FAILED = "failed", _("failed")
+
+
 class ImportBatch(models.Model):
     """One uploaded export: its checksum, what was detected, and every row accounted for."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("not imported yet")
-        QUEUED = "queued", _("waiting")
-        RUNNING = "running", _("importing")
-        DONE = "done", _("imported")
-        REFUSED = "refused", _("refused")
-        FAILED = "failed", _("failed")
+    Status = ImportBatchStatus
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="imports")
@@ -137,6 +140,10 @@ class ImportBatch(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ImportBatchStatus.values),
+                                   name="importbatch_status_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"

@@ -91,6 +91,8 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "practice"], name="one_role_per_practice"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values),
+                                   name="membership_role_valid"),
         ]
         ordering = ["practice__name"]
 

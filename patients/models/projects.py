@@ -15,16 +15,23 @@ from .clinical_data import Patient
 from .organisation import Practice, Role
 
 
-class Project(models.Model):
-    class Criterion(models.TextChoices):
-        RECENT_AND_PAST = "recent_and_past", _("Recent and past prescription (HIS route)")
-        OVER_90_UNITS = "over_90_units", _("More than 90 units in 12 months (pharmacy route)")
-        EITHER = "either", _("Either criterion")
+class ProjectCriterion(models.TextChoices):
+    RECENT_AND_PAST = "recent_and_past", _("Recent and past prescription (HIS route)")
+    OVER_90_UNITS = "over_90_units", _("More than 90 units in 12 months (pharmacy route)")
+    EITHER = "either", _("Either criterion")
 
-    class Status(models.TextChoices):
-        PREPARING = "preparing", _("In preparation")
-        RUNNING = "running", _("Running")
-        CLOSED = "closed", _("Closed")
+
+class ProjectStatus(models.TextChoices):
+    PREPARING = "preparing", _("In preparation")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+class Project(models.Model):
+    """A reduction project of one practice: its plan, targets and call-back rules."""
+
+    Criterion = ProjectCriterion
+    Status = ProjectStatus
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="projects")
@@ -71,6 +78,14 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-planned_start", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ProjectStatus.values),
+                                   name="project_status_valid"),
+            models.CheckConstraint(condition=Q(criterion__in=ProjectCriterion.values),
+                                   name="project_criterion_valid"),
+            models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")),
+                                   name="project_ends_after_start"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -87,6 +102,7 @@ class Project(models.Model):
 class PlanStep(models.Model):
     """One line of the plan of approach: what, how, who, when (project month)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_steps")
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(15)])
@@ -101,12 +117,34 @@ class PlanStep(models.Model):
         verbose_name = _("plan step")
         verbose_name_plural = _("plan steps")
         ordering = ["month", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(who__in=Role.values), name="planstep_who_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month}: {self.what}"
 
     def project_url(self) -> str:
         return self.project.get_absolute_url()
+
+
+class ParticipationStatus(models.TextChoices):
+    TO_SCREEN = "to_screen", _("to screen")
+    EXCLUDED = "excluded", _("excluded")
+    APPROVED = "approved", _("approached, not on a list yet")
+    MAILING = "mailing", _("mailing list")
+    RESERVE = "reserve", _("reserve list")
+    LETTER_SENT = "letter_sent", _("letter sent")
+    CALLBACK_DUE = "callback_due", _("call back")
+    NOT_REACHED = "not_reached", _("not reached")
+    CALL_LATER = "call_later", _("call again later")
+    CONSULT_PLANNED = "consult_planned", _("consult planned")
+    DECLINED = "declined", _("does not want to reduce now")
+    TAPERING = "tapering", _("tapering")
+    STOPPED = "stopped", _("stopped")
+    REDUCED = "reduced", _("reduced")
+    UNCHANGED = "unchanged", _("unchanged")
+    LEFT = "left", _("left the practice")
 
 
 class Participation(models.Model):
@@ -117,23 +155,7 @@ class Participation(models.Model):
     ``ParticipationEvent`` (the timeline) and an audit event in one transaction.
     """
 
-    class Status(models.TextChoices):
-        TO_SCREEN = "to_screen", _("to screen")
-        EXCLUDED = "excluded", _("excluded")
-        APPROVED = "approved", _("approached, not on a list yet")
-        MAILING = "mailing", _("mailing list")
-        RESERVE = "reserve", _("reserve list")
-        LETTER_SENT = "letter_sent", _("letter sent")
-        CALLBACK_DUE = "callback_due", _("call back")
-        NOT_REACHED = "not_reached", _("not reached")
-        CALL_LATER = "call_later", _("call again later")
-        CONSULT_PLANNED = "consult_planned", _("consult planned")
-        DECLINED = "declined", _("does not want to reduce now")
-        TAPERING = "tapering", _("tapering")
-        STOPPED = "stopped", _("stopped")
-        REDUCED = "reduced", _("reduced")
-        UNCHANGED = "unchanged", _("unchanged")
-        LEFT = "left", _("left the practice")
+    Status = ParticipationStatus
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(Project, on_delete=models.PROTECT,
@@ -172,6 +194,8 @@ class Participation(models.Model):
         verbose_name_plural = _("participations")
         constraints = [
             models.UniqueConstraint(fields=["project", "patient"], name="one_participation"),
+            models.CheckConstraint(condition=Q(status__in=ParticipationStatus.values),
+                                   name="participation_status_valid"),
         ]
         indexes = [models.Index(fields=["project", "status", "rank"])]
 
@@ -227,12 +251,15 @@ LASTING_REASONS = frozenset({ExclusionReason.OTHER_INDICATION, ExclusionReason.T
                              ExclusionReason.IMMOBILE, ExclusionReason.LANGUAGE})
 
 
+class ScreeningDecisionChoice(models.TextChoices):
+    APPROACH = "approach", _("approach")
+    EXCLUDE = "exclude", _("do not approach")
+
+
 class ScreeningDecision(models.Model):
     """A GP's decision on one participation; an undone decision stays, marked undone."""
 
-    class Decision(models.TextChoices):
-        APPROACH = "approach", _("approach")
-        EXCLUDE = "exclude", _("do not approach")
+    Decision = ScreeningDecisionChoice
 
     participation = models.ForeignKey(Participation, on_delete=models.CASCADE,
                                       related_name="decisions")
@@ -253,6 +280,10 @@ class ScreeningDecision(models.Model):
             # At most one standing decision per participation.
             models.UniqueConstraint(fields=["participation"], condition=Q(undone_at__isnull=True),
                                     name="one_standing_decision"),
+            models.CheckConstraint(condition=Q(decision__in=ScreeningDecisionChoice.values),
+                                   name="screeningdecision_decision_valid"),
+            models.CheckConstraint(condition=Q(reason__in=["", *ExclusionReason.values]),
+                                   name="screeningdecision_reason_valid"),
         ]
 
     def __str__(self) -> str:
@@ -263,6 +294,13 @@ class ScreeningDecision(models.Model):
         return self.decision == self.Decision.EXCLUDE and self.reason in LASTING_REASONS
 
 
+class DueItemKind(models.TextChoices):
+    WAIT_ENDS = "wait_ends", _("wait period ends")
+    CALL_LATER = "call_later", _("call again later, as agreed")
+    ASK_AGAIN = "ask_again", _("ask again whether the patient wants to reduce")
+    PROJECT_END = "project_end", _("project ends: evaluation due")
+
+
 class DueItem(models.Model):
     """Something that waits for time: a due date on a row, swept by a beat job.
 
@@ -271,12 +309,9 @@ class DueItem(models.Model):
     one transaction, so a second sweep finds nothing left to do.
     """
 
-    class Kind(models.TextChoices):
-        WAIT_ENDS = "wait_ends", _("wait period ends")
-        CALL_LATER = "call_later", _("call again later, as agreed")
-        ASK_AGAIN = "ask_again", _("ask again whether the patient wants to reduce")
-        PROJECT_END = "project_end", _("project ends: evaluation due")
+    Kind = DueItemKind
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
     due_on = models.DateField(_("due on"))
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="due_items")
@@ -301,6 +336,8 @@ class DueItem(models.Model):
             models.UniqueConstraint(fields=["participation", "kind"],
                                     condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
                                     name="one_open_due_item_per_kind"),
+            models.CheckConstraint(condition=Q(kind__in=DueItemKind.values),
+                                   name="dueitem_kind_valid"),
         ]
 
     def __str__(self) -> str:

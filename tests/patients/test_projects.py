@@ -87,7 +87,7 @@ def test_editing_a_project_saves_and_logs_the_changed_fields(users, client_for, 
 
 def _done_url(project, step, action="plan-step-done"):
     return reverse(f"patients:{action}", kwargs={"project_uuid": project.uuid,
-                                                "step_id": step.id})
+                                                "step_uuid": step.uuid})
 
 
 def test_poh_checks_off_a_step_and_a_second_click_changes_nothing(users, client_for, project):
