@@ -90,7 +90,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# An empty DATABASE_URL counts as unset: the first-look SQLite database.
+DATABASES = {"default": env.db_url_config(
+    env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat write at the same time on a first look (TOOLCHAIN.md).
     DATABASES["default"]["OPTIONS"] = {

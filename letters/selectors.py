@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from patients.models import Participation, Patient, Practice, Prescription, Project
-from patients.selectors import benzo_filter
+from patients.queries import benzo_filter
 
 from . import text
 from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate

@@ -7,4 +7,4 @@ class PatientsConfig(AppConfig):
     verbose_name = _("Practices and patients")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout audit)
+        from . import signals, startpage  # noqa: F401  (login/logout audit; start page work)

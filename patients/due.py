@@ -5,8 +5,9 @@ takes one open row at a time with ``SELECT ... FOR UPDATE SKIP LOCKED``, runs
 the handler registered for its kind and sets ``done_at``, all in one
 transaction: a second sweep, or a second worker at the same moment, finds
 nothing left to do, and a sweep killed halfway leaves every row either moved
-and done or untouched. Handlers of later apps register with :func:`handles`;
-``patients`` never imports them.
+and done or untouched. Handlers of later apps register with :func:`handles`
+when their app is ready (the call-back list's in ``tapering.due``); ``patients``
+never imports them, and a process sweeps only once every app is loaded.
 
 Kinds without a handler (the end of a project) are reminders: they stay open
 on the responsible user's start page until done by hand.
@@ -14,21 +15,17 @@ on the responsible user's start page until done by hand.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .models import DueItem, Participation
-from .workflow import MoveRefused, participation_move
+from .models import DueItem
 
 # handler(item, today) -> what happened. A handler may set ``item.due_on`` later than
 # today to postpone the item; it then stays open.
 Handler = Callable[[DueItem, date], str]
 HANDLERS: dict[str, Handler] = {}
-S = Participation.Status
-ENTERED = "entered the call-back list"
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -72,63 +69,3 @@ def due_items_sweep(*, today: date, limit: int | None = None) -> SweepResult:
             item.save(update_fields=["done_at", "due_on", "note"])
         result.moved.append((item.pk, item.kind, what))
     return result
-
-
-def _week_bounds(day: date) -> tuple[date, date]:
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
-
-
-def enter_callback_list(*, participation: Participation, user, on: date, what: str,
-                        expected: set[str]) -> Participation:
-    """Put a participation in the call-back list from ``on`` (used by sweep and phone note)."""
-    return participation_move(participation=participation, to=S.CALLBACK_DUE, user=user,
-                              what=what, expected=expected, fields={"next_call_on": on})
-
-
-@handles(DueItem.Kind.WAIT_ENDS)
-def _wait_ends(item: DueItem, today: date) -> str:
-    """The wait after the letter is over: into the call-back list, unless they responded."""
-    participation = item.participation
-    project = participation.project
-    if participation.status != S.LETTER_SENT:
-        return "no move: already responded or moved on"
-    limit = project.callbacks_per_week
-    if limit:
-        monday, sunday = _week_bounds(today)
-        # Entered this week: done wait-ends of the project due in this week (the sweep
-        # runs every few minutes, so an item is done on its due day).
-        this_week = DueItem.objects.filter(
-            project=project, kind=DueItem.Kind.WAIT_ENDS, done_at__isnull=False,
-            due_on__gte=monday, due_on__lte=sunday, note=ENTERED).count()
-        if this_week >= limit:
-            # Full this week: the same row waits until next Monday.
-            item.due_on = monday + timedelta(days=7)
-            item.note = f"postponed to {item.due_on:%Y-%m-%d}: weekly call-back limit"
-            return item.note
-    enter_callback_list(participation=participation, user=None, on=today,
-                        what=_("wait period over: call back"), expected={S.LETTER_SENT})
-    item.note = ENTERED
-    return item.note
-
-
-def _back_to_callbacks(item: DueItem, today: date, from_status: str, what: str) -> str:
-    participation = item.participation
-    if participation.status != from_status:
-        return "no move: moved on since"
-    try:
-        enter_callback_list(participation=participation, user=None, on=item.due_on,
-                            what=what, expected={from_status})
-    except MoveRefused:
-        return "no move: refused"
-    return what
-
-
-@handles(DueItem.Kind.CALL_LATER)
-def _call_later(item: DueItem, today: date) -> str:
-    return _back_to_callbacks(item, today, S.CALL_LATER, _("agreed day to call again"))
-
-
-@handles(DueItem.Kind.ASK_AGAIN)
-def _ask_again(item: DueItem, today: date) -> str:
-    return _back_to_callbacks(item, today, S.DECLINED, _("agreed day to ask again"))

@@ -14,6 +14,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from .clinical import is_over_ddd_threshold
+
 DAYS_PER_YEAR = 365
 HUNDREDTHS = Decimal("0.01")
 
@@ -71,7 +73,7 @@ class GroslijstRow:
 
     @property
     def over_ddd_threshold(self) -> bool:
-        return self.ddd_per_day > self.ddd_threshold
+        return is_over_ddd_threshold(self.ddd_per_day, self.ddd_threshold)
 
     def meets(self, criterion: str) -> bool:
         """Whether the patient is a chronic user under the project's criterion."""

@@ -1,8 +1,8 @@
 """Screening arithmetic without the database (SPEC.md step 3).
 
-What the GP's screen shows beside the facts: whether a code counts as complex
-comedication, the DDD per calendar month for the history chart, and the
-decision the flags suggest. The GP decides; this only pre-fills.
+What the GP's screen shows beside the facts: the DDD per calendar month for
+the history chart and the decision the flags suggest. The GP decides; this
+only pre-fills. The clinical rules themselves are in ``patients/clinical.py``.
 """
 
 from collections.abc import Iterable
@@ -17,12 +17,6 @@ from .models import ExclusionReason
 LETTER_BLOCK = relativedelta(years=1)  # "stop letter less than a year ago"
 CONSULT_BLOCK = relativedelta(months=1)  # "evaluation consult less than a month ago"
 HISTORY_MONTHS = 24
-
-
-def is_complex(atc: str, prefixes: Iterable[str], exceptions: Iterable[str]) -> bool:
-    """Whether ``atc`` is complex comedication under the practice's prefixes and exceptions."""
-    atc = atc.upper()
-    return atc not in set(exceptions) and any(atc.startswith(p) for p in prefixes)
 
 
 @dataclass(frozen=True)

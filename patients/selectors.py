@@ -4,16 +4,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from .clinical import BENZO_ATC_PREFIXES
+from .clinical import ddd_of_prescription, is_benzodiazepine, is_complex, is_over_units_line
 from .groslijst import GroslijstRow, Windows, ddd_per_day
 from .models import (
     LASTING_REASONS,
@@ -28,6 +27,7 @@ from .models import (
     Role,
     ScreeningDecision,
 )
+from .queries import benzo_filter, complex_filter, ddd_known_filter, ddd_per_prescription
 from .screening import (
     HISTORY_MONTHS,
     MonthBar,
@@ -35,7 +35,6 @@ from .screening import (
     age_on,
     consult_is_recent,
     ddd_per_month,
-    is_complex,
     letter_is_recent,
     suggest,
 )
@@ -51,6 +50,23 @@ def projects_for_practice(*, practice: Practice) -> QuerySet[Project]:
         )
         .order_by("-planned_start", "name")
     )
+
+
+def projects_open(*, practice: Practice) -> QuerySet[Project]:
+    """The practice's projects that are not closed: those patients can still be added to."""
+    return Project.objects.filter(practice=practice).exclude(status=Project.Status.CLOSED)
+
+
+def patients_in_open_projects(*, practice: Practice, patient_ids: Iterable[int]) -> set[int]:
+    """Those of ``patient_ids`` who take part in one of the practice's open projects."""
+    return set(Participation.objects.filter(project__in=projects_open(practice=practice),
+                                            patient_id__in=list(patient_ids))
+               .values_list("patient_id", flat=True))
+
+
+def plan_steps_for_project(*, project: Project) -> QuerySet[PlanStep]:
+    """The project's plan of approach in plan order, with who checked each step off."""
+    return project.plan_steps.select_related("done_by")
 
 
 @dataclass(frozen=True)
@@ -84,12 +100,6 @@ def todos_for_user(*, practice: Practice, role: str, today: date) -> list[Todo]:
     return todos
 
 
-def benzo_filter(prefix: str = "") -> Q:
-    """Benzodiazepine prescriptions (ATC N05BA, N05CD, N05CF; SPEC.md step 2); ``prefix``
-    reaches them through a relation, e.g. ``"prescriptions__"``."""
-    return reduce(or_, (Q(**{f"{prefix}atc__startswith": p}) for p in BENZO_ATC_PREFIXES))
-
-
 def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: int = 1,
                    patient_ids: Iterable[int] | None = None) -> list[GroslijstRow]:
     """Every patient with a benzodiazepine prescription in (R − 12 months, R], with the flags.
@@ -102,10 +112,8 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
     benzo = benzo_filter(rx)
     upto = Q(**{f"{rx}date__lte": w.reference})
     year = upto & Q(**{f"{rx}date__gt": w.year_start})
-    prefixes, exceptions = practice.complex_rule()
-    complex_atc = (reduce(or_, (Q(**{f"{rx}atc__startswith": p}) for p in prefixes))
-                   & ~Q(**{f"{rx}atc__in": exceptions})) if prefixes else Q(pk__in=[])
-    known_ddd = Q(**{f"{rx}substance__ddd_mg__isnull": False})
+    complex_atc = complex_filter(*practice.complex_rule(), via=rx)
+    known_ddd = ddd_known_filter(rx)
     patients = Patient.objects.filter(practice=practice)
     if patient_ids is not None:
         patients = patients.filter(pk__in=list(patient_ids))
@@ -118,8 +126,7 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
             past=Count(f"{rx}row_key", filter=benzo & Q(**{f"{rx}date__gte": w.past_start,
                                                       f"{rx}date__lte": w.past_end})),
             ddd_total=Sum(
-                F(f"{rx}units") * F(f"{rx}strength_mg") / F(f"{rx}substance__ddd_mg"),
-                filter=benzo & year & known_ddd,
+                ddd_per_prescription(rx), filter=benzo & year & known_ddd,
                 output_field=DecimalField(max_digits=30, decimal_places=10)),
             unknown=Count(f"{rx}row_key", filter=benzo & year & ~known_ddd),
             complex=Count(f"{rx}row_key", filter=complex_atc & year),
@@ -135,8 +142,9 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
         GroslijstRow(
             patient_id=pk, patient_uuid=str(uuid), number=number,
             name=" ".join(p for p in (initials, prefix, surname) if p), gp_name=gp,
-            birth_date=birth, recent_and_past=bool(recent and past), over_90_units=units > 90,
-            units_12m=units, ddd_per_day=ddd_per_day(ddd), ddd_unknown=bool(unknown),
+            birth_date=birth, recent_and_past=bool(recent and past),
+            over_90_units=is_over_units_line(units), units_12m=units,
+            ddd_per_day=ddd_per_day(ddd), ddd_unknown=bool(unknown),
             complex_comedication=bool(complex_count), last_date=last, ddd_threshold=ddd_threshold,
         )
         for (pk, uuid, number, initials, prefix, surname, gp, birth, units, recent, past, ddd,
@@ -194,6 +202,16 @@ def screening_queue(*, project: Project, skipped: Iterable[str] = ()) -> list[Pa
     later = set(skipped)
     return ([p for p in waiting if str(p.uuid) not in later]
             + [p for p in waiting if str(p.uuid) in later])
+
+
+def screening_last_decision(*, project: Project, user: AbstractBaseUser,
+                            undoable: Iterable[str]) -> ScreeningDecision | None:
+    """The user's newest standing decision in the project on a participation still in one of
+    the ``undoable`` statuses (the services say which), or None."""
+    return (ScreeningDecision.objects
+            .filter(participation__project=project, decided_by=user, undone_at__isnull=True,
+                    participation__status__in=list(undoable))
+            .select_related("participation__patient").order_by("-decided_at", "-id").first())
 
 
 @dataclass(frozen=True)
@@ -291,19 +309,21 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
         Prescription.objects.filter(patient=patient, date__lte=reference)
         .select_related("substance").order_by("date", "batch_id", "line"))
     year_start = Windows.for_reference(reference).year_start
-    benzo = [rx for rx in prescriptions if rx.atc.startswith(BENZO_ATC_PREFIXES)]
-    history = ddd_per_month(
-        ((rx.date, rx.units * rx.strength_mg / rx.substance.ddd_mg) for rx in benzo
-         if rx.date > history_start and rx.strength_mg and rx.substance
-         and rx.substance.ddd_mg),
-        reference)
+    ddds = []
+    for rx in prescriptions:
+        if rx.date > history_start and is_benzodiazepine(rx.atc):
+            ddd = ddd_of_prescription(rx.units, rx.strength_mg,
+                                      rx.substance.ddd_mg if rx.substance else None)
+            if ddd is not None:
+                ddds.append((rx.date, ddd))
+    history = ddd_per_month(ddds, reference)
     products: dict[str, Product] = {}
     comedication: dict[str, Comedication] = {}
     prefixes, exceptions = practice.complex_rule()
     for rx in prescriptions:
         if rx.date <= year_start:
             continue
-        if rx.atc.startswith(BENZO_ATC_PREFIXES):
+        if is_benzodiazepine(rx.atc):
             name = rx.substance.name_nl if rx.substance else rx.atc
             products[name] = Product(name=name, description=rx.description, dosage=rx.dosage,
                                      last_date=rx.date, units=rx.units)

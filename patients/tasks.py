@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.core.cache import cache
+from django.utils import timezone
 
+from .due import due_items_sweep
 from .importing.load import import_batch_claim, import_batch_run
 
 
@@ -20,8 +22,4 @@ def import_batch(batch_id: int) -> None:
 @shared_task(name="patients.tasks.sweep_due_steps")
 def sweep_due_steps() -> int:
     """Beat's sweep of timed steps: moves whatever is due today (idempotent, SKIP LOCKED)."""
-    from django.utils import timezone
-
-    from .due import due_items_sweep
-
     return len(due_items_sweep(today=timezone.localdate()))

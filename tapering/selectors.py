@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,12 +14,13 @@ from patients.models import (
     DueItem,
     Membership,
     Participation,
+    ParticipationEvent,
     Practice,
     Prescription,
     Project,
     Role,
 )
-from patients.selectors import benzo_filter
+from patients.queries import benzo_filter
 
 from .models import CallAttempt, PhoneNote
 from .services import AFTER_LETTER
@@ -140,6 +142,36 @@ def phone_note_candidates(*, practice: Practice, query: str) -> list[Participati
                              | Q(patient__postcode__iexact=postcode)
                              | Q(patient__phone__icontains=query))
     return list(parts[:50])
+
+
+def phone_notes_earlier(*, participation: Participation, limit: int = 10) -> list[PhoneNote]:
+    """The latest phone notes of a participation, newest first (the model's order)."""
+    return list(participation.phone_notes.select_related("noted_by")[:limit])
+
+
+def reserve_for(*, participation: Participation, reserve_uuid: str) -> Participation | None:
+    """A reserve of the same project that may take ``participation``'s place; None when
+    the id names no reserve there."""
+    try:
+        return (Participation.objects.select_related("patient")
+                .filter(uuid=reserve_uuid, project=participation.project, status=S.RESERVE)
+                .first())
+    except ValidationError:  # not a UUID
+        return None
+
+
+@dataclass
+class Timeline:
+    events: list[ParticipationEvent]
+    planned: list[DueItem]  # open due items: what is still to come
+
+
+def participation_timeline(*, participation: Participation) -> Timeline:
+    """The steps a participation went through, with date and who, and what is planned."""
+    return Timeline(
+        events=list(participation.events.select_related("by")),
+        planned=list(participation.due_items.filter(done_at__isnull=True,
+                                                    cancelled_at__isnull=True)))
 
 
 def reminders_for_user(*, user, practice: Practice, today: date) -> list[DueItem]:

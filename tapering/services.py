@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from letters.services import LettersRefused, letter_resend
 from patients.audit import audit_log
 from patients.dates import add_working_days, call_again_on
-from patients.due import enter_callback_list
 from patients.models import AuditEvent, DueItem, Participation
 from patients.services import ScreeningError, list_transfer
 from patients.workflow import (
@@ -22,6 +21,7 @@ from patients.workflow import (
     participation_note,
 )
 
+from .due import enter_callback_list
 from .models import CallAttempt, DigestSent, PhoneNote
 
 log = logging.getLogger(__name__)

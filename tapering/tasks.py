@@ -1,5 +1,6 @@
 """Reminder e-mail: one digest per user per day (SPEC.md "Timed steps")."""
 
+from datetime import date
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -26,8 +27,6 @@ def queue_digests() -> int:
              retry_backoff=60, retry_backoff_max=3600, max_retries=5, acks_late=True)
 def send_digest(user_id: int, day: str) -> bool:
     """Send one user's digest for ``day`` (ISO date); a repeat for the same day sends nothing."""
-    from datetime import date
-
     user = get_user_model().objects.get(pk=user_id)
     when = date.fromisoformat(day)
     return digest_send(user=user, day=when, lines=digest_lines(user=user, today=when))

@@ -1,7 +1,8 @@
 """The call-back list and call screen (POH-GGZ), and the assistant's phone note (SPEC.md 5-6)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,11 +15,17 @@ from benzoproject.access import (
     practice_view,
 )
 from patients.dates import call_again_on
-from patients.models import Participation
 
 from . import scripts, services
 from .forms import CallAttemptForm, PhoneNoteForm
-from .selectors import callback_list, callback_rows, phone_note_candidates
+from .selectors import (
+    callback_list,
+    callback_rows,
+    participation_timeline,
+    phone_note_candidates,
+    phone_notes_earlier,
+    reserve_for,
+)
 
 
 def _poh_name(project) -> str:
@@ -94,7 +101,7 @@ def phone_note(request, project_uuid, participation_uuid):
     return render(request, "tapering/phone_note.html", {
         "participation": participation, "form": form,
         "desk_reply": scripts.DESK_REPLY % {"poh": _poh_name(project)},
-        "earlier": participation.phone_notes.select_related("noted_by")[:10],
+        "earlier": phone_notes_earlier(participation=participation),
     }, status=400 if form.errors else 200)
 
 
@@ -104,9 +111,9 @@ def reserve_replace(request, project_uuid, participation_uuid):
     participation = get_participation_for_user(request, project_uuid, participation_uuid)
     reserve = None
     if request.POST.get("reserve"):
-        reserve = get_object_or_404(Participation, uuid=request.POST["reserve"],
-                                    project=participation.project,
-                                    status=Participation.Status.RESERVE)
+        reserve = reserve_for(participation=participation, reserve_uuid=request.POST["reserve"])
+        if reserve is None:
+            raise Http404
     try:
         services.reserve_replace(participation=participation, user=request.user,
                                  reserve=reserve)
@@ -132,10 +139,8 @@ def reminder_done(request, item_uuid):
 def timeline(request, project_uuid, participation_uuid):
     """The participation's steps with date and who (issue #6, point 6)."""
     participation = get_participation_for_user(request, project_uuid, participation_uuid)
-    row = callback_rows([participation])[0]
+    timeline = participation_timeline(participation=participation)
     return render(request, "tapering/timeline.html", {
-        "participation": participation, "row": row,
-        "events": participation.events.select_related("by"),
-        "due_items": participation.due_items.filter(done_at__isnull=True,
-                                                    cancelled_at__isnull=True)})
+        "participation": participation, "row": callback_rows([participation])[0],
+        "events": timeline.events, "due_items": timeline.planned})
 

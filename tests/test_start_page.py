@@ -1,12 +1,15 @@
 """Each role's open work on the start page ("Mijn taken"), with a link to where it is done."""
 
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 from django.urls import reverse
 
+from benzoproject import startpage
 from letters.services import letter_run_create, letter_run_start
 from patients.models import Participation, Role
 from patients.workflow import participation_move
+from tests.conftest import make_project
 from tests.factories import PatientFactory
 from tests.letters.helpers import on_mailing_list
 
@@ -57,3 +60,79 @@ def test_the_assistant_sees_letters_to_print_then_the_run_to_mark_as_mailed(
     assert "als verstuurd markeren" in html
     assert reverse("letters:run-detail", kwargs={"run_uuid": run.uuid}) in html
     assert "printrun" not in _home(client_for, users[Role.HUISARTS]).lower()
+
+
+# --- The registry the apps fill (benzoproject.startpage) ---------------------------------
+
+
+@pytest.fixture
+def sources(monkeypatch):
+    """Register sources for one test only; the apps' own stay."""
+    monkeypatch.setattr(startpage, "SOURCES", dict(startpage.SOURCES))
+    return startpage
+
+
+@pytest.fixture
+def panel_template(settings, tmp_path):
+    (tmp_path / "_test_panel.html").write_text('<p id="test-paneel">{{ data.word }}</p>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0],
+                           "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    return "_test_panel.html"
+
+
+def test_a_registered_source_shows_its_work_and_panel(
+        sources, panel_template, project, users, client_for):
+    @sources.startpage_source("test.source", order=5)
+    def source(*, user, practice, role, today):
+        return sources.StartItems(
+            work=(sources.WorkItem("Iets te doen", "/ergens/", project, detail="extra"),),
+            panel=sources.Panel(panel_template, {"word": "paneelwoord"}))
+
+    html = _home(client_for, users[Role.APOTHEKER])
+    assert "Iets te doen" in html and 'href="/ergens/"' in html and "extra" in html
+    assert '<p id="test-paneel">paneelwoord</p>' in html
+    assert "Niets te doen" not in html
+    # Order 5 puts the panel above the shared work list.
+    assert html.index('id="test-paneel"') < html.index('id="open-werk"')
+
+
+def test_a_source_is_asked_only_for_the_roles_it_declares(sources, users, client_for):
+    asked = []
+
+    @sources.startpage_source("test.gp-only", order=5, roles=(Role.HUISARTS,))
+    def source(*, user, practice, role, today):
+        asked.append(role)
+        return sources.NOTHING
+
+    _home(client_for, users[Role.ASSISTENT])
+    assert asked == []
+    _home(client_for, users[Role.HUISARTS])
+    assert asked == [Role.HUISARTS]
+
+
+def test_an_aid_panel_does_not_hide_the_empty_state(users, client_for):
+    html = _home(client_for, users[Role.ASSISTENT])
+    assert reverse("tapering:phone-note-search") in html and "Niets te doen" in html
+
+
+def test_work_of_several_sources_is_listed_per_project(sources, project,
+                                                       practice, users):
+    later = make_project(practice, users[Role.POH_GGZ], name="Later",
+                         planned_start=project.planned_start + timedelta(days=30),
+                         planned_end=project.planned_end + timedelta(days=30))
+
+    @sources.startpage_source("test.first", order=1, roles=(Role.APOTHEKER,))
+    def first(*, user, practice, role, today):
+        return sources.StartItems(work=(sources.WorkItem("a-later", "/", later),
+                                        sources.WorkItem("a-early", "/", project)))
+
+    @sources.startpage_source("test.second", order=2, roles=(Role.APOTHEKER,))
+    def second(*, user, practice, role, today):
+        return sources.StartItems(work=(sources.WorkItem("b-later", "/", later),
+                                        sources.WorkItem("b-early", "/", project)))
+
+    page = sources.start_page(user=users[Role.APOTHEKER], practice=practice,
+                              role=Role.APOTHEKER, today=date(2026, 9, 15))
+    [section] = [s for s in page.sections if s.work]
+    assert [item.text for item in section.work] == ["a-early", "b-early", "a-later", "b-later"]
+    assert not page.empty

@@ -6,10 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# SPEC.md step 2 defaults: treatment of a serious condition beside the benzodiazepine,
-# except quinine and codeine combined with non-opioid painkillers.
-COMPLEX_ATC_PREFIXES = ("L", "M03", "M09A", "N02A", "N03", "N05A")
-COMPLEX_ATC_EXCEPTIONS = ("M09AA01", "N02AA59", "N02AJ06", "N02AJ07", "N02AJ08", "N02AJ09")
+from ..clinical import COMPLEX_ATC_EXCEPTIONS, COMPLEX_ATC_PREFIXES
 
 
 class Role(models.TextChoices):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..clinical import DDD_THRESHOLD_CHOICES
 from .clinical_data import Patient
 from .organisation import Practice, Role
 
@@ -54,7 +55,7 @@ class Project(models.Model):
     criterion = models.CharField(_("groslijst criterion"), max_length=20,
                                  choices=Criterion.choices, default=Criterion.RECENT_AND_PAST)
     ddd_threshold = models.PositiveSmallIntegerField(
-        _("DDD per day flag above"), default=1, choices=[(1, "1"), (2, "2")])
+        _("DDD per day flag above"), default=1, choices=DDD_THRESHOLD_CHOICES)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.PREPARING)
     # Call-back rules (SPEC.md step 6) and the pace of consult invitations (issue #6).

@@ -15,8 +15,14 @@ from benzoproject.exports import csv_response, xlsx_response
 from ..audit import audit_log
 from ..forms import GroslijstForm, ToScreeningForm
 from ..groslijst import GroslijstRow
-from ..models import AuditEvent, Participation, Project
-from ..selectors import groslijst_details, groslijst_rows, lasting_exclusions
+from ..models import AuditEvent, Project
+from ..selectors import (
+    groslijst_details,
+    groslijst_rows,
+    lasting_exclusions,
+    patients_in_open_projects,
+    projects_open,
+)
 from ..services import participations_from_groslijst
 
 PAGE_SIZE = 50
@@ -70,11 +76,9 @@ def groslijst(request):
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("pagina"))
     groslijst_details(practice=request.practice, rows=list(page.object_list),
                       reference_date=reference)
-    projects = Project.objects.filter(practice=request.practice).exclude(
-        status=Project.Status.CLOSED)
-    in_projects = set(Participation.objects.filter(
-        project__in=projects, patient_id__in=[r.patient_id for r in page.object_list])
-        .values_list("patient_id", flat=True))
+    projects = projects_open(practice=request.practice)
+    in_projects = patients_in_open_projects(
+        practice=request.practice, patient_ids=[r.patient_id for r in page.object_list])
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "patients/groslijst.html", {

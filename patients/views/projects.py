@@ -19,7 +19,7 @@ from benzoproject.access import (
 
 from .. import services
 from ..forms import PlanStepDoneForm, PlanStepForm, ProjectForm
-from ..selectors import project_funnel, projects_for_practice
+from ..selectors import plan_steps_for_project, project_funnel, projects_for_practice
 
 
 @practice_view(roles=PROJECT_VIEWERS)
@@ -59,7 +59,7 @@ def project_edit(request, project_uuid):
 def project_detail(request, project_uuid):
     project = get_project_for_user(request, project_uuid)
     today = timezone.localdate()
-    steps = project.plan_steps.select_related("done_by")
+    steps = plan_steps_for_project(project=project)
     role = request.membership.role
     rows = [(step, services.plan_step_may_check(role=role, step=step)) for step in steps]
     return render(request, "patients/project_detail.html", {

@@ -23,6 +23,7 @@ from ..selectors import (
     project_funnel,
     project_list_entries,
     screening_facts,
+    screening_last_decision,
     screening_overview,
     screening_queue,
 )
@@ -38,10 +39,8 @@ def _skipped(request, project) -> list[str]:
 
 def _last_decision(request, project) -> ScreeningDecision | None:
     """This user's newest standing decision in the project, while it can still be undone."""
-    return (ScreeningDecision.objects
-            .filter(participation__project=project, decided_by=request.user,
-                    undone_at__isnull=True, participation__status__in=services.UNDOABLE)
-            .select_related("participation__patient").order_by("-decided_at", "-id").first())
+    return screening_last_decision(project=project, user=request.user,
+                                   undoable=services.UNDOABLE)
 
 
 def _screen(request, project, participation, form=None):

@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from patients.clinical import ddd_of_prescription
 from patients.groslijst import GroslijstRow, Windows, csv_record, ddd_per_day
 from patients.importing.load import import_file
 from patients.models import Prescription
+from patients.queries import ddd_per_prescription
 from patients.selectors import groslijst_details, groslijst_rows
 
 from ..factories import PatientFactory, PracticeFactory
@@ -333,6 +335,14 @@ def test_ddd_per_day_sums_substances_each_by_its_own_ddd(practice, patient, pres
     assert (row.ddd_per_day, row.ddd_unknown, row.units_12m) == (Decimal("0.27"), False, 230)
 
 
+def test_ddd_of_whole_numbers_is_not_an_integer_division(practice, patient, prescribe):
+    # Four times 1 tablet of 5 mg diazepam (DDD 10 mg) = 2 DDD = 0.0055 a day. An integer
+    # division (SQLite stores 5.0000 and 10.000 as integers) would make each 0 DDD.
+    for _ in range(4):
+        prescribe(patient, RECENT, atc="N05BA01", units=1, strength="5")
+    assert only(practice).ddd_per_day == Decimal("0.01")
+
+
 @pytest.mark.parametrize("atc", ["N05BA07", "N05CD99", "N05BA"], ids=[
     "adinazolam-without-who-ddd", "atc-not-in-the-reference-table", "group-code"])
 def test_benzodiazepine_without_ddd_adds_nothing_and_marks_ddd_unknown(practice, patient,
@@ -558,3 +568,20 @@ def test_groslijst_of_seeded_random_prescriptions_matches_a_pandas_oracle(practi
     assert batch.rows_new == len(rx)
     for reference in REFERENCE_DATES:
         assert app_groslijst(practice, reference) == oracle_groslijst(rx, reference), reference
+
+
+def test_ddd_per_prescription_in_sql_agrees_with_the_clinical_rule(practice):
+    # The groslijst sums queries.ddd_per_prescription; the screening history calls
+    # clinical.ddd_of_prescription. Both must give the same DDDs, NULL where there is no DDD.
+    import_file(practice=practice, user=None, data=seeded_export(2026), file_name="seeded.csv")
+    rows = (Prescription.objects.filter(patient__practice=practice)
+            .annotate(ddd=ddd_per_prescription())
+            .values_list("units", "strength_mg", "substance__ddd_mg", "ddd"))
+    assert len(rows) > 100
+    ninths = Decimal("1e-9")
+    for units, strength, ddd_mg, ddd in rows:
+        expected = ddd_of_prescription(units, strength, ddd_mg)
+        if expected is None:
+            assert ddd is None
+        else:
+            assert Decimal(ddd).quantize(ninths) == expected.quantize(ninths)

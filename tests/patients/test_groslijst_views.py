@@ -9,7 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from patients.importing.load import import_file
-from patients.models import AuditEvent, Participation, Role
+from patients.models import AuditEvent, Participation, Project, Role
+from patients.selectors import patients_in_open_projects, projects_open
+from tests.conftest import make_project
 
 HEADER = ("patientnummer;achternaam;tussenvoegsel;voorletters;geslacht;geboortedatum;straat;"
           "huisnummer;postcode;woonplaats;telefoon;huisarts;voorschrijfdatum;atc;omschrijving;"
@@ -143,3 +145,16 @@ def make_other_patient(practice):
 def test_empty_groslijst_explains_what_to_do(users, client_for):
     html = _get(client_for(users[Role.POH_GGZ])).content.decode()
     assert "Lees eerst voorschrijfgegevens in" in html
+
+
+def test_only_open_projects_of_the_practice_count_as_taking_part(practice, users, project,
+                                                                  other_project, imported):
+    one, four = (practice.patients.get(number=n) for n in ("1", "4"))
+    closed = make_project(practice, users[Role.POH_GGZ], name="Voorjaar",
+                          status=Project.Status.CLOSED)
+    for proj, patient in ((project, one), (closed, four)):
+        Participation.objects.create(project=proj, patient=patient,
+                                     reference_date=date(2026, 9, 15),
+                                     created_by=users[Role.POH_GGZ])
+    assert set(projects_open(practice=practice)) == {project}
+    assert patients_in_open_projects(practice=practice, patient_ids=[one.pk, four.pk]) == {one.pk}

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from patients import services
+from patients.clinical import is_complex
 from patients.models import (
     AuditEvent,
     ExclusionReason,
@@ -22,13 +23,17 @@ from patients.screening import (
     age_on,
     consult_is_recent,
     ddd_per_month,
-    is_complex,
     letter_is_recent,
     promise_key,
     split_sizes,
     suggest,
 )
-from patients.selectors import project_funnel, project_list_entries, screening_facts
+from patients.selectors import (
+    project_funnel,
+    project_list_entries,
+    screening_facts,
+    screening_last_decision,
+)
 from tests.conftest import make_project
 from tests.factories import PatientFactory
 
@@ -188,6 +193,23 @@ def test_undo_is_refused_once_the_letter_went_out(screening_project, users):
         services.screening_undo(participation=a, user=gp)
     a.refresh_from_db()
     assert a.status == S.LETTER_SENT
+
+
+def test_the_last_decision_is_the_users_newest_that_can_still_be_undone(screening_project,
+                                                                       users):
+    project, (a, b, _c) = screening_project
+    gp = users[Role.HUISARTS]
+    assert screening_last_decision(project=project, user=gp, undoable=services.UNDOABLE) is None
+    decide(a, gp)
+    decide(b, gp, "exclude", ExclusionReason.LANGUAGE)
+    last = screening_last_decision(project=project, user=gp, undoable=services.UNDOABLE)
+    assert last.participation == b
+    assert screening_last_decision(project=project, user=users[Role.POH_GGZ],
+                                   undoable=services.UNDOABLE) is None
+    services.screening_undo(participation=b, user=gp)
+    last = screening_last_decision(project=project, user=gp, undoable=services.UNDOABLE)
+    assert last.participation == a
+    assert screening_last_decision(project=project, user=gp, undoable=[S.MAILING]) is None
 
 
 def test_the_poh_proposes_without_deciding(screening_project, users):

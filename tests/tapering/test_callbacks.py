@@ -16,7 +16,7 @@ from patients.services import participation_letter_mailed
 from tapering import services
 from tapering.forms import CallAttemptForm
 from tapering.models import CallAttempt, DigestSent, PhoneNote
-from tapering.selectors import callback_list, digest_lines
+from tapering.selectors import callback_list, digest_lines, reserve_for
 from tapering.tasks import send_digest
 from tests.conftest import make_project
 from tests.factories import PatientFactory
@@ -178,6 +178,24 @@ def test_not_reached_is_retried_after_working_days_then_offered_a_reserve(projec
         services.reserve_replace(participation=in_list, user=users[Role.POH_GGZ], reserve=None)
 
 
+
+def test_only_a_reserve_of_the_same_project_can_take_the_place(project, users, in_list,
+                                                                 other_project, other_users):
+    reserve = mailed(project, users, number="400098", status=S.RESERVE, rank=1)
+    elsewhere = mailed(other_project, other_users, number="400097", status=S.RESERVE, rank=1)
+    assert reserve_for(participation=in_list, reserve_uuid=str(reserve.uuid)) == reserve
+    assert reserve_for(participation=in_list, reserve_uuid=str(elsewhere.uuid)) is None
+    assert reserve_for(participation=in_list, reserve_uuid=str(in_list.uuid)) is None
+    assert reserve_for(participation=in_list, reserve_uuid="geen-uuid") is None
+
+
+def test_replacing_by_an_unknown_reserve_is_not_found(project, users, in_list, client_for):
+    url = reverse("tapering:reserve-replace", kwargs={
+        "project_uuid": project.uuid, "participation_uuid": in_list.uuid})
+    response = client_for(users[Role.POH_GGZ]).post(url, {"reserve": "geen-uuid"})
+    assert response.status_code == 404
+
+
 def test_letter_not_received_sends_it_again_and_waits_again(project, users, in_list):
     from letters.models import Letter
 
@@ -266,6 +284,15 @@ def test_call_form_rules():
 
 
 # --- Atomicity of the sweep ------------------------------------------------------------
+
+
+def test_the_call_back_handlers_are_tapering_s_registered_with_the_sweep():
+    # patients never imports tapering: the handlers join the sweep when the app is ready.
+    from patients import due
+    from tapering import due as tapering_due
+
+    for kind in (DueItem.Kind.WAIT_ENDS, DueItem.Kind.CALL_LATER, DueItem.Kind.ASK_AGAIN):
+        assert due.HANDLERS[kind].__module__ == tapering_due.__name__
 
 
 def test_a_sweep_stopped_after_its_first_item_leaves_the_rest(project, users):

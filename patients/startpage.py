@@ -1,0 +1,49 @@
+"""What ``patients`` puts on the start page: patients to screen, approached patients to
+put on a list, and the plan-of-approach steps that are due (registered in ``apps.py``)."""
+
+from datetime import date
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
+
+from .models import Participation, Practice, Project, Role
+from .selectors import todos_for_user
+
+S = Participation.Status
+
+
+@startpage_source("patients.screening", order=40, roles=(Role.HUISARTS, Role.POH_GGZ))
+def screening_work(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """Patients to screen (GP, POH-GGZ) and approached patients to put on a list (POH-GGZ)."""
+    projects = (Project.objects.filter(practice=practice).exclude(status=Project.Status.CLOSED)
+                .annotate(to_screen=Count("participations",
+                                          filter=Q(participations__status=S.TO_SCREEN)),
+                          approved=Count("participations",
+                                         filter=Q(participations__status=S.APPROVED))))
+    work = []
+    for project in projects:
+        uuid = {"project_uuid": project.uuid}
+        if project.to_screen:
+            work.append(WorkItem(
+                ngettext("%(n)s patient to screen", "%(n)s patients to screen",
+                         project.to_screen) % {"n": project.to_screen},
+                reverse("patients:screening", kwargs=uuid), project))
+        if role == Role.POH_GGZ and project.approved:
+            work.append(WorkItem(
+                ngettext("%(n)s approached patient to put on a list",
+                         "%(n)s approached patients to put on a list",
+                         project.approved) % {"n": project.approved},
+                reverse("patients:project-lists", kwargs=uuid), project))
+    return StartItems(work=tuple(work))
+
+
+@startpage_source("patients.plan", order=70)
+def plan_steps(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The open plan-of-approach steps of this role, up to this month (``#plan-taken``)."""
+    todos = todos_for_user(practice=practice, role=role, today=today)
+    if not todos:
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_plan.html", {"todos": todos}))

@@ -1,0 +1,78 @@
+"""The call-back list's timed steps (SPEC.md step 6, "Timed steps"; docs/architecture.md).
+
+The sweep itself lives in ``patients.due``; these handlers register with it through
+``patients.due.handles`` when the app is ready (``apps.py``). Each moves a
+participation into the call-back list when its wait is over.
+"""
+
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from patients.due import handles
+from patients.models import DueItem, Participation
+from patients.workflow import MoveRefused, participation_move
+
+S = Participation.Status
+# The note on a done wait-end item that put the patient in the list (counted per week).
+ENTERED = "entered the call-back list"
+
+
+def _week_bounds(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def enter_callback_list(*, participation: Participation, user, on: date, what: str,
+                        expected: set[str]) -> Participation:
+    """Put a participation in the call-back list from ``on`` (used by sweep and phone note)."""
+    return participation_move(participation=participation, to=S.CALLBACK_DUE, user=user,
+                              what=what, expected=expected, fields={"next_call_on": on})
+
+
+@handles(DueItem.Kind.WAIT_ENDS)
+def _wait_ends(item: DueItem, today: date) -> str:
+    """The wait after the letter is over: into the call-back list, unless they responded."""
+    participation = item.participation
+    project = participation.project
+    if participation.status != S.LETTER_SENT:
+        return "no move: already responded or moved on"
+    limit = project.callbacks_per_week
+    if limit:
+        monday, sunday = _week_bounds(today)
+        # Entered this week: done wait-ends of the project due in this week (the sweep
+        # runs every few minutes, so an item is done on its due day).
+        this_week = DueItem.objects.filter(
+            project=project, kind=DueItem.Kind.WAIT_ENDS, done_at__isnull=False,
+            due_on__gte=monday, due_on__lte=sunday, note=ENTERED).count()
+        if this_week >= limit:
+            # Full this week: the same row waits until next Monday.
+            item.due_on = monday + timedelta(days=7)
+            item.note = f"postponed to {item.due_on:%Y-%m-%d}: weekly call-back limit"
+            return item.note
+    enter_callback_list(participation=participation, user=None, on=today,
+                        what=_("wait period over: call back"), expected={S.LETTER_SENT})
+    item.note = ENTERED
+    return item.note
+
+
+def _back_to_callbacks(item: DueItem, today: date, from_status: str, what: str) -> str:
+    participation = item.participation
+    if participation.status != from_status:
+        return "no move: moved on since"
+    try:
+        enter_callback_list(participation=participation, user=None, on=item.due_on,
+                            what=what, expected={from_status})
+    except MoveRefused:
+        return "no move: refused"
+    return what
+
+
+@handles(DueItem.Kind.CALL_LATER)
+def _call_later(item: DueItem, today: date) -> str:
+    return _back_to_callbacks(item, today, S.CALL_LATER, _("agreed day to call again"))
+
+
+@handles(DueItem.Kind.ASK_AGAIN)
+def _ask_again(item: DueItem, today: date) -> str:
+    return _back_to_callbacks(item, today, S.DECLINED, _("agreed day to ask again"))

@@ -1,0 +1,33 @@
+"""What ``tapering`` puts on the start page: the call-backs due today, the assistant's
+phone-note button and the user's reminders (registered in ``apps.py``)."""
+
+from datetime import date
+
+from benzoproject.startpage import NOTHING, Panel, StartItems, startpage_source
+from patients.models import Practice, Role
+
+from .selectors import callbacks_due_count, reminders_for_user
+
+
+@startpage_source("tapering.callbacks", order=10, roles=(Role.POH_GGZ,))
+def callbacks_due(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The alert that leads to the call-back list (``#terugbellen-taak``)."""
+    count = callbacks_due_count(practice=practice, today=today)
+    if not count:
+        return NOTHING
+    return StartItems(panel=Panel("tapering/_start_callbacks.html", {"count": count}))
+
+
+@startpage_source("tapering.phone-note", order=20, roles=(Role.ASSISTENT,))
+def phone_note_button(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The assistant's way to note an incoming call: an aid, not a task."""
+    return StartItems(panel=Panel("tapering/_start_phone_note.html", task=False))
+
+
+@startpage_source("tapering.reminders", order=60)
+def reminders(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The user's open reminders due within a week, each with "Done" (``#herinneringen``)."""
+    items = reminders_for_user(user=user, practice=practice, today=today)
+    if not items:
+        return NOTHING
+    return StartItems(panel=Panel("tapering/_start_reminders.html", {"reminders": items}))
