@@ -21,6 +21,7 @@ from benzoproject.middleware import request_audited
 from patients.audit import audit_log
 from patients.models import (
     AuditEvent,
+    DueItem,
     ImportBatch,
     Membership,
     Participation,
@@ -112,13 +113,23 @@ def get_project_for_user(request: HttpRequest, project_uuid) -> Project:
     return project
 
 
-def get_plan_step_for_user(request: HttpRequest, project_uuid, step_id: int) -> PlanStep:
+def get_plan_step_for_user(request: HttpRequest, project_uuid, step_uuid) -> PlanStep:
     step = get_object_or_404(
         PlanStep.objects.select_related("project"),
-        id=step_id, project__uuid=project_uuid, project__practice=request.practice,
+        uuid=step_uuid, project__uuid=project_uuid, project__practice=request.practice,
     )
     _set_target(request, step)
     return step
+
+
+def get_due_item_for_user(request: HttpRequest, item_uuid) -> DueItem:
+    """A due item of the practice that is for this user: assigned to them, or to no one."""
+    item = get_object_or_404(DueItem.objects.select_related("project"), uuid=item_uuid,
+                             project__practice=request.practice)
+    if item.assigned_to_id not in (None, request.user.pk):
+        raise PermissionDenied
+    _set_target(request, item)
+    return item
 
 
 def get_import_for_user(request: HttpRequest, import_uuid) -> ImportBatch:

@@ -21,6 +21,9 @@ from .models import (
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROJECT_MAX_MONTHS = 15  # the plan of approach runs to month 15
+# The project's call-back rules (docs/domain.md, step 6); the model's validators give the ranges.
+CALLBACK_FIELDS = ("call_attempts_max", "call_retry_workdays", "call_later_months",
+                   "callbacks_per_week")
 
 
 def members(practice: Practice, role: str):
@@ -55,11 +58,20 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = ["name", "lead", "gps", "assistants", "planned_start", "planned_end",
                   "wait_days", "letter_target", "reserve_target", "criterion", "ddd_threshold",
-                  "status"]
+                  "status", *CALLBACK_FIELDS]
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
         help_texts = {
             "planned_start": _("The guide advises a start in September or January."),
             "planned_end": _("A project usually runs six to nine months."),
+            "call_attempts_max": _("How often the patient is called before counting as not "
+                                   "reached; 1 to 10."),
+            "call_retry_workdays": _("The next attempt is due this many working days later; "
+                                     "1 to 20."),
+            "call_later_months": _("The day proposed for 'call again later' when no day is "
+                                   "agreed; 1 to 12 months."),
+            "callbacks_per_week": _("Spreads the call-backs over the weeks: at most this many "
+                                    "patients enter the call-back list per week. 0 or empty = "
+                                    "no limit."),
         }
 
     def __init__(self, *args, practice: Practice, user=None, **kwargs):
@@ -67,12 +79,16 @@ class ProjectForm(forms.ModelForm):
         self.fields["lead"].queryset = members(practice, Role.POH_GGZ)
         self.fields["gps"].queryset = members(practice, Role.HUISARTS)
         self.fields["assistants"].queryset = members(practice, Role.ASSISTENT)
+        self.fields["callbacks_per_week"].required = False
         if not self.instance.pk:
             today = timezone.localdate()
             self.initial.setdefault("planned_start", today)
             self.initial.setdefault("planned_end", today + relativedelta(months=9))
             if user is not None and self.fields["lead"].queryset.filter(pk=user.pk).exists():
                 self.initial.setdefault("lead", user.pk)
+
+    def clean_callbacks_per_week(self) -> int:
+        return self.cleaned_data["callbacks_per_week"] or 0  # empty: no limit
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,4 @@
-"""Phone notes and call attempts (SPEC.md steps 5 and 6)."""
+"""Phone notes, call attempts and the daily digest of due items (SPEC.md steps 5 and 6)."""
 
 from django.conf import settings
 from django.db import models
@@ -91,3 +91,23 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.called_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+
+
+class DigestSent(models.Model):
+    """The daily e-mail of due items went to this user for this day (never twice).
+
+    Created in ``patients`` (migration 0006) and moved here, table and rows included,
+    because only the call-back digest of ``tapering`` uses it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

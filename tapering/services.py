@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from letters.services import LettersRefused, letter_resend
 from patients.audit import audit_log
 from patients.dates import add_working_days, call_again_on
-from patients.models import AuditEvent, DigestSent, DueItem, Participation
+from patients.models import AuditEvent, DueItem, Participation
 from patients.services import ScreeningError, list_transfer
 from patients.workflow import (
     due_item_schedule,
@@ -22,7 +22,7 @@ from patients.workflow import (
 )
 
 from .due import enter_callback_list
-from .models import CallAttempt, PhoneNote
+from .models import CallAttempt, DigestSent, PhoneNote
 
 log = logging.getLogger(__name__)
 S = Participation.Status

@@ -15,5 +15,5 @@ urlpatterns = [
          name="phone-note"),
     path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", views.timeline,
          name="timeline"),
-    path("herinnering/<int:item_id>/klaar/", views.reminder_done, name="reminder-done"),
+    path("herinnering/<uuid:item_uuid>/klaar/", views.reminder_done, name="reminder-done"),
 ]

@@ -1,9 +1,8 @@
 """The call-back list and call screen (POH-GGZ), and the assistant's phone note (SPEC.md 5-6)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,11 +10,11 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import (
     CALLBACK_USERS,
     PHONE_NOTE_USERS,
+    get_due_item_for_user,
     get_participation_for_user,
     practice_view,
 )
 from patients.dates import call_again_on
-from patients.models import DueItem
 
 from . import scripts, services
 from .forms import CallAttemptForm, PhoneNoteForm
@@ -129,11 +128,8 @@ def reserve_replace(request, project_uuid, participation_uuid):
 
 @practice_view(roles=CALLBACK_USERS + PHONE_NOTE_USERS)
 @require_POST
-def reminder_done(request, item_id):
-    item = get_object_or_404(DueItem.objects.select_related("project"), pk=item_id,
-                             project__practice=request.practice)
-    if item.assigned_to_id not in (None, request.user.pk):
-        raise PermissionDenied
+def reminder_done(request, item_uuid):
+    item = get_due_item_for_user(request, item_uuid)
     if services.due_item_done(item=item, user=request.user):
         messages.success(request, _("Marked as done."))
     return redirect("home")

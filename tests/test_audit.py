@@ -54,10 +54,10 @@ def test_a_change_is_logged_with_who_what_and_which_object(users, client_for, pr
     step = project.plan_steps.first()
     client_for(poh).post(
         reverse("patients:plan-step-done", kwargs={"project_uuid": project.uuid,
-                                                   "step_id": step.id}),
+                                                   "step_uuid": step.uuid}),
         {"done_on": "2026-09-03"}, REMOTE_ADDR="10.1.2.3")
     event = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).latest("id")
-    assert (event.user, event.object_type, event.object_id) == (poh, "planstep", str(step.id))
+    assert (event.user, event.object_type, event.object_id) == (poh, "planstep", str(step.uuid))
     assert event.practice == project.practice
     assert event.detail == "done on 2026-09-03"
     assert event.client_address == "10.1.2.3"

@@ -47,7 +47,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     a patient of ``project`` still to screen; ``letters`` holds a ready print run of
     ``project`` with one letter (``run``, ``letter``, ``participation``)."""
     p = {"project_uuid": project.uuid}
-    s = {**p, "step_id": step.id}
+    s = {**p, "step_uuid": step.uuid}
     result = [
         Case("home", "GET", ALL),
         Case("practice-switch", "POST", ALL, data={"practice": str(project.practice.uuid)}),
@@ -56,7 +56,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         Case("patients:project-detail", "GET", PROJECT_VIEWERS, p, audited_id=str(project.uuid)),
         Case("patients:project-edit", "GET", PROJECT_EDITORS, p, audited_id=str(project.uuid)),
         Case("patients:plan-step-add", "GET", PROJECT_EDITORS, p, audited_id=str(project.uuid)),
-        Case("patients:plan-step-edit", "GET", PROJECT_EDITORS, s, audited_id=str(step.id)),
+        Case("patients:plan-step-edit", "GET", PROJECT_EDITORS, s, audited_id=str(step.uuid)),
         # Only the POH-GGZ or the step's own role may check a step off.
         Case("patients:plan-step-done", "POST", PROJECT_EDITORS, s,
              data={"done_on": "2026-09-02"}, view_roles=PROJECT_VIEWERS),
@@ -75,7 +75,8 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     if reminder is not None:
         # Only the user the reminder is for may close it: the project lead here.
         result.append(Case("tapering:reminder-done", "POST", PROJECT_EDITORS,
-                           {"item_id": reminder.pk}, view_roles=CALLBACK_USERS | PHONE_NOTE_USERS))
+                           {"item_uuid": reminder.uuid},
+                           view_roles=CALLBACK_USERS | PHONE_NOTE_USERS))
     if participation is not None:
         q = {**p, "participation_uuid": participation.uuid}
         audited = str(participation.uuid)

@@ -81,8 +81,8 @@ def _check_step_permission(request, step) -> None:
 
 @practice_view(roles=PROJECT_VIEWERS)
 @require_POST
-def plan_step_done(request, project_uuid, step_id):
-    step = get_plan_step_for_user(request, project_uuid, step_id)
+def plan_step_done(request, project_uuid, step_uuid):
+    step = get_plan_step_for_user(request, project_uuid, step_uuid)
     _check_step_permission(request, step)
     form = PlanStepDoneForm(request.POST)
     if form.is_valid():
@@ -96,8 +96,8 @@ def plan_step_done(request, project_uuid, step_id):
 
 @practice_view(roles=PROJECT_VIEWERS)
 @require_POST
-def plan_step_reopen(request, project_uuid, step_id):
-    step = get_plan_step_for_user(request, project_uuid, step_id)
+def plan_step_reopen(request, project_uuid, step_uuid):
+    step = get_plan_step_for_user(request, project_uuid, step_uuid)
     _check_step_permission(request, step)
     services.plan_step_set_done(user=request.user, step=step, done_on=None)
     messages.info(request, _("“%(what)s” is open again.") % {"what": step.what})
@@ -117,8 +117,8 @@ def plan_step_add(request, project_uuid):
 
 
 @practice_view(roles=PROJECT_EDITORS)
-def plan_step_edit(request, project_uuid, step_id):
-    step = get_plan_step_for_user(request, project_uuid, step_id)
+def plan_step_edit(request, project_uuid, step_uuid):
+    step = get_plan_step_for_user(request, project_uuid, step_uuid)
     form = PlanStepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
         services.plan_step_save(user=request.user, project=step.project,
@@ -131,8 +131,8 @@ def plan_step_edit(request, project_uuid, step_id):
 
 @practice_view(roles=PROJECT_EDITORS)
 @require_POST
-def plan_step_delete(request, project_uuid, step_id):
-    step = get_plan_step_for_user(request, project_uuid, step_id)
+def plan_step_delete(request, project_uuid, step_uuid):
+    step = get_plan_step_for_user(request, project_uuid, step_uuid)
     project_url = step.project_url()
     services.plan_step_delete(user=request.user, step=step)
     messages.success(request, _("Step removed from the plan."))

@@ -29,12 +29,18 @@ def test_poh_creates_a_project_and_checks_off_a_plan_step(
     page.get_by_label("Geplande start").fill("2026-11-02")
     page.get_by_label("Gepland einde").fill("2027-07-30")
     page.get_by_label(users[Role.HUISARTS].get_full_name()).check()
+    callbacks = page.get_by_role("group", name="Terugbellen")
+    expect(callbacks.get_by_label("Belpogingen voordat iemand")).to_have_value("3")
+    callbacks.get_by_label("Terugbelgesprekken per week").fill("8")
     page.screenshot(path=artifacts_dir / "project-form.png", full_page=True)
     page.get_by_role("button", name="Project aanmaken").click()
 
     expect(page.get_by_text("is aangemaakt met het standaard plan van aanpak")).to_be_visible()
+    expect(page.locator("#terugbelregels")).to_contain_text(
+        "hoogstens 8 terugbelgesprekken per week")
     expect(page.get_by_role("heading", name="Plan van aanpak")).to_be_visible()
     project = Project.objects.get(name="Benzoreductie voorjaar 2027")
+    assert (project.call_attempts_max, project.callbacks_per_week) == (3, 8)
     step = project.plan_steps.get(what="Groslijst opstellen")
 
     row = page.locator(f"#stap-{step.id}")

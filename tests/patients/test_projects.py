@@ -17,7 +17,8 @@ def _form(users, **overrides):
         "gps": [users[Role.HUISARTS].pk], "assistants": [users[Role.ASSISTENT].pk],
         "planned_start": "2027-01-04", "planned_end": "2027-09-30", "wait_days": 30,
         "letter_target": 10, "reserve_target": 10, "criterion": "recent_and_past",
-        "ddd_threshold": 1, "status": "preparing",
+        "ddd_threshold": 1, "status": "preparing", "call_attempts_max": 3,
+        "call_retry_workdays": 3, "call_later_months": 2, "callbacks_per_week": 0,
     }
     data.update(overrides)
     return data
@@ -66,6 +67,14 @@ def test_wait_period_of_exactly_28_days_is_accepted(users, client_for):
     assert Project.objects.get().wait_days == 28
 
 
+def test_a_project_of_one_day_is_accepted(users, client_for):
+    response = client_for(users[Role.POH_GGZ]).post(
+        reverse("patients:project-create"),
+        _form(users, planned_start="2027-01-04", planned_end="2027-01-05"))
+    assert response.status_code == 302
+    assert Project.objects.get().planned_end == date(2027, 1, 5)
+
+
 def test_a_lead_from_another_practice_cannot_be_chosen(users, other_users, client_for):
     response = client_for(users[Role.POH_GGZ]).post(
         reverse("patients:project-create"), _form(users, lead=other_users[Role.POH_GGZ].pk))
@@ -85,9 +94,97 @@ def test_editing_a_project_saves_and_logs_the_changed_fields(users, client_for, 
     assert "name" in event.detail and "wait_days" in event.detail
 
 
+def _edit(client, project, users, **overrides):
+    url = reverse("patients:project-edit", kwargs={"project_uuid": project.uuid})
+    return client.post(url, _form(users, planned_start="2026-09-01", planned_end="2027-06-01",
+                                  **overrides))
+
+
+def test_poh_sets_the_call_back_rules_and_the_project_page_shows_them(users, client_for,
+                                                                      project):
+    client = client_for(users[Role.POH_GGZ])
+    response = _edit(client, project, users, call_attempts_max=5, call_retry_workdays=4,
+                     call_later_months=3, callbacks_per_week=12)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.call_attempts_max, project.call_retry_workdays, project.call_later_months,
+            project.callbacks_per_week) == (5, 4, 3, 12)
+    event = AuditEvent.objects.filter(action="change", object_type="project").latest("id")
+    assert "call_attempts_max" in event.detail and "callbacks_per_week" in event.detail
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "5 belpogingen" in html and "4 werkdagen ertussen" in html
+    assert "later opnieuw bellen: na 3 maanden" in html
+    assert "hoogstens 12 terugbelgesprekken per week" in html
+
+
+def test_the_project_form_groups_the_call_back_rules_under_their_heading(users, client_for,
+                                                                         project):
+    url = reverse("patients:project-edit", kwargs={"project_uuid": project.uuid})
+    html = client_for(users[Role.POH_GGZ]).get(url).content.decode()
+    fieldset = html[html.index('id="terugbellen"'):]
+    assert "<legend" in fieldset and "Terugbellen" in fieldset
+    for name in ("call_attempts_max", "call_retry_workdays", "call_later_months",
+                 "callbacks_per_week"):
+        assert f'name="{name}"' in fieldset
+    assert "Belpogingen voordat iemand" in fieldset
+
+
+@pytest.mark.parametrize("field,value", [
+    ("call_attempts_max", 1), ("call_attempts_max", 10),
+    ("call_retry_workdays", 1), ("call_retry_workdays", 20),
+    ("call_later_months", 1), ("call_later_months", 12),
+    ("callbacks_per_week", 0), ("callbacks_per_week", 200),
+])
+def test_call_back_rules_on_the_edge_are_accepted(field, value, users, client_for, project):
+    assert _edit(client_for(users[Role.POH_GGZ]), project, users,
+                 **{field: value}).status_code == 302
+    project.refresh_from_db()
+    assert getattr(project, field) == value
+
+
+def test_no_weekly_limit_may_be_left_empty(users, client_for, project):
+    project.callbacks_per_week = 7
+    project.save()
+    _edit(client_for(users[Role.POH_GGZ]), project, users, callbacks_per_week="")
+    project.refresh_from_db()
+    assert project.callbacks_per_week == 0
+    html = client_for(users[Role.POH_GGZ]).get(project.get_absolute_url()).content.decode()
+    assert "geen weekgrens voor terugbellen" in html
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("call_attempts_max", "0", "Zorg ervoor dat deze waarde minstens 1 is."),
+    ("call_attempts_max", "11", "Zorg ervoor dat deze waarde hoogstens 10 is."),
+    ("call_retry_workdays", "0", "Zorg ervoor dat deze waarde minstens 1 is."),
+    ("call_retry_workdays", "21", "Zorg ervoor dat deze waarde hoogstens 20 is."),
+    ("call_later_months", "0", "Zorg ervoor dat deze waarde minstens 1 is."),
+    ("call_later_months", "13", "Zorg ervoor dat deze waarde hoogstens 12 is."),
+    ("call_later_months", "", "Dit veld is verplicht."),
+    ("callbacks_per_week", "-1", "Zorg ervoor dat deze waarde minstens 0 is."),
+    ("callbacks_per_week", "201", "Zorg ervoor dat deze waarde hoogstens 200 is."),
+    ("callbacks_per_week", "veel", "Voer een geheel getal in."),
+])
+def test_invalid_call_back_rules_are_refused_in_dutch_and_nothing_is_saved(
+        field, value, message, users, client_for, project):
+    before = Project.objects.values().get(pk=project.pk)
+    response = _edit(client_for(users[Role.POH_GGZ]), project, users, name="Nieuwe naam",
+                     **{field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Project.objects.values().get(pk=project.pk) == before
+
+
+@pytest.mark.parametrize("role", [Role.HUISARTS, Role.ASSISTENT, Role.APOTHEKER])
+def test_other_roles_cannot_change_the_call_back_rules(role, users, client_for, project):
+    response = _edit(client_for(users[role]), project, users, call_attempts_max=7)
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.call_attempts_max == 3
+
+
 def _done_url(project, step, action="plan-step-done"):
     return reverse(f"patients:{action}", kwargs={"project_uuid": project.uuid,
-                                                "step_id": step.id})
+                                                "step_uuid": step.uuid})
 
 
 def test_poh_checks_off_a_step_and_a_second_click_changes_nothing(users, client_for, project):

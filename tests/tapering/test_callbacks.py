@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from patients.dates import add_working_days, dutch_holidays
 from patients.due import due_items_sweep
-from patients.models import DigestSent, DueItem, Participation, ParticipationEvent, Role
+from patients.models import DueItem, Participation, ParticipationEvent, Role
 from patients.services import participation_letter_mailed
 from tapering import services
 from tapering.forms import CallAttemptForm
-from tapering.models import CallAttempt, PhoneNote
+from tapering.models import CallAttempt, DigestSent, PhoneNote
 from tapering.selectors import callback_list, digest_lines, reserve_for
 from tapering.tasks import send_digest
 from tests.conftest import make_project

@@ -1,0 +1,61 @@
+"""The models of ``patients``, one module per concern; every public name is re-exported here.
+
+- ``organisation``: practices, FTO groups, memberships and roles;
+- ``clinical_data``: patients, substances, imports and prescriptions;
+- ``projects``: projects, the plan of approach, participations, screening and due items;
+- ``audit``: the append-only audit trail.
+"""
+
+from .audit import AuditEvent
+from .clinical_data import ImportBatch, ImportBatchStatus, Patient, Prescription, Substance
+from .organisation import (
+    COMPLEX_ATC_EXCEPTIONS,
+    COMPLEX_ATC_PREFIXES,
+    FtoGroup,
+    Membership,
+    Practice,
+    Role,
+)
+from .projects import (
+    LASTING_REASONS,
+    DueItem,
+    DueItemKind,
+    ExclusionReason,
+    Participation,
+    ParticipationEvent,
+    ParticipationStatus,
+    PlanStep,
+    Project,
+    ProjectCriterion,
+    ProjectStatus,
+    ScreeningDecision,
+    ScreeningDecisionChoice,
+)
+
+__all__ = [
+    "COMPLEX_ATC_EXCEPTIONS",
+    "COMPLEX_ATC_PREFIXES",
+    "LASTING_REASONS",
+    "AuditEvent",
+    "DueItem",
+    "DueItemKind",
+    "ExclusionReason",
+    "FtoGroup",
+    "ImportBatch",
+    "ImportBatchStatus",
+    "Membership",
+    "Participation",
+    "ParticipationEvent",
+    "ParticipationStatus",
+    "Patient",
+    "PlanStep",
+    "Practice",
+    "Prescription",
+    "Project",
+    "ProjectCriterion",
+    "ProjectStatus",
+    "Role",
+    "ScreeningDecision",
+    "ScreeningDecisionChoice",
+    "Substance",
+]
