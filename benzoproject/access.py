@@ -10,9 +10,11 @@ audit event.
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -27,11 +29,22 @@ from patients.models import (
     Participation,
     Patient,
     PlanStep,
+    Practice,
     Project,
     Role,
 )
 
 SESSION_PRACTICE_KEY = "practice_uuid"
+
+
+class PracticeRequest(HttpRequest):
+    """The request a view wrapped in :func:`practice_view` receives: the user's membership
+    and practice are known, and the page's access-log entry can name an object."""
+
+    membership: Membership
+    practice: Practice
+    audit_target: Model | None
+    _membership_cache: Membership | None
 
 
 def user_memberships(user) -> list[Membership]:
@@ -42,6 +55,7 @@ def user_memberships(user) -> list[Membership]:
 
 def current_membership(request: HttpRequest) -> Membership | None:
     """The membership of the practice the user works in now (chosen in the session)."""
+    request = cast(PracticeRequest, request)
     if hasattr(request, "_membership_cache"):
         return request._membership_cache
     memberships = user_memberships(request.user)
@@ -53,13 +67,16 @@ def current_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
-def practice_view(*, roles: Iterable[str]) -> Callable:
+View = Callable[..., HttpResponse]
+
+
+def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
     """Login + practice membership + role check + access log, for one view."""
     allowed = frozenset(roles)
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: PracticeRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = current_membership(request)
@@ -79,13 +96,13 @@ def practice_view(*, roles: Iterable[str]) -> Callable:
                 _log_page_view(request)
             return response
 
-        wrapper.allowed_roles = allowed
+        wrapper.allowed_roles = allowed  # type: ignore[attr-defined]  # read by the access tests
         return wrapper
 
     return decorator
 
 
-def _log_page_view(request: HttpRequest) -> None:
+def _log_page_view(request: PracticeRequest) -> None:
     target = request.audit_target
     match = request.resolver_match
     page = match.view_name if match else request.path
@@ -99,58 +116,55 @@ def _log_page_view(request: HttpRequest) -> None:
     )
 
 
-def set_audit_target(request: HttpRequest, obj) -> None:
+def set_audit_target(request: PracticeRequest, obj: Model) -> None:
     """Name ``obj`` in the access log of this page (apps' own access helpers call it)."""
     request.audit_target = obj
 
 
-_set_target = set_audit_target
-
-
-def get_project_for_user(request: HttpRequest, project_uuid) -> Project:
+def get_project_for_user(request: PracticeRequest, project_uuid) -> Project:
     project = get_object_or_404(Project, uuid=project_uuid, practice=request.practice)
-    _set_target(request, project)
+    set_audit_target(request, project)
     return project
 
 
-def get_plan_step_for_user(request: HttpRequest, project_uuid, step_uuid) -> PlanStep:
+def get_plan_step_for_user(request: PracticeRequest, project_uuid, step_uuid) -> PlanStep:
     step = get_object_or_404(
         PlanStep.objects.select_related("project"),
         uuid=step_uuid, project__uuid=project_uuid, project__practice=request.practice,
     )
-    _set_target(request, step)
+    set_audit_target(request, step)
     return step
 
 
-def get_due_item_for_user(request: HttpRequest, item_uuid) -> DueItem:
+def get_due_item_for_user(request: PracticeRequest, item_uuid) -> DueItem:
     """A due item of the practice that is for this user: assigned to them, or to no one."""
     item = get_object_or_404(DueItem.objects.select_related("project"), uuid=item_uuid,
                              project__practice=request.practice)
     if item.assigned_to_id not in (None, request.user.pk):
         raise PermissionDenied
-    _set_target(request, item)
+    set_audit_target(request, item)
     return item
 
 
-def get_import_for_user(request: HttpRequest, import_uuid) -> ImportBatch:
+def get_import_for_user(request: PracticeRequest, import_uuid) -> ImportBatch:
     batch = get_object_or_404(ImportBatch, uuid=import_uuid, practice=request.practice)
-    _set_target(request, batch)
+    set_audit_target(request, batch)
     return batch
 
 
-def get_participation_for_user(request: HttpRequest, project_uuid,
+def get_participation_for_user(request: PracticeRequest, project_uuid,
                                participation_uuid) -> Participation:
     participation = get_object_or_404(
         Participation.objects.select_related("patient", "project"),
         uuid=participation_uuid, project__uuid=project_uuid,
         project__practice=request.practice)
-    _set_target(request, participation)
+    set_audit_target(request, participation)
     return participation
 
 
-def get_patient_for_user(request: HttpRequest, patient_uuid) -> Patient:
+def get_patient_for_user(request: PracticeRequest, patient_uuid) -> Patient:
     patient = get_object_or_404(Patient, uuid=patient_uuid, practice=request.practice)
-    _set_target(request, patient)
+    set_audit_target(request, patient)
     return patient
 
 

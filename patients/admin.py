@@ -32,17 +32,19 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "practice"]
 
 
+AUDIT_COLUMNS = ("at", "username", "action", "object_type", "object_id", "practice",
+                 "patient_id", "client_address")
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only; patients are shown by id, not by name."""
 
-    list_display = ["at", "username", "action", "object_type", "object_id", "practice",
-                    "patient_id", "client_address"]
+    list_display = AUDIT_COLUMNS
     list_filter = ["action", "object_type", "practice"]
     search_fields = ["username", "object_id"]
     date_hierarchy = "at"
-    fields = list_display + ["detail"]
-    readonly_fields = fields
+    fields = readonly_fields = (*AUDIT_COLUMNS, "detail")
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,7 @@
 """Forms validate and convert; the services save (STYLE.md)."""
 
 from datetime import date
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from django import forms
@@ -18,6 +19,7 @@ from .models import (
     Role,
     ScreeningDecision,
 )
+from .selectors import projects_open
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROJECT_MAX_MONTHS = 15  # the plan of approach runs to month 15
@@ -76,15 +78,18 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, practice: Practice, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = members(practice, Role.POH_GGZ)
-        self.fields["gps"].queryset = members(practice, Role.HUISARTS)
-        self.fields["assistants"].queryset = members(practice, Role.ASSISTENT)
+        lead = cast(forms.ModelChoiceField, self.fields["lead"])
+        lead.queryset = members(practice, Role.POH_GGZ)
+        cast(forms.ModelMultipleChoiceField, self.fields["gps"]).queryset = members(
+            practice, Role.HUISARTS)
+        cast(forms.ModelMultipleChoiceField, self.fields["assistants"]).queryset = members(
+            practice, Role.ASSISTENT)
         self.fields["callbacks_per_week"].required = False
         if not self.instance.pk:
             today = timezone.localdate()
             self.initial.setdefault("planned_start", today)
             self.initial.setdefault("planned_end", today + relativedelta(months=9))
-            if user is not None and self.fields["lead"].queryset.filter(pk=user.pk).exists():
+            if user is not None and members(practice, Role.POH_GGZ).filter(pk=user.pk).exists():
                 self.initial.setdefault("lead", user.pk)
 
     def clean_callbacks_per_week(self) -> int:
@@ -182,18 +187,19 @@ class GroslijstForm(forms.Form):
 
 
 class ToScreeningForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=None, label=_("Project"),
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("Project"),
                                      empty_label=_("Choose a project"))
     patients = forms.ModelMultipleChoiceField(
-        queryset=None, to_field_name="uuid", error_messages={
+        queryset=Patient.objects.none(), to_field_name="uuid", error_messages={
             "required": _("Tick at least one patient on the list.")})
     peildatum = forms.DateField()
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(practice=practice).exclude(
-            status=Project.Status.CLOSED)
-        self.fields["patients"].queryset = Patient.objects.filter(practice=practice)
+        cast(forms.ModelChoiceField, self.fields["project"]).queryset = projects_open(
+            practice=practice)
+        cast(forms.ModelMultipleChoiceField, self.fields["patients"]).queryset = (
+            Patient.objects.filter(practice=practice))
 
 
 class ScreeningForm(forms.Form):

@@ -205,7 +205,7 @@ class Participation(models.Model):
 
     @property
     def proposal_reason_label(self) -> str:
-        return ExclusionReason(self.proposal_reason).label if self.proposal_reason else ""
+        return str(ExclusionReason(self.proposal_reason).label) if self.proposal_reason else ""
 
 
 class ParticipationEvent(models.Model):
