@@ -103,7 +103,7 @@ def step_setup() -> None:
 
 def step_import(file: Path) -> None:
     _django()
-    from patients.importing.load import import_file
+    from patients.importing import import_file
     from patients.models import Practice
 
     practice = Practice.objects.get(code=PRACTICE_CODE)

@@ -1,22 +1,13 @@
 from celery import shared_task
-from django.core.cache import cache
 from django.utils import timezone
 
 from .due import due_items_sweep
-from .importing.load import import_batch_claim, import_batch_run
 
+# The import's task lives beside the import (importing/background.py); importing it here
+# registers it with Celery, which looks for tasks in this module.
+from .importing.background import import_batch, progress_key
 
-def progress_key(batch_id: int) -> str:
-    return f"import-progress-{batch_id}"
-
-
-@shared_task(name="patients.tasks.import_batch", acks_late=True)
-def import_batch(batch_id: int) -> None:
-    """Run an uploaded import; claimed first, so a redelivered message does nothing."""
-    if not import_batch_claim(batch_id=batch_id):
-        return
-    import_batch_run(batch_id=batch_id,
-                     progress=lambda pct: cache.set(progress_key(batch_id), pct, 3600))
+__all__ = ["import_batch", "progress_key", "sweep_due_steps"]
 
 
 @shared_task(name="patients.tasks.sweep_due_steps")

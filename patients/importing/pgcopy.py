@@ -9,13 +9,12 @@ https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4.
 ``rows`` joins the fields of every row with one Arrow call; fixed-width fields
 come from a numpy structured array, text from Arrow's UTF-8 buffers, and
 fields with few distinct values (dates, strengths, substances) are encoded
-once per value in Python. ``CopyWorker`` sends the rows from a thread of its
-own, so the server takes in one chunk while Python prepares the next.
+once per value in Python. ``copy`` sends them; the loader (postgres.py) runs it
+in its database thread, so the server takes in one chunk while Python prepares
+the next.
 """
 
 import io
-import queue
-import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -152,60 +151,3 @@ def uuids_out(cursor, query: str, params: list) -> list[bytes]:
     blob = rows["value"].tobytes()
     del rows, data
     return [blob[i:i + 16] for i in range(0, len(blob), 16)]
-
-
-class CopyWorker:
-    """``COPY … FROM STDIN (FORMAT binary)`` statements on a psycopg2 connection, run in
-    order by a thread of its own: ``copy`` queues one and returns at once.
-
-    psycopg2 lets go of the GIL while it sends and waits, so Python prepares the
-    next rows while PostgreSQL takes in the last. Nothing else may use the
-    connection until ``finish`` (which waits for every statement and gives the
-    rows each target took in) or ``abort``.
-    """
-
-    def __init__(self, db):
-        self.cursor = db.cursor()
-        self.jobs: queue.Queue = queue.Queue(maxsize=4)  # a few chunks of rows at most
-        self.rows: dict[str, int] = {}
-        self.error: BaseException | None = None
-        self.stopped = False
-        self.thread = threading.Thread(target=self._run, name="pg-copy", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            target, payload = job
-            if self.error is not None or self.stopped:
-                continue  # the rest is dropped; the caller rolls the transaction back
-            try:
-                self.rows[target] = self.rows.get(target, 0) + copy(self.cursor, target,
-                                                                    payload)
-            except BaseException as error:  # handed to the caller's thread by _check
-                self.error = error
-
-    def _check(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-    def copy(self, target: str, payload: bytes) -> None:
-        """Queue ``copy(cursor, target, payload)``."""
-        self._check()
-        if payload:
-            self.jobs.put((target, payload))
-
-    def finish(self) -> dict[str, int]:
-        """Wait until every COPY has run; the rows copied into each target."""
-        if self.thread.is_alive():
-            self.jobs.put(None)
-            self.thread.join()
-        self._check()
-        return self.rows
-
-    def abort(self) -> None:
-        """Drop what is still queued and wait for the statement running (after an error;
-        the transaction is rolled back by the caller)."""
-        self.stopped = True
-        if self.thread.is_alive():
-            self.jobs.put(None)
-            self.thread.join()

@@ -1,10 +1,8 @@
 """Uploading an export: choose → preview → import (with progress) → result; history."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,17 +18,12 @@ from benzoproject.exports import csv_response
 
 from ..audit import audit_log
 from ..forms import UploadForm
-from ..importing.load import (
-    import_batch_claim,
-    import_batch_prepare,
-    import_batch_queue,
-    import_batch_run,
-)
-from ..importing.parse import FileRefused, open_export
-from ..models import AuditEvent, ImportBatch, Substance
+from ..importing import FileRefused, import_batch_prepare, import_batch_start
+from ..importing.background import progress_key
+from ..importing.selectors import import_batch_reader, substances_all
+from ..models import AuditEvent, ImportBatch
 from ..selectors import imports_for_practice
 from ..services import import_batch_discard
-from ..tasks import import_batch, progress_key
 
 PREVIEW_ROWS = 10
 
@@ -57,8 +50,7 @@ def import_preview(request, import_uuid):
     batch = get_import_for_user(request, import_uuid)
     if batch.status != ImportBatch.Status.PENDING:
         return redirect("patients:import-detail", import_uuid=batch.uuid)
-    with batch.file.open("rb") as handle:
-        reader = open_export(handle.read())
+    reader = import_batch_reader(batch=batch)
     return render(request, "patients/import_preview.html", {
         "batch": batch,
         "layout": reader.layout,
@@ -72,14 +64,10 @@ def import_preview(request, import_uuid):
 @require_POST
 def import_start(request, import_uuid):
     batch = get_import_for_user(request, import_uuid)
-    if batch.size_bytes <= settings.IMPORT_SYNC_MAX_BYTES:
-        if import_batch_claim(batch_id=batch.pk):
-            try:
-                import_batch_run(batch_id=batch.pk)
-            except Exception:  # recorded on the batch; the result page shows it
-                messages.error(request, _("The import failed; nothing was saved."))
-    elif import_batch_queue(batch_id=batch.pk):
-        transaction.on_commit(lambda: import_batch.delay(batch.pk))
+    try:
+        import_batch_start(batch=batch)
+    except Exception:  # recorded on the batch; the result page shows it
+        messages.error(request, _("The import failed; nothing was saved."))
     return redirect("patients:import-detail", import_uuid=batch.uuid)
 
 
@@ -138,4 +126,4 @@ def import_list(request):
 @practice_view(roles=REFERENCE_VIEWERS)
 def substance_list(request):
     return render(request, "patients/substance_list.html",
-                  {"substances": Substance.objects.all()})
+                  {"substances": substances_all()})

@@ -7,9 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from patients.importing import load
-from patients.importing.load import import_file
-from patients.importing.parse import EMPTY, NOT_TEXT, FileRefused
+from patients.importing import EMPTY, NOT_TEXT, FileRefused, import_file, postgres
 from patients.models import AuditEvent, ImportBatch, Patient, Prescription
 
 from .exports import (
@@ -248,10 +246,10 @@ def test_refused_file_raises_with_a_dutch_message_and_writes_nothing(practice, d
 
 
 def test_failure_halfway_through_a_load_leaves_nothing_behind(practice, monkeypatch):
-    def broken(self, *, source):
+    def broken(self):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(load._PostgresLoader, "prescriptions", broken)
+    monkeypatch.setattr(postgres.PostgresLoader, "prescriptions", broken)
     with pytest.raises(RuntimeError):
         load_file(practice, his(his_row(), his_row(patientnummer="100002")))
     assert stored() == (0, 0, 0)

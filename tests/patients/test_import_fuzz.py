@@ -20,8 +20,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from patients.importing.load import import_file
-from patients.importing.parse import ExportReader, FileRefused, NotForArrow, open_export
+from patients.importing import ExportReader, FileRefused, NotForArrow, import_file, open_export
 from patients.models import ImportBatch, Patient, Prescription
 
 from .exports import APOTHEEK_HEADER, HIS_HEADER, apotheek_row, his_row, key

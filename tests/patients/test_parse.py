@@ -11,15 +11,8 @@ import pandas as pd
 import pytest
 from django.utils import translation
 
-from patients.importing import parse
-from patients.importing.parse import (
-    EMPTY,
-    NOT_TEXT,
-    ExportReader,
-    FileRefused,
-    NotForArrow,
-    Rejection,
-)
+from patients.importing import EMPTY, NOT_TEXT, ExportReader, FileRefused, NotForArrow, keys
+from patients.importing.readers import Rejection, open_export
 
 from .exports import (
     APOTHEEK_HEADER,
@@ -66,7 +59,7 @@ class Parsed:
 
 
 def read(data: bytes) -> Parsed:
-    reader = parse.open_export(data)
+    reader = open_export(data)
     frames, rejections, records = [], [], 0
     for chunk in reader.chunks():
         frames.append(chunk.prescriptions)
@@ -347,9 +340,9 @@ def test_optional_birth_date_may_be_empty():
 def test_the_same_prescription_written_differently_has_one_row_key():
     rows = read(his(his_row(sterkte="20"), his_row(sterkte="20,0"), his_row(aantal="030"),
                     his_row(sterkte="020", voorschrijfdatum="7-7-2026"))).rows
-    assert len(set(parse.row_keys(rows, "his"))) == 1
+    assert len(set(keys.row_keys(rows, "his"))) == 1
     other = read(his(his_row(aantal="31"))).rows
-    assert parse.row_keys(other, "his") != parse.row_keys(rows.iloc[:1], "his")
+    assert keys.row_keys(other, "his") != keys.row_keys(rows.iloc[:1], "his")
 
 
 # --- Rows that are rejected -------------------------------------------------------------------

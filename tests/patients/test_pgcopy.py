@@ -9,8 +9,7 @@ import pyarrow as pa
 import pytest
 from django.db import connection
 
-from patients.importing import pgcopy
-from patients.importing.load import import_file
+from patients.importing import import_file, pgcopy
 from patients.models import Patient, Prescription
 
 from .exports import his, his_row
@@ -31,9 +30,8 @@ def copied():
     def copy(columns: str, fields: list[pa.Array]) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE copied ({columns})")
-            worker = pgcopy.CopyWorker(connection.connection)
-            worker.copy("copied", pgcopy.rows(fields))
-            assert worker.finish() == {"copied": len(fields[0])}
+            raw = connection.connection.cursor()
+            assert pgcopy.copy(raw, "copied", pgcopy.rows(fields)) == len(fields[0])
             cursor.execute("SELECT * FROM copied")
             return cursor.fetchall()
 

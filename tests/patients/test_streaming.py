@@ -1,12 +1,10 @@
-"""Arrow's streaming read (parse.ExportReader.arrow_chunks) and the importer's way back to
+"""Arrow's streaming read (readers.ExportReader.arrow_chunks) and the importer's way back to
 the csv module when a file turns out half-way through not to suit Arrow: whatever was
 stored by then is undone, and the result is that of the csv module's reading."""
 
 import pytest
 
-from patients.importing import load, parse
-from patients.importing.load import import_file
-from patients.importing.parse import NotForArrow, open_export
+from patients.importing import NotForArrow, import_file, load, open_export, readers
 from patients.models import ImportBatch, Patient, Prescription
 
 from .exports import his, his_row
@@ -18,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def small_blocks(monkeypatch):
     """Blocks of 2 KiB and a first chunk of 5 records: a file of 60 rows is read in many
     blocks and chunks, as a large export is."""
-    monkeypatch.setattr(parse, "ARROW_BLOCK", 2048)
+    monkeypatch.setattr(readers, "ARROW_BLOCK", 2048)
     monkeypatch.setattr(load, "FIRST_CHUNK", 5)
 
 
@@ -105,10 +103,10 @@ def test_fallback_after_stored_patients_keeps_everything_once(practice, small_bl
 ])
 @pytest.mark.parametrize("slice_bytes", [1, 2, 3, 1 << 24])
 def test_line_count_counts_crlf_lf_and_lone_cr_across_slices(monkeypatch, data, slice_bytes):
-    monkeypatch.setattr(parse, "LINE_COUNT_SLICE", slice_bytes)
+    monkeypatch.setattr(readers, "LINE_COUNT_SLICE", slice_bytes)
     lone_or_lf = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
     expected = lone_or_lf + (0 if not data or data.endswith((b"\n", b"\r")) else 1)
-    assert parse._line_count(data) == expected
+    assert readers._line_count(data) == expected
 
 
 @pytest.mark.parametrize("later_row", ["newer", "older", "same day, later line"])

@@ -15,8 +15,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from patients.importing.load import import_file
-from patients.importing.parse import FileRefused
+from patients.importing import FileRefused, import_file
 from patients.models import Practice
 
 
