@@ -86,7 +86,8 @@ def suggest(*, lasting_reason: str = "", recent_letter: bool = False,
     return Suggestion("approach", "", _("no flag stands in the way"))
 
 
-def promise_key(ddd_per_day: Decimal, first_use: date | None, today: date) -> tuple:
+def promise_key(ddd_per_day: Decimal, first_use: date | None, today: date,
+                ) -> tuple[Decimal, int]:
     """Sort key for the lists: lowest DDD per day first, then the shortest use (FTO module)."""
     days_in_use = (today - first_use).days if first_use else 0
     return (ddd_per_day, days_in_use)

@@ -11,6 +11,7 @@ import csv
 import re
 import unicodedata
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,7 @@ CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 class FileRefused(Exception):
     """The whole file is refused; ``message`` says why, in Dutch."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str | Promise):
         message = str(message)  # translated now, in the language active
         super().__init__(message)
         self.message = message
@@ -95,6 +96,7 @@ def detect(header_line: str) -> tuple[Layout, str]:
             found = len(layout.columns) - len(missing)
             if best is None or found > best[0]:
                 best = (found, layout, missing)
+    assert best is not None  # LAYOUTS is never empty
     found, layout, missing = best
     if found * 2 >= len(layout.columns):
         raise missing_columns(layout, missing)

@@ -16,7 +16,7 @@ until then is rolled back to a savepoint and the file read again.
 import gc
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
@@ -47,9 +47,9 @@ def import_file(*, practice: Practice, user, data: bytes, file_name: str,
                 progress: Progress | None = None) -> ImportBatch:
     """Import a whole file now (command line, small uploads). Raises FileRefused."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-sha") as pool:
-        sha256 = pool.submit(checksum, data)  # hashlib lets go of the GIL: beside the reading
+        hashing = pool.submit(checksum, data)  # hashlib lets go of the GIL: beside the reading
         reader = open_export(data)
-        sha256 = sha256.result()
+        sha256 = hashing.result()
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             practice=practice, uploaded_by=user, file_name=file_name, checksum=sha256,
@@ -146,7 +146,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _store(batch: ImportBatch, chunks: Iterator[Chunk], progress: Progress | None,
+def _store(batch: ImportBatch, chunks: Generator[Chunk, None, None], progress: Progress | None,
            approx_records: int) -> tuple[int, int, int, int, list[dict]]:
     """Store the chunks' rows: (records, accepted, new prescriptions, new patients,
     rejections). The chunks are closed on the way out, so that their reading stops."""
@@ -166,7 +166,7 @@ def _store(batch: ImportBatch, chunks: Iterator[Chunk], progress: Progress | Non
                     loader.add(chunk.rows)
                     if progress:
                         progress(min(80, 80 * total // approx_records))
-                if postgres:
+                if isinstance(loader, PostgresLoader):
                     loader.finish()
         finally:
             chunks.close()

@@ -18,6 +18,7 @@ import io
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -48,7 +49,7 @@ def text(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return [fixed(lengths), values.cast(pa.binary())]
 
 
-def by_value(values: pa.Array | pa.ChunkedArray, encode: Callable[[object], bytes]) -> pa.Array:
+def by_value(values: pa.Array | pa.ChunkedArray, encode: Callable[[Any], bytes]) -> pa.Array:
     """A field encoded once per distinct value of ``values`` (few distinct values; a null
     is one of them, given to ``encode`` as None)."""
     if isinstance(values, pa.ChunkedArray):
@@ -91,7 +92,7 @@ def numeric_field(value: str) -> bytes:
     if scaled <= 0 or Decimal(value) != Decimal(scaled).scaleb(-4):
         raise ValueError(f"not a positive number with at most four places: {value!r}")
     whole, fraction = divmod(scaled, 10000)
-    digits = []
+    digits: list[int] = []
     while whole:
         whole, digit = divmod(whole, 10000)
         digits.insert(0, digit)

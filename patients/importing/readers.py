@@ -19,7 +19,7 @@ import csv
 import io
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -180,12 +180,13 @@ class ExportReader:
         ``arrow_chunks`` instead and undoes what it stored when NotForArrow comes.
         """
         try:
-            chunks = list(self.arrow_chunks(size, first))
+            chunks: Iterable[Chunk] = list(self.arrow_chunks(size, first))
         except NotForArrow:
             chunks = self.csv_chunks(size, first)
         yield from chunks
 
-    def csv_chunks(self, size: int = 100_000, first: int | None = None) -> Iterator[Chunk]:
+    def csv_chunks(self, size: int = 100_000,
+                   first: int | None = None) -> Generator[Chunk, None, None]:
         """``chunks`` read by Python's csv module, which reads any file the rules allow and
         tracks the line where each record starts."""
         batch: list[tuple[int, list[str]]] = []
@@ -198,7 +199,8 @@ class ExportReader:
         if batch:
             yield self._chunk(batch)
 
-    def arrow_chunks(self, size: int = 100_000, first: int | None = None) -> Iterator[Chunk]:
+    def arrow_chunks(self, size: int = 100_000,
+                     first: int | None = None) -> Generator[Chunk, None, None]:
         """``chunks`` read by Arrow's streaming CSV reader, block by block, so the first rows
         are clean while the rest of the file is still being read.
 

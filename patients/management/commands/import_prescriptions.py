@@ -30,7 +30,7 @@ class Command(BaseCommand):
         # The code may create the practice: it must fit Practice.code (a slug of 30 at most).
         try:
             validate_slug(practice)
-            if len(practice) > Practice._meta.get_field("code").max_length:
+            if len(practice) > (Practice._meta.get_field("code").max_length or 0):
                 raise ValidationError("too long")
         except ValidationError:
             raise CommandError(_(
