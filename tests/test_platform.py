@@ -119,8 +119,9 @@ def test_the_image_installs_the_runtime_lock_and_no_extra():
     assert "[test]" not in dockerfile and "dev.txt" not in dockerfile
 
 
-def test_make_test_runs_the_import_contracts_and_the_smoke_check():
+def test_make_test_runs_the_import_contracts_the_type_check_and_the_smoke_check():
     makefile = (ROOT / "Makefile").read_text()
     assert "lint-imports" in makefile
+    assert "$(BIN)/mypy" in makefile
     test_rule = next(line for line in makefile.splitlines() if line.startswith("test:"))
-    assert "lint" in test_rule.split() and "smoke" in test_rule.split()
+    assert {"lint", "typecheck", "smoke"} <= set(test_rule.split())
