@@ -8,7 +8,7 @@ PY := $(BIN)/python
 APT_PACKAGES := chromium chromium-driver poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# The suite runs against the real services (SPEC.md "Quality bars").
+# The suite runs against the real services (docs/domain.md#quality-bars).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/benzoreductie
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # The smoke check's worker listens on a queue of its own, so sharing Redis is safe.

@@ -1,4 +1,4 @@
-"""Benchmark the import, the groslijst and print runs of letters (SPEC.md "Quality bars").
+"""Benchmark the import, the groslijst and print runs of letters (docs/domain.md#quality-bars).
 
     python -m bench [--only import|letters] [--patients 100000] [--seed 1] [--keep]
                     [--letters 200] [--repeat 3]

@@ -1,4 +1,4 @@
-"""Write a synthetic prescription export of any size, in either layout of FORMATS.md.
+"""Write a synthetic prescription export of any size, in either layout of docs/formats.md.
 
     python -m bench.generate --layout his --patients 100000 --out FILE
         [--seed 1] [--reference 2026-09-15]
@@ -7,8 +7,8 @@ The same arguments give the same bytes (one ``random.Random(seed)``). About five
 rows per patient, dated over the 24 months up to the reference date; about 60%
 benzodiazepine rows (ATC codes and strengths from ``benzo_reference.csv``), the
 rest comedication, including the complex-comedication codes and their
-exceptions of SPEC.md step 2. About 0.1% of the rows are damaged in the ways
-FORMATS.md says a row is rejected (each kind counted), and about 1% are written
+exceptions of docs/domain.md, step 2. About 0.1% of the rows are damaged in the ways
+docs/formats.md says a row is rejected (each kind counted), and about 1% are written
 twice, byte for byte. The damage keeps the field count, so PostgreSQL's own
 ``COPY`` still reads every row (the benchmark's baseline).
 
@@ -40,8 +40,8 @@ APOTHEEK_COLUMNS = ("Patiëntnummer", "Naam", "Geboortedatum", "Adres", "Postcod
                     "Voorschrijver", "Afleverdatum", "ATC", "Artikel", "Aantal", "Dosering")
 LAYOUTS = ("his", "apotheek")
 
-DAMAGED_SHARE = 0.001  # FORMATS.md "Rows that are rejected"
-DUPLICATE_SHARE = 0.01  # FORMATS.md "Variations": the same prescription twice in one file
+DAMAGED_SHARE = 0.001  # docs/formats.md#rejected-rows
+DUPLICATE_SHARE = 0.01  # docs/formats.md#variations: the same prescription twice in one file
 
 # How often each marketed benzodiazepine is prescribed, roughly as in Dutch
 # general practice (oxazepam, diazepam and temazepam far ahead); others weigh 1.
@@ -52,7 +52,7 @@ BENZO_FORMS = {"N05CD07": ("capsule",), "N05BA05": ("capsule",),
                "N05CF01": ("tablet", "tablet omhuld"), "N05CF02": ("tablet", "tablet omhuld"),
                "N05BA04": ("tablet", "tablet", "tablet omhuld")}
 
-# (ATC, name, strengths in mg or () for none, form, weight). Includes SPEC.md
+# (ATC, name, strengths in mg or () for none, form, weight). Includes docs/domain.md
 # step 2's complex comedication (L, M03, M09A, N02A, N03, N05A) and its
 # exceptions (M09AA01 quinine, N02AJ06 codeine with paracetamol).
 COMEDICATION = (
@@ -138,7 +138,7 @@ class Stats:
     patients: int = 0
     benzo_rows: int = 0
     duplicates: int = 0
-    damaged: Counter = field(default_factory=Counter)  # FORMATS.md reason → rows
+    damaged: Counter = field(default_factory=Counter)  # docs/formats.md reason → rows
 
     @property
     def damaged_rows(self) -> int:
@@ -283,7 +283,7 @@ class _Generator:
                 product.article, str(units), dosage]
 
     def damage(self, row: list[str], is_benzo: bool) -> tuple[list[str], str]:
-        """The row broken in one way FORMATS.md rejects, and that way (field count kept)."""
+        """The row broken in one way docs/formats.md rejects, and that way (field count kept)."""
         rng = self.rng
         his = self.layout == "his"
         date_col, atc_col, units_col = (12, 13, 17) if his else (7, 8, 10)

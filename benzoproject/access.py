@@ -168,21 +168,21 @@ def get_patient_for_user(request: PracticeRequest, patient_uuid) -> Patient:
     return patient
 
 
-# Who may use which part of the product (SPEC.md "Users and what each may see").
+# Who may use which part of the product (docs/domain.md#roles).
 PROJECT_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT)
 PROJECT_EDITORS = (Role.POH_GGZ,)
 IMPORTERS = (Role.POH_GGZ, Role.APOTHEKER)
 # The groslijst names patients with their medication: clinical, so GP and POH-GGZ only.
 GROSLIJST_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)
-# Screening reasons are clinical (SPEC.md step 3): the GP decides, the POH-GGZ proposes.
+# Screening reasons are clinical (docs/domain.md, step 3): the GP decides, the POH-GGZ proposes.
 SCREENING_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 SCREENING_DECIDERS = (Role.HUISARTS,)
-# Call-backs are the POH-GGZ's (SPEC.md step 6); the GP may stand in.
+# Call-backs are the POH-GGZ's (docs/domain.md, step 6); the GP may stand in.
 CALLBACK_USERS = (Role.POH_GGZ, Role.HUISARTS)
 # The assistant notes incoming calls at the desk (step 5); so may the POH-GGZ and GP.
 PHONE_NOTE_USERS = (Role.ASSISTENT, Role.POH_GGZ, Role.HUISARTS)
-# Letters (SPEC.md step 4): the assistant prints and mails them, the POH-GGZ may too;
+# Letters (docs/domain.md, step 4): the assistant prints and mails them, the POH-GGZ may too;
 # GPs see them and write the texts with the POH-GGZ. Names, addresses and letter
 # status only: no screening reasons on these pages.
 LETTER_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,6 +40,7 @@ def xlsx_response(filename: str, title: str, header: Sequence[str],
                   rows: Iterable[Sequence]) -> HttpResponse:
     book = Workbook(write_only=False)
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = title[:31]
     sheet.append(list(header))
     for cell in sheet[1]:
@@ -45,9 +48,9 @@ def xlsx_response(filename: str, title: str, header: Sequence[str],
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
     sheet.freeze_panes = "A2"
-    for column in sheet.columns:
+    for number, column in enumerate(sheet.columns, start=1):
         width = max(len(str(c.value or "")) for c in column[:200])
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 8), 60)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

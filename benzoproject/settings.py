@@ -94,7 +94,7 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url_config(
     env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and beat write at the same time on a first look (TOOLCHAIN.md).
+    # Web, worker and beat write at the same time on a first look (docs/development.md).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -202,7 +202,7 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
 else:
-    # No server needed: messages are files (TOOLCHAIN.md, "Celery without a server").
+    # No server needed: messages are files (docs/architecture.md#first-look-platform).
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA_DIR / "queue"),
@@ -231,7 +231,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Exactly one beat process runs (Procfile.dev, docker-compose.yml); the timed steps are rows in
-# the database that this schedule sweeps, never countdown tasks in the broker (SPEC.md).
+# the database that this schedule sweeps, never countdown tasks in the broker (docs/domain.md).
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "benzoproject.tasks.heartbeat",

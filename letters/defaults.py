@@ -1,7 +1,7 @@
 # ruff: noqa: E501 - each paragraph is one line, as it appears in the editor
 """The default letter texts, written for this project in plain Dutch (language level B1).
 
-SPEC.md step 4 lists what a stop letter says; the letter's layout adds the
+docs/domain.md, step 4 lists what a stop letter says; the letter's layout adds the
 rest (practice logo, name and address, the patient's address in the window,
 place and date, the GP's signature, the practice's phone number in the
 footer). Short sentences, everyday words, one idea per sentence. A practice

@@ -1,5 +1,5 @@
 """Letters to patients: templates, print runs and the letters kept on a patient's record
-(SPEC.md step 4)."""
+(docs/domain.md, step 4)."""
 
 import uuid
 
@@ -67,8 +67,9 @@ class GpSignature(models.Model):
 class LetterRun(models.Model):
     """A print run: the letters of a project's mailing list, rendered together.
 
-    The row is the queue for large runs (STYLE.md): a worker claims it by moving
-    ``queued`` to ``rendering`` with a conditional update before it renders.
+    The row is the queue for large runs (docs/architecture.md#house-style): a worker
+    claims it by moving ``queued`` to ``rendering`` with a conditional update before it
+    renders.
     """
 
     class Status(models.TextChoices):
@@ -99,7 +100,7 @@ class LetterRun(models.Model):
     # is stale (that worker died) and the run may be claimed again.
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Set once, by letter_run_mark_mailed; the wait period counts from it (SPEC.md step 5).
+    # Set once, by letter_run_mark_mailed; the wait period counts from it (docs/domain.md, step 5).
     mailed_on = models.DateField(_("mailed on"), null=True, blank=True)
     mailed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")

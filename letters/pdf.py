@@ -4,7 +4,7 @@ A print run is rendered as HTML documents of 25 letters (each letter starts on
 a new page), which costs WeasyPrint no more than one document per run and
 lets a progress bar move. A letter that runs over a page
 is rendered again on its own with page numbers ("pagina 1 van 2"): in one
-document ``counter(pages)`` would count every page of the run (TOOLCHAIN.md).
+document ``counter(pages)`` would count every page of the run (docs/development.md).
 Its pages then replace the first rendering's, and the pages are joined with
 ``Document.copy``. The letters' own PDFs are cut from the merged PDF with pypdf,
 so fonts are subset once.

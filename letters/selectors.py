@@ -1,4 +1,5 @@
-"""Reads for letters; each takes the practice or project it is scoped to (STYLE.md)."""
+"""Reads for letters; each takes the practice or project it is scoped to
+(docs/architecture.md#house-style)."""
 
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from .render import Image, LetterData, LetterText, PracticeData
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                  ".svg": "image/svg+xml"}
 
-# Which participations a print run of each kind is for (SPEC.md steps 4 and 7).
+# Which participations a print run of each kind is for (docs/domain.md, steps 4 and 7).
 RUN_STATUSES: dict[str, tuple[str, ...]] = {
     LetterKind.STOP: (Participation.Status.MAILING,),
     LetterKind.INVITATION: (Participation.Status.CONSULT_PLANNED,),

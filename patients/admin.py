@@ -1,4 +1,4 @@
-"""The beheerder's screens: accounts, practices, FTO groups (SPEC.md "Users")."""
+"""The beheerder's screens: accounts, practices, FTO groups (docs/domain.md#roles)."""
 
 from django.contrib import admin
 

@@ -1,4 +1,4 @@
-"""The sweep of timed steps (SPEC.md "Timed steps", ARCHITECTURE.md).
+"""The sweep of timed steps (docs/domain.md#timed-steps, docs/architecture.md).
 
 Everything that waits for time is a ``DueItem`` row with a due date. The sweep
 takes one open row at a time with ``SELECT ... FOR UPDATE SKIP LOCKED``, runs

@@ -1,4 +1,4 @@
-"""Forms validate and convert; the services save (STYLE.md)."""
+"""Forms validate and convert; the services save (docs/architecture.md#house-style)."""
 
 from datetime import date
 from typing import cast
@@ -203,7 +203,7 @@ class ToScreeningForm(forms.Form):
 
 
 class ScreeningForm(forms.Form):
-    """The GP's decision, or the POH-GGZ's proposal, on one patient (SPEC.md step 3)."""
+    """The GP's decision, or the POH-GGZ's proposal, on one patient (docs/domain.md, step 3)."""
 
     decision = forms.ChoiceField(choices=ScreeningDecision.Decision.choices,
                                  label=_("Decision"))

@@ -1,4 +1,4 @@
-"""Groslijst arithmetic without the database (SPEC.md step 2).
+"""Groslijst arithmetic without the database (docs/domain.md, step 2).
 
 Windows are calendar months counted back from the reference date ``R``; a
 day that does not exist in the target month becomes that month's last day
@@ -110,7 +110,7 @@ CSV_COLUMNS = ["patient_number", "recent_and_past", "over_90_units", "units_12m"
 
 
 def csv_record(row: GroslijstRow) -> list[str]:
-    """The command line's exact columns (SPEC.md "Command line")."""
+    """The command line's exact columns (docs/domain.md#command-line)."""
     def flag(value: bool) -> str:
         return "true" if value else "false"
 

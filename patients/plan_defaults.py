@@ -1,4 +1,4 @@
-"""The plan of approach a new project starts with (SPEC.md step 1).
+"""The plan of approach a new project starts with (docs/domain.md, step 1).
 
 Written for this project, after the phases of a practice-wide reduction
 round: prepare, find, screen, write, wait, call, consult, evaluate. The

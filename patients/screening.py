@@ -1,4 +1,4 @@
-"""Screening arithmetic without the database (SPEC.md step 3).
+"""Screening arithmetic without the database (docs/domain.md, step 3).
 
 What the GP's screen shows beside the facts: the DDD per calendar month for
 the history chart and the decision the flags suggest. The GP decides; this
@@ -53,7 +53,8 @@ class Suggestion:
 
 
 def letter_is_recent(letter_sent_on: date | None, today: date) -> bool:
-    """A stop letter less than a year ago (SPEC.md step 3): the day a year on is free again."""
+    """A stop letter less than a year ago (docs/domain.md, step 3): the day a year on is free
+    again."""
     return letter_sent_on is not None and today < letter_sent_on + LETTER_BLOCK
 
 

@@ -104,7 +104,7 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
                    patient_ids: Iterable[int] | None = None) -> list[GroslijstRow]:
     """Every patient with a benzodiazepine prescription in (R − 12 months, R], with the flags.
 
-    One aggregate query over the practice's prescriptions (SPEC.md step 2),
+    One aggregate query over the practice's prescriptions (docs/domain.md, step 2),
     sorted by patient number in byte order; ``patient_ids`` narrows it to those.
     """
     w = Windows.for_reference(reference_date)
@@ -178,7 +178,7 @@ def imports_for_practice(*, practice: Practice) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(practice=practice).select_related("uploaded_by")
 
 
-# --- Screening (SPEC.md step 3) -------------------------------------------------------
+# --- Screening (docs/domain.md, step 3) -------------------------------------------------------
 
 
 def lasting_exclusions(*, practice: Practice,
@@ -277,7 +277,7 @@ class EarlierProject:
 
 @dataclass
 class ScreeningFacts:
-    """Everything the GP needs to decide on one screen (SPEC.md step 3, issue #4)."""
+    """Everything the GP needs to decide on one screen (docs/domain.md, step 3, issue #4)."""
 
     participation: Participation
     row: GroslijstRow | None

@@ -1,4 +1,5 @@
-"""Writes for practices, projects, screening and the lists (STYLE.md: services)."""
+"""Writes for practices, projects, screening and the lists (services, as in
+docs/architecture.md#house-style)."""
 
 from datetime import date
 from decimal import Decimal
@@ -29,7 +30,7 @@ from .workflow import MoveRefused, due_item_schedule, participation_move, partic
 
 @transaction.atomic
 def project_create(*, user, practice: Practice, data: dict, gps=(), assistants=()) -> Project:
-    """Create a project with the default plan of approach (SPEC.md step 1)."""
+    """Create a project with the default plan of approach (docs/domain.md, step 1)."""
     project = Project.objects.create(practice=practice, **data)
     project.gps.set(gps)
     project.assistants.set(assistants)
@@ -134,7 +135,8 @@ def import_batch_discard(*, user, batch: ImportBatch) -> bool:
 @transaction.atomic
 def participation_letter_mailed(*, participation: Participation, user,
                                 mailed_on: date) -> bool:
-    """The stop letter went out on ``mailed_on``: the wait period starts (SPEC.md steps 4-5).
+    """The stop letter went out on ``mailed_on``: the wait period starts (docs/domain.md,
+    steps 4-5).
 
     Sets the letter date once; a second call for the same participation changes
     nothing and returns False. Schedules the end of the wait period for the
@@ -155,7 +157,7 @@ def participation_letter_mailed(*, participation: Participation, user,
     return True
 
 
-# --- Screening and the lists (SPEC.md step 3) -----------------------------------------
+# --- Screening and the lists (docs/domain.md, step 3) ---------------------------------
 
 UNDOABLE = frozenset({Participation.Status.EXCLUDED, Participation.Status.APPROVED,
                       Participation.Status.MAILING, Participation.Status.RESERVE})

@@ -1,6 +1,6 @@
-"""The participation's statuses and the one function that moves them (ARCHITECTURE.md).
+"""The participation's statuses and the one function that moves them (docs/architecture.md).
 
-Every step of SPEC.md that changes a participation calls
+Every step of docs/domain.md that changes a participation calls
 :func:`participation_move`: it locks the row, checks that the move is allowed
 from the current status, writes the new status, a timeline event and an audit
 event, all in the caller's transaction. Services of later apps (letters,

@@ -1,4 +1,4 @@
-"""The call-back list's timed steps (SPEC.md step 6, "Timed steps"; docs/architecture.md).
+"""The call-back list's timed steps (docs/domain.md, step 6, "Timed steps"; docs/architecture.md).
 
 The sweep itself lives in ``patients.due``; these handlers register with it through
 ``patients.due.handles`` when the app is ready (``apps.py``). Each moves a

@@ -1,4 +1,4 @@
-"""Forms validate and convert; the services save (STYLE.md)."""
+"""Forms validate and convert; the services save (docs/architecture.md#house-style)."""
 
 from datetime import datetime
 

@@ -1,4 +1,4 @@
-"""Phone notes, call attempts and the daily digest of due items (SPEC.md steps 5 and 6)."""
+"""Phone notes, call attempts and the daily digest of due items (docs/domain.md, steps 5 and 6)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +9,7 @@ from patients.models import Participation
 
 
 class PhoneNote(models.Model):
-    """An incoming call after the letter, noted by the assistant (SPEC.md step 5)."""
+    """An incoming call after the letter, noted by the assistant (docs/domain.md, step 5)."""
 
     class Caller(models.TextChoices):
         PATIENT = "patient", _("the patient")
@@ -48,7 +48,7 @@ class PhoneNote(models.Model):
 
 
 class CallAttempt(models.Model):
-    """One call of the POH-GGZ to a patient (SPEC.md step 6)."""
+    """One call of the POH-GGZ to a patient (docs/domain.md, step 6)."""
 
     class Outcome(models.TextChoices):
         REACHED = "reached", _("reached")

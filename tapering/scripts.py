@@ -1,4 +1,5 @@
-"""Suggested words for the desk, the voicemail and each call-back response (SPEC.md 5-6).
+"""Suggested words for the desk, the voicemail and each call-back response
+(docs/domain.md, steps 5-6).
 
 Written by this project in the spirit of motivational interviewing: ask, listen,
 leave the choice with the patient. The desk and the voicemail name no medicine:

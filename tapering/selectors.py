@@ -86,7 +86,7 @@ def callback_rows(parts: list[Participation]) -> list[CallbackRow]:
 
 
 def callback_list(*, practice: Practice, today: date) -> CallbackList:
-    """The POH-GGZ's call-back list (SPEC.md step 6): due today and overdue first."""
+    """The POH-GGZ's call-back list (docs/domain.md, step 6): due today and overdue first."""
     open_notes = PhoneNote.objects.filter(handled_at__isnull=True,
                                           participation__project__practice=practice)
     parts = list(_participations(practice).filter(

@@ -1,4 +1,5 @@
-"""Writes for phone notes, call-backs and reminders (SPEC.md steps 5 and 6, "Timed steps")."""
+"""Writes for phone notes, call-backs and reminders (docs/domain.md, steps 5 and 6, "Timed
+steps")."""
 
 import logging
 from datetime import date, datetime
@@ -33,7 +34,7 @@ WAITING = {S.LETTER_SENT, S.NOT_REACHED, S.CALL_LATER, S.DECLINED}
 AFTER_LETTER = WAITING | {S.CALLBACK_DUE, S.CONSULT_PLANNED, S.TAPERING}
 WAIT_KINDS = {DueItem.Kind.WAIT_ENDS, DueItem.Kind.CALL_LATER, DueItem.Kind.ASK_AGAIN}
 
-# The next step each response of SPEC.md step 6 leads to, as pre-filled on the screen.
+# The next step each response of docs/domain.md, step 6 leads to, as pre-filled on the screen.
 NEXT_FOR_RESPONSE = {
     A.Response.NOT_RECEIVED: A.Next.RESEND,
     A.Response.NOT_WANT: A.Next.CONSULT,
@@ -90,7 +91,7 @@ def call_attempt_log(*, participation: Participation, user, outcome: str, today:
                      response: str = "", next_step: str = "", agreed_on: date | None = None,
                      consult_at: datetime | None = None, note: str = "",
                      minutes: int | None = None) -> CallAttempt:
-    """Log one call of the POH-GGZ and take the step it leads to (SPEC.md step 6)."""
+    """Log one call of the POH-GGZ and take the step it leads to (docs/domain.md, step 6)."""
     locked = Participation.objects.select_for_update().select_related("project").get(
         pk=participation.pk)
     project = locked.project

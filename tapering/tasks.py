@@ -1,4 +1,4 @@
-"""Reminder e-mail: one digest per user per day (SPEC.md "Timed steps")."""
+"""Reminder e-mail: one digest per user per day (docs/domain.md#timed-steps)."""
 
 from datetime import date
 from functools import partial

@@ -1,4 +1,5 @@
-"""The call-back list and call screen (POH-GGZ), and the assistant's phone note (SPEC.md 5-6)."""
+"""The call-back list and call screen (POH-GGZ), and the assistant's phone note (docs/domain.md,
+steps 5-6)."""
 
 from django.contrib import messages
 from django.http import Http404

@@ -112,7 +112,7 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    # Debian's Chromium, never a downloaded browser (TOOLCHAIN.md).
+    # Debian's Chromium, never a downloaded browser (docs/development.md).
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",

@@ -1,4 +1,4 @@
-"""Access control and the access log for every URL (SPEC.md "Users and what each may see")."""
+"""Access control and the access log for every URL (docs/domain.md#roles)."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse

@@ -1,4 +1,4 @@
-"""The suite runs on the real components (SPEC.md "Quality bars")."""
+"""The suite runs on the real components (docs/domain.md#quality-bars)."""
 
 import os
 import subprocess

@@ -38,7 +38,7 @@ def letter_resend(*, participation: Participation, reason: str, user) -> Letter:
 
     The letter counts as mailed today. The wait period starts again from today:
     a participation waiting for its call-back goes back to 'letter sent' (the
-    call-back screen calls this after 'letter not received', SPEC.md step 6).
+    call-back screen calls this after 'letter not received', docs/domain.md, step 6).
     """
     reason = " ".join(reason.split())
     if not reason:

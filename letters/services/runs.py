@@ -253,7 +253,7 @@ def mailed_on_problem(*, run: LetterRun, mailed_on: date, today: date) -> str:
 @transaction.atomic
 def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
                            today: date | None = None) -> int | None:
-    """The run's letters went to the post on ``mailed_on`` (SPEC.md step 4).
+    """The run's letters went to the post on ``mailed_on`` (docs/domain.md, step 4).
 
     Sets the date on the run and each letter and, for stop letters, calls
     ``participation_letter_mailed`` for every participation still on the mailing

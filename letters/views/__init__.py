@@ -1,5 +1,5 @@
 """Letter pages: the mailing screen and print runs, patients' letters, texts, logo and
-signature (SPEC.md step 4)."""
+signature (docs/domain.md, step 4)."""
 
 from django.http import FileResponse, Http404
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# What makes two rows the same prescription (FORMATS.md), hashed into the row key.
+# What makes two rows the same prescription (docs/formats.md), hashed into the row key.
 KEY_COLUMNS = ["number", "date", "atc", "description", "strength", "units", "dosage"]
 
 

@@ -1,4 +1,4 @@
-"""The two export layouts of FORMATS.md, declared as data.
+"""The two export layouts of docs/formats.md, declared as data.
 
 Each layout names its columns (after folding case, accents and spaces), its
 date format, and where the strength comes from. ``parse`` reads a file with

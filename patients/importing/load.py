@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -207,7 +208,7 @@ class BulkLoader:
         existing = {p.number: p for p in Patient.objects.filter(
             practice=self.batch.practice, source=source, number__in=list(newest["number"]))}
         new, changed = [], []
-        for row in newest.itertuples(index=False):
+        for row in _records(newest):
             details = {f: getattr(row, f) or ("" if f != "birth_date" else None)
                        for f in PATIENT_FIELDS}
             patient = existing.get(row.number)
@@ -238,6 +239,12 @@ class BulkLoader:
                 units=row.units, dosage=row.dosage, prescriber=row.prescriber,
                 substance_id=substances.get(row.atc), row_key=uuid.UUID(key), batch=self.batch,
                 line=row.line)
-             for row, key in zip(rows.itertuples(index=False), keys, strict=True)),
+             for row, key in zip(_records(rows), keys, strict=True)),
             batch_size=1000, ignore_conflicts=True)
         return mine.count() - before
+
+
+def _records(frame: pd.DataFrame) -> Iterator[Any]:
+    """The frame's rows as named tuples; their fields are whatever the cleaned columns hold
+    (pandas' stubs type them as any scalar at all)."""
+    return frame.itertuples(index=False)

@@ -60,15 +60,16 @@ class _Reasons:
         if not mask.any():
             return
         fixed = {n: v for n, v in values.items() if not isinstance(v, pd.Series)}
+        text: str | pd.Series = message
         if len(fixed) < len(values):
             picked = {n: v[mask] for n, v in values.items() if isinstance(v, pd.Series)}
-            message = pd.Series([message % {**fixed, **dict(zip(picked, row, strict=True))}
-                                 for row in zip(*picked.values(), strict=True)],
-                                index=mask[mask].index, dtype=object)
+            text = pd.Series([message % {**fixed, **dict(zip(picked, row, strict=True))}
+                              for row in zip(*picked.values(), strict=True)],
+                             index=mask[mask].index, dtype=object)
         elif fixed:
-            message = message % fixed
+            text = message % fixed
         current = self.text[mask]
-        self.text[mask] = current.where(current == "", current + "; ") + message
+        self.text[mask] = current.where(current == "", current + "; ") + text
 
 
 def _dates(values: pd.Series, layout: Layout, what: str, reasons: _Reasons,
@@ -121,8 +122,9 @@ def _strengths(frame: pd.DataFrame, layout: Layout, is_benzo: pd.Series,
     known_unit = units.isin(list(UNIT_FACTORS))
     special = present & shaped & ~plain & known_unit
     if special.any():
-        mg[special] = [_canonical_mg(v, UNIT_FACTORS[u])
-                       for v, u in zip(number[special], units[special], strict=True)]
+        mg[special] = pd.Series([_canonical_mg(v, UNIT_FACTORS[u])
+                                 for v, u in zip(number[special], units[special], strict=True)],
+                                index=mg[special].index, dtype=object)
     not_positive = present & (~shaped | ((mg == "") & (plain | special)))
     reasons.add(not_positive, _("strength “%(value)s” is not a number above zero"),
                 value=given)

@@ -153,7 +153,7 @@ class Prescription(models.Model):
     """A prescription (HIS) or a dispensing (pharmacy); stored once however often imported.
 
     ``row_key`` is a hash of what makes two rows the same prescription
-    (FORMATS.md: patient number, date, ATC, description, strength, units,
+    (docs/formats.md: patient number, date, ATC, description, strength, units,
     dosage instruction), unique per patient: the primary key is (patient,
     row_key). That one index serves every lookup by patient and keeps each
     prescription once; the table has no other, so a large import stays fast.

@@ -50,7 +50,7 @@ class Practice(models.Model):
         help_text=_("Used for chronic users per 1,000 registered patients."))
     fto_group = models.ForeignKey(FtoGroup, verbose_name=_("FTO group"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="practices")
-    # SPEC.md step 2, complex comedication: ATC prefixes that flag a patient, and
+    # docs/domain.md, step 2, complex comedication: ATC prefixes that flag a patient, and
     # the codes excepted from them. ATC codes move, so this is a setting.
     complex_atc_prefixes = models.CharField(
         _("complex comedication: ATC prefixes"), max_length=300,

@@ -58,7 +58,7 @@ class Project(models.Model):
         _("DDD per day flag above"), default=1, choices=DDD_THRESHOLD_CHOICES)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.PREPARING)
-    # Call-back rules (SPEC.md step 6) and the pace of consult invitations (issue #6).
+    # Call-back rules (docs/domain.md, step 6) and the pace of consult invitations (issue #6).
     call_attempts_max = models.PositiveSmallIntegerField(
         _("call attempts before 'not reached'"), default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)])
@@ -149,7 +149,7 @@ class ParticipationStatus(models.TextChoices):
 
 
 class Participation(models.Model):
-    """One patient in one project, with a status (ARCHITECTURE.md, the participation).
+    """One patient in one project, with a status (docs/architecture.md, the participation).
 
     Every change of status goes through ``patients.workflow.participation_move``,
     which checks the move against ``TRANSITIONS`` there and writes a
@@ -169,20 +169,20 @@ class Participation(models.Model):
     reference_date = models.DateField(_("groslijst reference date"))
     # Place on the mailing or reserve list (1 = first); empty elsewhere.
     rank = models.PositiveIntegerField(_("place on the list"), null=True, blank=True)
-    # The POH-GGZ may prepare a proposal; only a GP decides (SPEC.md step 3).
+    # The POH-GGZ may prepare a proposal; only a GP decides (docs/domain.md, step 3).
     proposal = models.CharField(_("proposal"), max_length=20, blank=True)
     proposal_reason = models.CharField(_("proposed reason"), max_length=30, blank=True)
     proposal_note = models.CharField(_("proposal note"), max_length=500, blank=True)
     proposal_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     # Set once, when the print run with this patient's stop letter is marked mailed;
-    # the wait period counts from it (SPEC.md steps 4 and 5).
+    # the wait period counts from it (docs/domain.md, steps 4 and 5).
     letter_sent_on = models.DateField(_("letter sent on"), null=True, blank=True)
     # When the patient responded on their own (phoned after the letter).
     responded_at = models.DateTimeField(_("responded on"), null=True, blank=True)
     # The (evaluation) consult agreed with the patient.
     consult_at = models.DateTimeField(_("consult on"), null=True, blank=True)
-    # In the call-back list (status call back): from this day on (SPEC.md step 6).
+    # In the call-back list (status call back): from this day on (docs/domain.md, step 6).
     next_call_on = models.DateField(_("call on"), null=True, blank=True)
     # Not reached: the project lead has taken a reserve in this patient's place, or declined to.
     reserve_handled_at = models.DateTimeField(null=True, blank=True)
@@ -209,7 +209,7 @@ class Participation(models.Model):
 
 
 class ParticipationEvent(models.Model):
-    """The participation's timeline: every step with when and who (SPEC.md "each step ...
+    """The participation's timeline: every step with when and who (docs/domain.md "each step ...
     records who did it and when")."""
 
     participation = models.ForeignKey(Participation, on_delete=models.CASCADE,
@@ -232,7 +232,7 @@ class ParticipationEvent(models.Model):
 
 
 class ExclusionReason(models.TextChoices):
-    """Reasons not to approach a patient (SPEC.md step 3)."""
+    """Reasons not to approach a patient (docs/domain.md, step 3)."""
 
     OTHER_INDICATION = "other_indication", _(
         "other indication than sleep or anxiety (psychiatric treatment, addiction, epilepsy, "
@@ -305,7 +305,7 @@ class DueItemKind(models.TextChoices):
 class DueItem(models.Model):
     """Something that waits for time: a due date on a row, swept by a beat job.
 
-    SPEC.md "Timed steps": the database row is the queue. A sweep claims a row
+    docs/domain.md#timed-steps: the database row is the queue. A sweep claims a row
     (``SELECT ... FOR UPDATE SKIP LOCKED``), moves it on and sets ``done_at`` in
     one transaction, so a second sweep finds nothing left to do.
     """

@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 
 
 def _filtered(rows: list[GroslijstRow], data: dict, lasting: dict) -> list[GroslijstRow]:
-    # A lasting exclusion from an earlier project carries over (SPEC.md step 3).
+    # A lasting exclusion from an earlier project carries over (docs/domain.md, step 3).
     if not data["uitgesloten"]:
         rows = [r for r in rows if r.patient_id not in lasting]
     if not data["alle"]:

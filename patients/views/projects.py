@@ -1,4 +1,4 @@
-"""Project pages of the POH-GGZ: list, create, edit, plan of approach (SPEC.md step 1)."""
+"""Project pages of the POH-GGZ: list, create, edit, plan of approach (docs/domain.md, step 1)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

@@ -1,4 +1,5 @@
-"""The GP's screening queue, the mailing and reserve lists, and the overview (SPEC.md step 3)."""
+"""The GP's screening queue, the mailing and reserve lists, and the overview (docs/domain.md,
+step 3)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render

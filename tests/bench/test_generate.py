@@ -8,7 +8,7 @@ import pytest
 
 from bench.generate import generate
 
-# The columns of FORMATS.md, written out here so the test does not trust the generator.
+# The columns of docs/formats.md, written out here so the test does not trust the generator.
 HIS_COLUMNS = ["patientnummer", "achternaam", "tussenvoegsel", "voorletters", "geslacht",
                "geboortedatum", "straat", "huisnummer", "postcode", "woonplaats", "telefoon",
                "huisarts", "voorschrijfdatum", "atc", "omschrijving", "sterkte", "eenheid",

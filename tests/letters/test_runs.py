@@ -1,5 +1,5 @@
 """Print runs: the PDFs say the right things to the right patient, and mailing sets the
-dates once (SPEC.md step 4; issue #5 acceptance)."""
+dates once (docs/domain.md, step 4; issue #5 acceptance)."""
 
 import os
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Prescription export files built in memory, in the two layouts of FORMATS.md.
+"""Prescription export files built in memory, in the two layouts of docs/formats.md.
 
 The tests write files the way a HIS or a pharmacy does (csv module, their
 delimiter and encoding) and vary one thing at a time: header case and order,

@@ -1,4 +1,4 @@
-"""The command line of SPEC.md: ``import_prescriptions`` and ``groslijst``.
+"""The command line of docs/domain.md: ``import_prescriptions`` and ``groslijst``.
 
 The sample exports, imported into a new practice, must give the expected
 groslijst files byte for byte. Exit codes are checked the way a shell sees

@@ -1,4 +1,4 @@
-"""The groslijst as of a reference date R (SPEC.md step 2): every window edge from both
+"""The groslijst as of a reference date R (docs/domain.md, step 2): every window edge from both
 sides, month ends, the 90-unit line, complex comedication, DDD per day, and a pandas
 oracle over the sample exports and over seeded random prescriptions."""
 
@@ -455,7 +455,7 @@ def oracle_prescriptions(path, layout: str) -> pd.DataFrame:
              & ((frame["strength"] == "") | (strength > 0))
              & ~(benzo & (frame["strength"] == "")))
     frame = frame.assign(units=units, strength_mg=strength, benzo=benzo)[valid]
-    # The same prescription twice is one (FORMATS.md).
+    # The same prescription twice is one (docs/formats.md).
     return frame.drop_duplicates(["number", "date", "atc", "description", "strength_mg",
                                   "units", "dosage"])
 

@@ -1,6 +1,6 @@
-"""Loading exports into the database (SPEC.md step 2, FORMATS.md): every row accounted for,
-each prescription stored once, patients identified by practice + layout + number, and a
-refused file leaves nothing behind."""
+"""Loading exports into the database (docs/domain.md, step 2, docs/formats.md): every row
+accounted for, each prescription stored once, patients identified by practice + layout +
+number, and a refused file leaves nothing behind."""
 
 from decimal import Decimal
 

@@ -1,5 +1,5 @@
 """Damaged exports, generated: the importer refuses or reads them, never crashes, never
-half-writes, and accounts for every record (FORMATS.md, SPEC.md "Quality bars").
+half-writes, and accounts for every record (docs/formats.md, docs/domain.md#quality-bars).
 
 Files are mutations of valid rows of either layout: random and hostile field values,
 dropped and extra fields, extra and missing header columns, the wrong delimiter, blank

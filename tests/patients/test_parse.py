@@ -1,4 +1,4 @@
-"""Reading export files without the database (FORMATS.md: layouts, variations, rejections).
+"""Reading export files without the database (docs/formats.md: layouts, variations, rejections).
 
 Every test runs twice: once as the importer runs (Arrow's CSV reader for a
 well-formed file) and once forced onto the csv-module path it falls back to,
@@ -66,7 +66,7 @@ def read(data: bytes) -> Parsed:
         rejections += chunk.rejections
         records += chunk.records
     rows = pd.concat(frames, ignore_index=True)
-    # FORMATS.md: every record of the file is either imported or rejected.
+    # docs/formats.md: every record of the file is either imported or rejected.
     assert records == len(rows) + len(rejections)
     return Parsed(reader, rows, rejections, records)
 

@@ -1,4 +1,4 @@
-"""Project set-up and the plan of approach (SPEC.md step 1)."""
+"""Project set-up and the plan of approach (docs/domain.md, step 1)."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,5 @@
-"""The GP's screening queue, the lists, and what carries over between projects (SPEC.md step 3)."""
+"""The GP's screening queue, the lists, and what carries over between projects (docs/domain.md,
+step 3)."""
 
 import csv
 import io

@@ -1,4 +1,5 @@
-"""Timed steps and the call-back list, walked through with a frozen clock (SPEC.md 5-6)."""
+"""Timed steps and the call-back list, walked through with a frozen clock (docs/domain.md, steps
+5-6)."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo

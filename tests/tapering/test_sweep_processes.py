@@ -1,4 +1,5 @@
-"""The sweep under real concurrency and a real Celery worker and beat (SPEC.md "Timed steps")."""
+"""The sweep under real concurrency and a real Celery worker and beat
+(docs/domain.md#timed-steps)."""
 
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""Write the groslijst of a practice as CSV (SPEC.md "Command line").
+"""Write the groslijst of a practice as CSV (docs/domain.md#command-line).
 
 One row per patient with at least one benzodiazepine prescription in
 (R − 12 months, R], sorted by patient number, with exactly the columns

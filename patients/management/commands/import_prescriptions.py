@@ -1,4 +1,4 @@
-"""Import a prescription export (HIS or pharmacy) for a practice (SPEC.md "Command line").
+"""Import a prescription export (HIS or pharmacy) for a practice (docs/domain.md#command-line).
 
 Creates the practice when the code is new, detects the layout from the
 header, imports the whole file in one transaction, and prints how many rows

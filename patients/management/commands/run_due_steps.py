@@ -1,4 +1,4 @@
-"""Run the sweep of timed steps once: move whatever is due (SPEC.md "Timed steps").
+"""Run the sweep of timed steps once: move whatever is due (docs/domain.md#timed-steps).
 
     python manage.py run_due_steps [--now YYYY-MM-DD]
 
