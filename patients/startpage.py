@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
 from .models import Participation, Practice, Project, Role
@@ -46,7 +47,10 @@ def plan_steps(*, user, practice: Practice, role: str, today: date) -> StartItem
     todos = todos_for_user(practice=practice, role=role, today=today)
     if not todos:
         return NOTHING
-    return StartItems(panel=Panel("patients/_start_plan.html", {"todos": todos}))
+    # The pharmacist and the monitor may not open project pages: their steps show without
+    # a link, so no link on the start page leads to a refusal.
+    return StartItems(panel=Panel("patients/_start_plan.html", {
+        "todos": todos, "link": role in PROJECT_VIEWERS}))
 
 
 @startpage_source("patients.projects", order=10, roles=(Role.POH_GGZ, Role.HUISARTS,

@@ -121,3 +121,18 @@ def test_a_closed_project_leaves_the_side_column(project, users, client_for):
     html = client_for(users[Role.POH_GGZ]).get(reverse("home")).content.decode()
     assert f'href="{project.get_absolute_url()}"' not in html
     assert "Geen lopende projecten" in html or "No current projects" in html
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_link_on_the_start_page_leads_where_the_role_may_go(role, project, users,
+                                                                  client_for):
+    import re
+
+    client = client_for(users[role])
+    html = client.get(reverse("home")).content.decode()
+    links = {href.split("#")[0] for href in re.findall(r'href="(/[^"]*)"', html)}
+    links = {href for href in links if href and not href.startswith(("/static/", "/beheer/"))}
+    assert links, "the start page links somewhere"
+    for href in sorted(links):
+        response = client.get(href)
+        assert response.status_code < 400, (role, href, response.status_code)
