@@ -1,5 +1,6 @@
 from celery import shared_task
-from django.core.cache import cache
+
+from benzoproject.progress import progress_reporter
 
 from .services import letter_run_claim, letter_run_render
 
@@ -13,5 +14,4 @@ def render_letter_run(run_id: int) -> None:
     """Render a large print run; claimed first, so a redelivered message does nothing."""
     if not letter_run_claim(run_id=run_id):
         return
-    letter_run_render(run_id=run_id,
-                      progress=lambda pct: cache.set(progress_key(run_id), pct, 3600))
+    letter_run_render(run_id=run_id, progress=progress_reporter(progress_key(run_id)))

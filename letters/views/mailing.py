@@ -1,8 +1,6 @@
 """The assistant's mailing screen: mailing list → print run → download → mailed."""
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from benzoproject.access import (
     get_project_for_user,
     practice_view,
 )
+from benzoproject.progress import progress_bar, progress_now
 
 from .. import selectors, services
 from ..access import get_letter_run_for_user
@@ -77,7 +76,7 @@ def run_detail(request, run_uuid):
         "letters": selectors.run_letters(run=run),
         "waiting": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
         "may_cancel": services.run_may_cancel(run),
-        "progress": cache.get(progress_key(run.pk), run.progress),
+        "progress": progress_now(progress_key(run.pk), run.progress),
         "form": MarkMailedForm(),
         "can_send": request.membership.role in LETTER_SENDERS,
     })
@@ -87,12 +86,10 @@ def run_detail(request, run_uuid):
 def run_progress(request, run_uuid):
     """The progress bar, polled by htmx; a finished run reloads the page."""
     run = get_letter_run_for_user(request, run_uuid)
-    if run.status not in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    return render(request, "letters/_run_progress.html", {
-        "run": run, "progress": cache.get(progress_key(run.pk), run.progress)})
+    return progress_bar(
+        request, running=run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
+        template="letters/_run_progress.html",
+        context={"run": run, "progress": progress_now(progress_key(run.pk), run.progress)})
 
 
 @practice_view(roles=LETTER_VIEWERS)

@@ -160,37 +160,41 @@ def template_reset(request):
     return redirect(_edit_url(kind_slug))
 
 
+def _image_page(request, *, form, remove, store, removed: str, saved: str, page: str,
+                template: str, context: dict):
+    """The logo's and the signature's page: upload (checked by the form), or remove."""
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        if remove(practice=request.practice, user=request.user):
+            messages.info(request, removed)
+        return redirect(page)
+    if request.method == "POST" and form.is_valid():
+        store(practice=request.practice, user=request.user,
+              data=form.cleaned_data["image"].data)
+        messages.success(request, saved)
+        return redirect(page)
+    return render(request, template, {"form": form, **context})
+
+
 @practice_view(roles=LOGO_EDITORS)
 def logo(request):
-    form = LogoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and request.POST.get("action") == "remove":
-        if services.practice_logo_remove(practice=request.practice, user=request.user):
-            messages.info(request, _("The logo was removed."))
-        return redirect("letters:logo")
-    if request.method == "POST" and form.is_valid():
-        services.practice_logo_set(practice=request.practice, user=request.user,
-                                   data=form.cleaned_data["image"].data)
-        messages.success(request, _("The logo was saved. It is printed at the top of every "
-                                    "letter."))
-        return redirect("letters:logo")
-    return render(request, "letters/logo.html", {
-        "form": form, "image": selectors.stored_image(request.practice.logo)})
+    return _image_page(
+        request, form=LogoForm(request.POST or None, request.FILES or None),
+        remove=services.practice_logo_remove, store=services.practice_logo_set,
+        removed=_("The logo was removed."),
+        saved=_("The logo was saved. It is printed at the top of every letter."),
+        page="letters:logo", template="letters/logo.html",
+        context={"image": selectors.stored_image(request.practice.logo)})
 
 
 @practice_view(roles=SIGNATURE_OWNERS)
 def signature(request):
-    form = SignatureForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and request.POST.get("action") == "remove":
-        if services.gp_signature_remove(practice=request.practice, user=request.user):
-            messages.info(request, _("Your signature was removed."))
-        return redirect("letters:signature")
-    if request.method == "POST" and form.is_valid():
-        services.gp_signature_set(practice=request.practice, user=request.user,
-                                  data=form.cleaned_data["image"].data)
-        messages.success(request, _("Your signature was saved. It is printed above your name "
-                                    "on letters you sign."))
-        return redirect("letters:signature")
     stored = selectors.gp_signature_for(practice=request.practice, user=request.user)
-    return render(request, "letters/signature.html", {
-        "form": form, "image": selectors.stored_image(stored.image) if stored else None,
-        "signer_name": selectors.signer_name(request.user)})
+    return _image_page(
+        request, form=SignatureForm(request.POST or None, request.FILES or None),
+        remove=services.gp_signature_remove, store=services.gp_signature_set,
+        removed=_("Your signature was removed."),
+        saved=_("Your signature was saved. It is printed above your name on letters you "
+                "sign."),
+        page="letters:signature", template="letters/signature.html",
+        context={"image": selectors.stored_image(stored.image) if stored else None,
+                 "signer_name": selectors.signer_name(request.user)})

@@ -9,8 +9,9 @@ delivered twice imports it once.
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
+
+from benzoproject.progress import progress_reporter
 
 from ..models import ImportBatch
 from .load import import_batch_claim, import_batch_queue, import_batch_run
@@ -25,8 +26,7 @@ def import_batch(batch_id: int) -> None:
     """Run an uploaded import; claimed first, so a redelivered message does nothing."""
     if not import_batch_claim(batch_id=batch_id):
         return
-    import_batch_run(batch_id=batch_id,
-                     progress=lambda pct: cache.set(progress_key(batch_id), pct, 3600))
+    import_batch_run(batch_id=batch_id, progress=progress_reporter(progress_key(batch_id)))
 
 
 def import_batch_start(*, batch: ImportBatch) -> bool:

@@ -1,9 +1,7 @@
 """Uploading an export: choose → preview → import (with progress) → result; history."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +13,7 @@ from benzoproject.access import (
     practice_view,
 )
 from benzoproject.exports import csv_response
+from benzoproject.progress import progress_bar, progress_now
 
 from ..audit import audit_log
 from ..forms import UploadForm
@@ -89,7 +88,7 @@ def import_detail(request, import_uuid):
     rejections = Paginator(batch.rejections, 100).get_page(request.GET.get("pagina"))
     return render(request, "patients/import_detail.html", {
         "batch": batch, "waiting": waiting, "rejections": rejections,
-        "progress": cache.get(progress_key(batch.pk), batch.progress),
+        "progress": progress_now(progress_key(batch.pk), batch.progress),
     })
 
 
@@ -97,12 +96,11 @@ def import_detail(request, import_uuid):
 def import_progress(request, import_uuid):
     """The progress bar, polled by htmx; a finished import reloads the page."""
     batch = get_import_for_user(request, import_uuid)
-    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    return render(request, "patients/_import_progress.html", {
-        "batch": batch, "progress": cache.get(progress_key(batch.pk), batch.progress)})
+    return progress_bar(
+        request, running=batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING),
+        template="patients/_import_progress.html",
+        context={"batch": batch, "progress": progress_now(progress_key(batch.pk),
+                                                          batch.progress)})
 
 
 @practice_view(roles=IMPORTERS)
