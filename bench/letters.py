@@ -128,7 +128,7 @@ def _fragments():
     from letters.models import LetterKind
     from letters.render import document_html
     from letters.selectors import letter_data_for, letter_text_for, run_candidates
-    from letters.services import _fragments as fragments
+    from letters.services.shared import fragments
 
     project = _project()
     participations = list(run_candidates(project=project))
