@@ -121,18 +121,26 @@ def set_audit_target(request: PracticeRequest, obj: Model) -> None:
     request.audit_target = obj
 
 
+def fetch_for_user(request: PracticeRequest, queryset: Any, *, practice_path: str,
+                   **lookup: Any) -> Any:
+    """The one object ``lookup`` finds in ``queryset`` among those of the request's practice
+    (reached through ``practice_path``, e.g. ``"project__practice"``), or 404; named in
+    this page's access log."""
+    obj = get_object_or_404(queryset, **lookup, **{practice_path: request.practice})
+    set_audit_target(request, obj)
+    return obj
+
+
 def get_project_for_user(request: PracticeRequest, project_uuid) -> Project:
-    project = get_object_or_404(Project, uuid=project_uuid, practice=request.practice)
-    set_audit_target(request, project)
+    project: Project = fetch_for_user(request, Project, uuid=project_uuid,
+                                      practice_path="practice")
     return project
 
 
 def get_plan_step_for_user(request: PracticeRequest, project_uuid, step_uuid) -> PlanStep:
-    step = get_object_or_404(
-        PlanStep.objects.select_related("project"),
-        uuid=step_uuid, project__uuid=project_uuid, project__practice=request.practice,
-    )
-    set_audit_target(request, step)
+    step: PlanStep = fetch_for_user(
+        request, PlanStep.objects.select_related("project"),
+        uuid=step_uuid, project__uuid=project_uuid, practice_path="project__practice")
     return step
 
 
@@ -147,24 +155,23 @@ def get_due_item_for_user(request: PracticeRequest, item_uuid) -> DueItem:
 
 
 def get_import_for_user(request: PracticeRequest, import_uuid) -> ImportBatch:
-    batch = get_object_or_404(ImportBatch, uuid=import_uuid, practice=request.practice)
-    set_audit_target(request, batch)
+    batch: ImportBatch = fetch_for_user(request, ImportBatch, uuid=import_uuid,
+                                        practice_path="practice")
     return batch
 
 
 def get_participation_for_user(request: PracticeRequest, project_uuid,
                                participation_uuid) -> Participation:
-    participation = get_object_or_404(
-        Participation.objects.select_related("patient", "project"),
+    participation: Participation = fetch_for_user(
+        request, Participation.objects.select_related("patient", "project"),
         uuid=participation_uuid, project__uuid=project_uuid,
-        project__practice=request.practice)
-    set_audit_target(request, participation)
+        practice_path="project__practice")
     return participation
 
 
 def get_patient_for_user(request: PracticeRequest, patient_uuid) -> Patient:
-    patient = get_object_or_404(Patient, uuid=patient_uuid, practice=request.practice)
-    set_audit_target(request, patient)
+    patient: Patient = fetch_for_user(request, Patient, uuid=patient_uuid,
+                                      practice_path="practice")
     return patient
 
 

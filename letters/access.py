@@ -2,23 +2,20 @@
 chosen in the session (404 across practices) and named in the access log, as the
 core's ``get_*_for_user`` helpers do (``benzoproject/access.py``)."""
 
-from django.shortcuts import get_object_or_404
-
-from benzoproject.access import PracticeRequest, set_audit_target
+from benzoproject.access import PracticeRequest, fetch_for_user
 
 from .models import Letter, LetterRun
 
 
 def get_letter_run_for_user(request: PracticeRequest, run_uuid) -> LetterRun:
-    run = get_object_or_404(LetterRun.objects.select_related("project"), uuid=run_uuid,
-                            project__practice=request.practice)
-    set_audit_target(request, run)
+    run: LetterRun = fetch_for_user(request, LetterRun.objects.select_related("project"),
+                                    uuid=run_uuid, practice_path="project__practice")
     return run
 
 
 def get_letter_for_user(request: PracticeRequest, letter_uuid) -> Letter:
-    letter = get_object_or_404(
+    letter: Letter = fetch_for_user(
+        request,
         Letter.objects.select_related("participation__patient", "participation__project"),
-        uuid=letter_uuid, participation__project__practice=request.practice)
-    set_audit_target(request, letter)
+        uuid=letter_uuid, practice_path="participation__project__practice")
     return letter
