@@ -129,11 +129,17 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 
 # --- Language and time ----------------------------------------------------
-# Always Dutch, whatever the browser asks: no LocaleMiddleware. English can
-# follow as a per-user choice; the strings are already marked for it.
+# Always Dutch, whatever the browser asks: no LocaleMiddleware. With nothing
+# activated Django uses LANGUAGE_CODE, so requests, the admin, the Celery worker,
+# the sweep and commands all write Dutch. English can follow as a per-user
+# choice; the strings are already marked for it (docs/development.md#translations).
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The app's catalogue (``make messages`` keeps it) and, second, Dutch for the
+# third-party packages in the admin that ship none (django-celery-beat, axes).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
+# One date format per kind: benzoproject/formats/nl/formats.py (docs/development.md#dates).
+FORMAT_MODULE_PATH = ["benzoproject.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import DueItem
 
@@ -55,17 +56,23 @@ def _claim_one(today: date) -> DueItem | None:
 
 
 def due_items_sweep(*, today: date, limit: int | None = None) -> SweepResult:
-    """Move every due item (or the first ``limit``); each in a transaction of its own."""
+    """Move every due item (or the first ``limit``); each in a transaction of its own.
+
+    The handlers write timeline entries and return what they did in the app's
+    language (``LANGUAGE_CODE``, Dutch), whoever runs the sweep: beat, a command
+    or a test.
+    """
     result = SweepResult()
-    while limit is None or len(result) < limit:
-        with transaction.atomic():
-            item = _claim_one(today)
-            if item is None:
-                break
-            what = HANDLERS[item.kind](item, today)
-            # A handler that moved the due date on (a full week) leaves the row open.
-            if item.due_on <= today:
-                item.done_at = timezone.now()
-            item.save(update_fields=["done_at", "due_on", "note"])
-        result.moved.append((item.pk, item.kind, what))
+    with translation.override(settings.LANGUAGE_CODE):
+        while limit is None or len(result) < limit:
+            with transaction.atomic():
+                item = _claim_one(today)
+                if item is None:
+                    break
+                what = HANDLERS[item.kind](item, today)
+                # A handler that moved the due date on (a full week) leaves the row open.
+                if item.due_on <= today:
+                    item.done_at = timezone.now()
+                item.save(update_fields=["done_at", "due_on", "note"])
+            result.moved.append((item.pk, item.kind, what))
     return result

@@ -9,6 +9,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benzoproject.formats import format_date
+
 from .audit import audit_log, audit_log_many
 from .dates import wait_period_end
 from .models import (
@@ -147,7 +149,7 @@ def participation_letter_mailed(*, participation: Participation, user,
     try:
         moved = participation_move(
             participation=participation, to=Participation.Status.LETTER_SENT, user=user,
-            what=_("stop letter mailed on %(day)s") % {"day": f"{mailed_on:%d-%m-%Y}"},
+            what=_("stop letter mailed on %(day)s") % {"day": format_date(mailed_on)},
             expected={Participation.Status.MAILING}, fields={"letter_sent_on": mailed_on})
     except MoveRefused:
         return False

@@ -10,12 +10,14 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from benzoproject.formats import format_date
 from patients.due import handles
 from patients.models import DueItem, Participation
 from patients.workflow import MoveRefused, participation_move
 
 S = Participation.Status
 # The note on a done wait-end item that put the patient in the list (counted per week).
+# A marker the query below matches, never shown: it stays as it is.
 ENTERED = "entered the call-back list"
 
 
@@ -44,7 +46,7 @@ def _wait_ends(item: DueItem, today: date) -> str:
     participation = _participation_of(item)
     project = participation.project
     if participation.status != S.LETTER_SENT:
-        return "no move: already responded or moved on"
+        return _("not moved: already responded or moved on")
     limit = project.callbacks_per_week
     if limit:
         monday, sunday = _week_bounds(today)
@@ -56,23 +58,25 @@ def _wait_ends(item: DueItem, today: date) -> str:
         if this_week >= limit:
             # Full this week: the same row waits until next Monday.
             item.due_on = monday + timedelta(days=7)
-            item.note = f"postponed to {item.due_on:%Y-%m-%d}: weekly call-back limit"
+            item.note = _("postponed to %(day)s: weekly call-back limit") % {
+                "day": format_date(item.due_on)}
             return item.note
-    enter_callback_list(participation=participation, user=None, on=today,
-                        what=_("wait period over: call back"), expected={S.LETTER_SENT})
+    what = _("wait period over: call back")
+    enter_callback_list(participation=participation, user=None, on=today, what=what,
+                        expected={S.LETTER_SENT})
     item.note = ENTERED
-    return item.note
+    return what
 
 
 def _back_to_callbacks(item: DueItem, today: date, from_status: str, what: str) -> str:
     participation = _participation_of(item)
     if participation.status != from_status:
-        return "no move: moved on since"
+        return _("not moved: moved on since")
     try:
         enter_callback_list(participation=participation, user=None, on=item.due_on,
                             what=what, expected={from_status})
     except MoveRefused:
-        return "no move: refused"
+        return _("not moved: this step is no longer allowed")
     return what
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benzoproject.formats import format_date, format_datetime
 from letters.services import LettersRefused, letter_resend
 from patients.audit import audit_log
 from patients.dates import add_working_days, call_again_on
@@ -123,7 +124,7 @@ def call_attempt_log(*, participation: Participation, user, outcome: str, today:
             Participation.objects.filter(pk=locked.pk).update(next_call_on=retry)
             participation_note(participation=locked, user=user,
                                what=_("not reached; call again on %(day)s")
-                               % {"day": f"{retry:%d-%m-%Y}"})
+                               % {"day": format_date(retry)})
         return attempt
     _next_step(locked, user=user, response=response, next_step=next_step, today=today,
                agreed_on=agreed_on, consult_at=consult_at)
@@ -149,20 +150,20 @@ def _next_step(participation: Participation, *, user, response: str, next_step: 
         when = timezone.localtime(consult_at)
         participation_move(participation=participation, to=S.CONSULT_PLANNED, user=user,
                            what=_("%(what)s; consult on %(when)s") % {"what": what,
-                                                                "when": f"{when:%d-%m-%Y %H:%M}"},
+                                                                "when": format_datetime(when)},
                            fields={"consult_at": consult_at, "next_call_on": None})
         # The invitation letter goes out with the next invitation print run (letters app).
     elif next_step == A.Next.CALL_LATER:
         participation_move(participation=participation, to=S.CALL_LATER, user=user,
                            what=_("%(what)s; call again on %(day)s") % {"what": what,
-                                                                "day": f"{later:%d-%m-%Y}"},
+                                                                "day": format_date(later)},
                            fields={"next_call_on": None})
         due_item_schedule(kind=DueItem.Kind.CALL_LATER, participation=participation,
                           due_on=later, assigned_to=project.lead)
     elif next_step == A.Next.DECLINED:
         participation_move(participation=participation, to=S.DECLINED, user=user,
                            what=_("%(what)s; not now, ask again on %(day)s") % {
-                               "what": what, "day": f"{later:%d-%m-%Y}"},
+                               "what": what, "day": format_date(later)},
                            fields={"next_call_on": None})
         due_item_schedule(kind=DueItem.Kind.ASK_AGAIN, participation=participation,
                           due_on=later, assigned_to=project.lead)

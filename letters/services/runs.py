@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from benzoproject.formats import format_date
 from patients.audit import audit_log, audit_log_many
 from patients.models import AuditEvent, Participation, Practice, Project
 from patients.services import participation_letter_mailed
@@ -283,7 +284,8 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
                                                    mailed_on=mailed_on)
         else:
             participation_note(participation=participation, user=user,
-                               what=f"consult invitation mailed on {mailed_on:%Y-%m-%d}")
+                               what=_("consult invitation mailed on %(day)s")
+                               % {"day": format_date(mailed_on)})
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=run,
               detail=f"mailed on {mailed_on:%Y-%m-%d}: {len(letters)} letters, "
                      f"{started} wait periods started")

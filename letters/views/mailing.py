@@ -127,7 +127,7 @@ def run_mark_mailed(request, run_uuid):
                                      "changed."))
         else:
             messages.success(request, _("Marked as mailed on %(date)s.") % {
-                "date": date_format(form.cleaned_data["mailed_on"], "j F Y")})
+                "date": date_format(form.cleaned_data["mailed_on"])})
     return redirect("letters:run-detail", run_uuid=run.uuid)
 
 

@@ -1,9 +1,13 @@
 """Uploading an export: choose → preview → import (with progress) → result; history."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from benzoproject.access import (
@@ -20,7 +24,7 @@ from ..forms import UploadForm
 from ..importing import FileRefused, import_batch_prepare, import_batch_start
 from ..importing.background import progress_key
 from ..importing.selectors import import_batch_reader, substances_all
-from ..models import AuditEvent, ImportBatch
+from ..models import AuditEvent, ImportBatch, Substance
 from ..selectors import imports_for_practice
 from ..services import import_batch_discard
 
@@ -121,7 +125,36 @@ def import_list(request):
     return render(request, "patients/import_list.html", {"page": page})
 
 
+# The reference list's half-life classes (patients/data/benzo_reference.csv) in words.
+HALF_LIFE = {
+    "long": gettext_lazy("long-acting"),
+    "intermediate": gettext_lazy("intermediate-acting"),
+    "short": gettext_lazy("short-acting"),
+    "unknown": pgettext_lazy("half-life", "unknown"),
+}
+
+
+def _mg(value: Decimal | str) -> str:
+    """A dose in the active language's notation, without trailing zeros: "2,5"."""
+    plain = format(Decimal(value).normalize(), "f")
+    return number_format(Decimal(plain))
+
+
+def _substance_row(substance: Substance) -> dict:
+    strengths = [part for part in substance.nl_strengths_mg.split("|") if part.strip()]
+    half_life = substance.half_life_class
+    return {
+        "substance": substance,
+        "ddd": _mg(substance.ddd_mg) + " mg" if substance.ddd_mg is not None else "",
+        "diazepam": (_mg(substance.diazepam_10mg_equivalent_mg) + " mg"
+                     if substance.diazepam_10mg_equivalent_mg is not None else ""),
+        "strengths": " – ".join(_mg(part.strip()) for part in strengths) + " mg"
+        if strengths else "",
+        "half_life": HALF_LIFE.get(half_life, half_life),
+    }
+
+
 @practice_view(roles=REFERENCE_VIEWERS)
 def substance_list(request):
     return render(request, "patients/substance_list.html",
-                  {"substances": substances_all()})
+                  {"rows": [_substance_row(substance) for substance in substances_all()]})

@@ -68,7 +68,7 @@ def test_a_call_noted_at_the_desk_is_called_back_and_found_again_on_the_agreed_d
 
     expect(page.get_by_text("Gesprek met J. Hendriks vastgelegd.")).to_be_visible()
     expect(page.locator("#terugbellen-vandaag")).not_to_contain_text("J. Hendriks")
-    expect(page.locator("#terugbellen-afgesproken")).to_contain_text("18 jan 2027")
+    expect(page.locator("#terugbellen-afgesproken")).to_contain_text("18-01-2027")
 
     call_command("run_due_steps", "--now", "2027-01-18")
     letter_sent.refresh_from_db()

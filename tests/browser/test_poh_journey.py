@@ -50,7 +50,7 @@ def test_poh_creates_a_project_and_checks_off_a_plan_step(
     expect(page.get_by_text("“Groslijst opstellen” is afgevinkt.")).to_be_visible()
     expect(page.locator("#plan-voortgang")).to_have_text(
         f"1 van {project.plan_steps.count()} stappen klaar")
-    expect(page.locator(f"#stap-{step.id}")).to_contain_text("10 nov 2026")
+    expect(page.locator(f"#stap-{step.id}")).to_contain_text("10-11-2026")
     page.screenshot(path=artifacts_dir / "project-plan-checked-off.png", full_page=True)
 
     step = PlanStep.objects.get(pk=step.pk)

@@ -328,6 +328,7 @@ def test_an_invitation_run_names_the_appointment_and_moves_nobody(letter_project
     participation.refresh_from_db()
     assert participation.status == S.CONSULT_PLANNED
     assert ParticipationEvent.objects.filter(
-        participation=participation, what__startswith="consult invitation mailed on").exists()
+        participation=participation,
+        what=f"uitnodiging voor een gesprek verstuurd op {timezone.localdate():%d-%m-%Y}").exists()
     with pytest.raises(LettersRefused, match="geen patiënten"):  # one invitation each
         letter_run_create(project=letter_project, user=assistant, kind=LetterKind.INVITATION)

@@ -79,9 +79,9 @@ def test_wait_end_moves_on_its_day_not_before_and_only_once(project, users):
 def test_run_due_steps_twice_changes_nothing_the_second_time(project, users, capsys):
     part = mailed(project, users)
     call_command("run_due_steps", "--now", "2026-11-02")
-    assert "1 getimede stap(pen) verwerkt op 2026-11-02" in capsys.readouterr().out
+    assert "1 getimede stap verwerkt op 02-11-2026." in capsys.readouterr().out
     call_command("run_due_steps", "--now", "2026-11-02")
-    assert "0 getimede stap(pen) verwerkt" in capsys.readouterr().out
+    assert "0 getimede stappen verwerkt" in capsys.readouterr().out
     assert status(part) == S.CALLBACK_DUE
 
 

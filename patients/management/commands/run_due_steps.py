@@ -4,15 +4,21 @@
 
 The same sweep Celery beat runs every few minutes, for a practice without a
 worker and for tests. ``--now`` sweeps as if it were that day. Running it twice
-changes nothing the second time.
+changes nothing the second time. Prints, in Dutch, one line per item moved
+(its kind, its number, what happened) and then the count.
 """
 
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from benzoproject.formats import format_date
 from patients.due import due_items_sweep
+from patients.models import DueItem
 
 
 class Command(BaseCommand):
@@ -22,11 +28,19 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="sweep as of this day (YYYY-MM-DD); default today")
 
     def handle(self, *args, now=None, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            self._sweep(now)
+
+    def _sweep(self, now: str | None) -> None:
         try:
             today = date.fromisoformat(now) if now else timezone.localdate()
         except ValueError:
-            raise CommandError(f"--now {now!r}: geen datum in de vorm JJJJ-MM-DD.") from None
+            raise CommandError(_("--now %(value)s: not a date of the form YYYY-MM-DD.")
+                               % {"value": repr(now)}) from None
         result = due_items_sweep(today=today)
         for item_id, kind, what in result.moved:
-            self.stdout.write(f"{kind} #{item_id}: {what}")
-        self.stdout.write(f"{len(result)} getimede stap(pen) verwerkt op {today:%Y-%m-%d}.")
+            self.stdout.write(_("%(kind)s (no. %(id)s): %(what)s") % {
+                "kind": DueItem.Kind(kind).label, "id": item_id, "what": what})
+        self.stdout.write(ngettext("%(n)s timed step done on %(day)s.",
+                                   "%(n)s timed steps done on %(day)s.", len(result))
+                          % {"n": len(result), "day": format_date(today)})
