@@ -122,15 +122,23 @@ def test_default_texts_use_only_known_placeholders_and_read_at_b1(kind):
     assert result.longest_sentence_words <= 20, result
 
 
-def test_the_default_stop_letter_covers_every_point_of_spec_step_4():
+def test_the_default_stop_letter_covers_every_point_of_step_4_and_the_model_letter():
     body = STOP.body
-    for placeholder in ("{aanhef}", "{middel}", "{sterkte}", "{poh}", "{telefoon}"):
+    for placeholder in ("{aanhef}", "{middel_en_sterkte}", "{poh}", "{telefoon}"):
         assert placeholder in body
+    assert "{middel}" in STOP.subject
     lowered = body.lower()
-    for point in ("went aan", "minder goed",  # the body gets used to it, works less well
+    for point in ("bedoeld voor korte tijd",  # meant for short use only
+                  "afhankelijk", "stoppen is niet altijd makkelijk",  # dependence
+                  "went aan", "minder goed",  # the body gets used to it, works less well
                   "valt", "ongeluk", "geheugen",  # falls, accidents, memory
-                  "klachten", "gaan vanzelf weer over",  # withdrawal complaints pass
-                  "kwart tablet", "twee weken",  # a quarter tablet every week or two
+                  "klachten", "angstig", "gaan vanzelf weer over",  # temporary complaints
+                  "ik raad u aan",  # the GP's own advice, in the GP's voice
+                  "u kunt het ook",  # encouragement
+                  "neem een week lang elke dag een kwart tablet minder dan nu",
+                  "capsule", "samen kijken we wat bij u past",
                   "over ongeveer een maand"):  # the POH-GGZ invites in about a month
         assert point in lowered, point
-    assert not re.search(r"\{(?!aanhef|middel|sterkte|poh|telefoon)", body)
+    assert "kijkt u" not in lowered
+    # Only placeholders that always have a value: no sentence can show a gap.
+    assert not re.search(r"\{(?!aanhef|middel_en_sterkte|poh|telefoon)", body)
