@@ -207,7 +207,9 @@ def always_lower_case(prefix: str) -> bool:
     """The prefixes written in lower case even at the start of a name: those that begin
     with an apostrophe ('t, 's: "heer 't Hart") and d' ("mevrouw d'Ancona")."""
     prefix = prefix.strip().lower()
-    return prefix[:1] in APOSTROPHES or (prefix[:1] == "d" and prefix[1:2] in APOSTROPHES)
+    if len(prefix) < 2:
+        return False
+    return prefix[0] in APOSTROPHES or (prefix[0] == "d" and prefix[1] in APOSTROPHES)
 
 
 def capitalise_prefix(prefix: str) -> str:
@@ -228,7 +230,7 @@ def surname_with_prefix(prefix: str, surname: str, *, initials_before: bool) -> 
     prefix = prefix.strip()
     if prefix:
         prefix = prefix.lower() if initials_before else capitalise_prefix(prefix.lower())
-    if prefix[-1:] in APOSTROPHES and prefix[-2:-1].isalpha():
+    if len(prefix) > 1 and prefix[-1] in APOSTROPHES and prefix[-2].isalpha():
         return prefix + surname.strip()  # "d'Ancona": no space after the apostrophe
     return " ".join(part for part in (prefix, surname.strip()) if part)
 
