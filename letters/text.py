@@ -53,12 +53,10 @@ PLACEHOLDERS: dict[str, Promise] = {
 }
 
 # Conditions a line may start with, e.g. ``[capsules] U gebruikt capsules. …``: the line
-# is printed only when the condition holds for the patient (shown in the editor).
-CONDITIONS: dict[str, Promise] = {
-    "tabletten": gettext_lazy("only when none of the patient's medicines is a capsule"),
-    "capsules": gettext_lazy("only when the patient uses capsules (which cannot be "
-                             "broken into quarters)"),
-}
+# is printed only when the condition holds for the patient. ``capsules``: at least one
+# of the patient's medicines is a capsule (it cannot be broken into quarters);
+# ``tabletten``: none is.
+CONDITIONS = ("tabletten", "capsules")
 
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
 # A placeholder with the spaces before it: an empty value takes those spaces along.

@@ -190,7 +190,8 @@ def test_an_optional_part_still_checks_its_placeholders():
 
 def test_a_line_with_a_condition_is_printed_only_when_it_holds():
     source = ("# Hoe?\n[tabletten] Neem een kwart tablet minder.\n"
-              "[capsules] Bespreek het met {poh}.\n\n[tabletten] - stap een\n[tabletten] - stap twee")
+              "[capsules] Bespreek het met {poh}.\n\n"
+              "[tabletten] - stap een\n[tabletten] - stap twee")
     tablets = text.body_html(source, {"poh": "Sanne"}, {"tabletten": True, "capsules": False})
     assert tablets == ("<h2>Hoe?</h2>\n<p>Neem een kwart tablet minder.</p>\n"
                        "<ul><li>stap een</li><li>stap twee</li></ul>")
