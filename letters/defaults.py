@@ -39,7 +39,6 @@ Uw lichaam went aan het middel. Daardoor werkt het na een paar weken minder goed
 
 U kunt er ook suf of duizelig van worden. Daardoor valt u sneller. En de kans op een ongeluk is groter, ook in het verkeer. Uw geheugen kan er slechter van worden, vooral als u wat ouder bent.
 
-# Mijn advies
 Ik raad u aan om minder te gebruiken, en als het kan helemaal te stoppen. Dat is al veel mensen gelukt. U kunt het ook.
 
 # Wat kunt u merken?
