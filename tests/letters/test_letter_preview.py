@@ -2,12 +2,12 @@
 (docs/domain.md#cli-letter-preview)."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from letters.models import Letter, LetterRun
 from letters.services import gp_signature_set
@@ -81,7 +81,7 @@ def test_writes_the_letter_and_stores_nothing(patient_on_list, gp, poh, practice
 def test_the_invitation_gives_the_planned_consult(patient_on_list, tmp_path):
     Participation.objects.filter(pk=patient_on_list.pk).update(
         status=Participation.Status.CONSULT_PLANNED,
-        consult_at=timezone.make_aware(datetime(2026, 11, 3, 10, 30)))
+        consult_at=datetime(2026, 11, 3, 10, 30, tzinfo=ZoneInfo("Europe/Amsterdam")))
     out = tmp_path / "uitnodiging.pdf"
     run("--practice", "DELINDE", "--patient", "4711", "--kind", "invitation", "--out", str(out))
     [page] = pdf_pages_text(out.read_bytes())
