@@ -2,8 +2,8 @@
 (docs/domain.md#cli-letter-preview)."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
