@@ -10,7 +10,12 @@ terugzetten".
 
 Syntax (see ``letters/text.py``): a blank line starts a new paragraph, a line
 starting with ``#`` is a small heading, lines starting with ``-`` make a list,
-``{name}`` is filled in.
+``{name}`` is filled in, ``[ … {name} … ]`` is printed only when the value is
+known, and a line starting with ``[tabletten]`` or ``[capsules]`` only for a
+patient whose medicine has that form.
+
+The stop letter is signed by a GP, so the advice is in the GP's voice ("Ik raad
+u aan"); the letter's close names the GP and the POH-GGZ.
 """
 
 from dataclasses import dataclass
@@ -27,28 +32,28 @@ STOP = DefaultText(
     body="""\
 {aanhef},
 
-Volgens onze gegevens gebruikt u al lange tijd {middel} {sterkte}. Dat is een slaapmiddel of een middel tegen angst en onrust. Wij willen u vragen om te proberen hier minder van te gebruiken. Of om er helemaal mee te stoppen.
+Volgens onze gegevens gebruikt u al lange tijd {middel_en_sterkte}. Zulke middelen helpen bij slecht slapen, angst of onrust. Maar ze zijn bedoeld voor korte tijd: een paar weken.
 
 # Waarom minder gebruiken?
-Uw lichaam went aan dit middel. Daardoor werkt het na een paar weken minder goed. U slaapt er dan niet beter van. En u wordt er niet rustiger van.
+Uw lichaam went aan het middel. Daardoor werkt het na een paar weken minder goed. U slaapt er dan niet beter van. En u wordt er niet rustiger van. U kunt er ook afhankelijk van worden. Zonder het middel voelt u zich dan slecht. Daarom is stoppen niet altijd makkelijk.
 
-Het middel heeft ook nadelen. U kunt er suf of duizelig van worden. Daardoor valt u sneller. En de kans op een ongeluk is groter, ook in het verkeer. Uw geheugen kan er slechter van worden. Dat geldt vooral als u wat ouder bent.
+U kunt er ook suf of duizelig van worden. Daardoor valt u sneller. En de kans op een ongeluk is groter, ook in het verkeer. Uw geheugen kan er slechter van worden, vooral als u wat ouder bent.
+
+Ik raad u aan om minder te gebruiken, en als het kan helemaal te stoppen. Dat is al veel mensen gelukt. U kunt het ook.
 
 # Wat kunt u merken?
-Als u minder gaat gebruiken, kunt u een tijdje klachten hebben. U slaapt bijvoorbeeld slechter. Of u voelt zich wat onrustig. Dat is normaal. Deze klachten gaan vanzelf weer over. Meestal duurt dat een paar dagen tot een paar weken.
+Als u minder gaat gebruiken, kunt u een tijdje klachten hebben. U slaapt bijvoorbeeld slechter. Of u voelt zich wat angstig of onrustig. Dat is normaal. De klachten gaan vanzelf weer over, meestal binnen een paar weken.
 
 # Hoe pakt u het aan?
-Stop niet in één keer. Ga stap voor stap minder gebruiken. Bijvoorbeeld zo:
+[tabletten] Stop niet in één keer, maar ga stap voor stap minder gebruiken. Bijvoorbeeld zo:
+[capsules] Stop niet in één keer, maar ga stap voor stap minder gebruiken. Uw middel zit in een capsule. Een capsule kunt u niet in stukjes delen. Bespreek daarom met {poh} hoe u het beste kunt minderen.
 
-- Neem elke dag een kwart tablet minder.
-- Houd dat een week of twee weken vol.
-- Gaat het goed? Neem dan weer een kwart tablet minder.
-- Is het zwaar? Wacht dan wat langer met de volgende stap.
+[tabletten] - Neem een week lang elke dag een kwart tablet minder dan nu.
+[tabletten] - Gaat dat goed? Haal er dan de week daarna weer een kwart tablet af.
+[tabletten] - Is het zwaar? Wacht dan een week langer met de volgende stap.
 
 # Wij helpen u graag
-Over ongeveer een maand nodigt {poh} u uit voor een gesprek. {poh} is praktijkondersteuner GGZ in onze praktijk. Samen kijkt u wat bij u past. U mag ook nu al zelf beginnen. Dat hoeft niet.
-
-Hebt u vragen? Of wilt u liever meteen een afspraak? Bel dan de praktijk op {telefoon}.
+Over ongeveer een maand nodigt {poh} u uit voor een gesprek. {poh} is praktijkondersteuner GGZ in onze praktijk. Samen kijken we wat bij u past. U mag ook nu al zelf beginnen, maar dat hoeft niet. Hebt u vragen of wilt u meteen een afspraak? Bel dan de praktijk op {telefoon}.
 """,
 )
 
@@ -60,7 +65,7 @@ INVITATION = DefaultText(
 Een tijd geleden kreeg u van ons een brief over uw gebruik van {middel}. Daarin stond dat wij u zouden uitnodigen voor een gesprek. Dat doen wij met deze brief.
 
 # Het gesprek
-U praat met {poh}, praktijkondersteuner GGZ. U vertelt hoe het nu gaat. Misschien gebruikt u al minder. Of misschien vindt u minderen moeilijk. Dat mag allebei. Samen kijkt u wat bij u past. Als u wilt, maakt u samen een plan om rustig minder te gebruiken.
+U praat met {poh}, praktijkondersteuner GGZ. U vertelt hoe het nu gaat. Misschien gebruikt u al minder. Of misschien vindt u minderen moeilijk. Dat mag allebei. Samen kijken we wat bij u past. Als u wilt, maken we samen een plan om rustig minder te gebruiken.
 
 # Uw afspraak
 {afspraak}

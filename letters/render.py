@@ -57,6 +57,19 @@ class PracticeData:
 
 
 @dataclass(frozen=True)
+class Medicine:
+    """One benzodiazepine the patient uses, as the letter names it."""
+
+    substance: str  # Dutch name, e.g. 'temazepam'
+    strength: str = ""  # '20 mg', or '' when unknown
+    capsule: bool = False  # cannot be broken into quarters (docs/domain.md, step 4)
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(p for p in (self.substance, self.strength) if p)
+
+
+@dataclass(frozen=True)
 class LetterData:
     """Everything a letter says about its patient, practice and people."""
 
@@ -69,8 +82,7 @@ class LetterData:
     house_number: str
     postcode: str
     city: str
-    substance: str  # Dutch name, e.g. 'temazepam'
-    strength: str  # '20 mg', or '' when unknown
+    medicines: tuple[Medicine, ...]  # each benzodiazepine the patient uses; () when unknown
     poh_name: str
     signer_name: str
     letter_date: date
@@ -89,6 +101,31 @@ class LetterData:
     @property
     def name(self) -> str:
         return text.full_name(self.initials, self.prefix, self.surname)
+
+    @property
+    def substance(self) -> str:
+        """'temazepam', 'temazepam en oxazepam'; '' when unknown."""
+        return text.join_nl([m.substance for m in self.medicines])
+
+    @property
+    def strength(self) -> str:
+        """The strength of the one medicine; '' when unknown or when there are several
+        (a strength next to two names would be ambiguous)."""
+        return self.medicines[0].strength if len(self.medicines) == 1 else ""
+
+    @property
+    def medicines_phrase(self) -> str:
+        """'temazepam 10 mg en oxazepam 10 mg'. A medicine whose strength is unknown
+        comes last, so no strength seems to belong to it."""
+        known = [m for m in self.medicines if m.strength]
+        unknown = [m for m in self.medicines if not m.strength]
+        return text.join_nl([m.phrase for m in known + unknown])
+
+    @property
+    def conditions(self) -> dict[str, bool]:
+        """The conditions of ``text.CONDITIONS`` for this patient."""
+        capsules = any(m.capsule for m in self.medicines)
+        return {"capsules": capsules, "tabletten": not capsules}
 
 
 NO_APPOINTMENT = "U hebt nog geen afspraak. Bel ons, dan maken we samen een afspraak."
@@ -113,6 +150,7 @@ def placeholder_values(data: LetterData) -> dict[str, str]:
         "plaats": data.practice.city,
         "datum": text.date_nl(data.letter_date),
         "afspraak": data.appointment or NO_APPOINTMENT,
+        "middel_en_sterkte": data.medicines_phrase or NO_SUBSTANCE,
     }
     assert set(values) == set(text.PLACEHOLDERS)
     return values
@@ -122,7 +160,7 @@ def letter_render(*, kind: str, letter_text: LetterText, data: LetterData, ancho
                   multipage: bool = False) -> str:
     """One letter as an HTML fragment (``<article>``); raises text.UnknownPlaceholders."""
     values = placeholder_values(data)
-    body = text.body_html(letter_text.body, values)
+    body = text.body_html(letter_text.body, values, data.conditions)
     subject = text.fill_plain(letter_text.subject, values)
     place_date = ", ".join(p for p in (data.practice.city, text.date_nl(data.letter_date)) if p)
     return render_to_string(f"letters/{kind}.html", {

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from patients.groslijst import months_back
 from patients.models import Participation, Patient, Practice, Prescription, Project
 from patients.queries import benzo_filter
 
 from . import text
 from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate
-from .render import Image, LetterData, LetterText, PracticeData
+from .render import Image, LetterData, LetterText, Medicine, PracticeData
 
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                  ".svg": "image/svg+xml"}
@@ -121,29 +122,48 @@ def signer_for(patient: Patient, gps: Sequence):
 
 
 
-@dataclass(frozen=True)
-class Medication:
-    substance: str  # Dutch name
-    strength: str  # '20 mg'
+# A patient uses every benzodiazepine prescribed in the months up to their latest
+# benzodiazepine prescription (docs/domain.md, step 4): a second one taken alongside
+# is named too, one they switched from long ago is not.
+IN_USE_MONTHS = 3
 
 
-def latest_benzodiazepines(*, practice: Practice, patient_ids: Iterable[int],
-                           on_or_before: date) -> dict[int, Medication]:
-    """Each patient's latest benzodiazepine prescription on or before the date (one query)."""
+def benzodiazepines_in_use(*, practice: Practice, patient_ids: Iterable[int],
+                           on_or_before: date) -> dict[int, tuple[Medicine, ...]]:
+    """Each patient's benzodiazepines on or before the date, by name (one query): every
+    substance prescribed in the ``IN_USE_MONTHS`` up to the patient's latest one, each
+    with the strength and form of its own latest prescription."""
     rows = (Prescription.objects
             .filter(patient__practice=practice, patient_id__in=list(patient_ids),
                     date__lte=on_or_before)
             .filter(benzo_filter())
             .order_by("patient_id", "-date", "-batch_id", "-line")
-            .values_list("patient_id", "substance__name_nl", "description", "strength_mg"))
-    if connection.vendor == "postgresql":
-        rows = rows.distinct("patient_id")
-    found: dict[int, Medication] = {}
-    for patient_id, name, description, strength in rows:
-        if patient_id not in found:
-            found[patient_id] = Medication(substance=name or description.lower(),
-                                           strength=text.strength_nl(strength))
-    return found
+            .values_list("patient_id", "date", "substance__name_nl", "description", "dosage",
+                         "strength_mg"))
+    latest: dict[int, date] = {}
+    found: dict[int, dict[str, Medicine]] = {}
+    for patient_id, day, name, description, dosage, strength in rows:
+        first = latest.setdefault(patient_id, day)
+        if day < months_back(first, IN_USE_MONTHS):
+            continue
+        substance = name or description.lower()
+        medicines = found.setdefault(patient_id, {})
+        if substance and substance not in medicines:  # rows come newest first
+            medicines[substance] = Medicine(
+                substance=substance, strength=text.strength_nl(strength),
+                capsule=text.is_capsule(substance, description, dosage))
+    return {patient_id: tuple(sorted(medicines.values(), key=lambda m: m.substance))
+            for patient_id, medicines in found.items()}
+
+
+def print_problem(practice: Practice) -> str:
+    """Why the practice cannot print letters now ('' when it can): every letter gives
+    the practice's phone number, so a practice without one prints nothing."""
+    if not practice.phone.strip():
+        return _("The practice has no phone number yet. Every letter tells the patient "
+                 "which number to call, so letters can be printed only once it is filled in. "
+                 "The administrator adds it to the practice's details.")
+    return ""
 
 
 def signatures_for(*, practice: Practice, users: Iterable) -> dict[int, Image]:
@@ -173,7 +193,7 @@ def letter_data_for(*, project: Project, participations: Sequence[Participation]
     practice_values = practice_data(practice)
     gps = project_gps(project)
     signatures = signatures_for(practice=practice, users=gps)
-    medication = latest_benzodiazepines(
+    medication = benzodiazepines_in_use(
         practice=practice, patient_ids=[p.patient_id for p in participations],
         on_or_before=letter_date)
     poh = person_name(project.lead)
@@ -181,12 +201,11 @@ def letter_data_for(*, project: Project, participations: Sequence[Participation]
     for participation in participations:
         patient = participation.patient
         gp = signer_for(patient, gps)
-        med = medication.get(patient.pk, Medication("", ""))
         result.append(LetterData(
             practice=practice_values, sex=patient.sex, initials=patient.initials,
             prefix=patient.prefix, surname=patient.surname, street=patient.street,
             house_number=patient.house_number, postcode=patient.postcode, city=patient.city,
-            substance=med.substance, strength=med.strength, poh_name=poh,
+            medicines=medication.get(patient.pk, ()), poh_name=poh,
             signer_name=signer_name(gp) if gp else "",
             signature=signatures.get(gp.pk) if gp else None, letter_date=letter_date,
             appointment=appointment_text(participation)))
@@ -204,8 +223,9 @@ def example_letter_data(*, practice: Practice, letter_date: date,
     return LetterData(
         practice=practice_data(practice), sex="V", initials="J.",
         prefix="de", surname="Vries", street="Voorbeeldstraat", house_number="1",
-        postcode="1234 AB", city=practice.city or "Voorbeeld", substance="temazepam",
-        strength="10 mg", poh_name=person_name(project.lead) if project else "",
+        postcode="1234 AB", city=practice.city or "Voorbeeld",
+        medicines=(Medicine("oxazepam", "10 mg"),),
+        poh_name=person_name(project.lead) if project else "",
         signer_name=signer_name(signer) if signer else "",
         letter_date=letter_date,
         appointment="Op dinsdag 3 november om 10.30 uur, in de praktijk.")
@@ -281,3 +301,13 @@ def letters_for_patient(*, practice: Practice, patient: Patient) -> QuerySet[Let
 def projects_with_letters(*, practice: Practice) -> QuerySet[Project]:
     return Project.objects.filter(practice=practice).exclude(
         status=Project.Status.CLOSED).select_related("lead").order_by("-planned_start", "name")
+
+
+def active_participations(*, practice: Practice, number: str) -> QuerySet[Participation]:
+    """The participations of the practice's patient(s) with this number in projects that
+    are not closed, newest first (``manage.py letter_preview``)."""
+    return (Participation.objects
+            .filter(patient__practice=practice, patient__number=number.strip())
+            .exclude(project__status=Project.Status.CLOSED)
+            .select_related("patient", "project__practice", "project__lead")
+            .order_by("-project__planned_start", "-created_at", "-id"))

@@ -5,6 +5,19 @@ template (that would let an edited letter read any model attribute). It may
 only use the placeholders of :data:`PLACEHOLDERS`, written as ``{naam}``; any
 other is refused with a message naming it. Values are HTML-escaped.
 
+No sentence may show a gap where a value is missing (docs/domain.md, step 4):
+
+- most placeholders stand for a whole phrase that always has a value (``{middel}``
+  falls back to "uw slaapmiddel of kalmeringsmiddel", ``{middel_en_sterkte}``
+  leaves out a strength that is not known);
+- an *optional part* ``[ ... ]`` holding a placeholder is printed only when
+  every placeholder in it has a value: ``gebruikt u {middel}[ van {sterkte}].``;
+- a line starting with a *condition* of :data:`CONDITIONS` (``[tabletten]``,
+  ``[capsules]``) is printed only when the condition holds for the patient;
+- as a last guard a placeholder without a value, outside an optional part, is
+  left out together with the spaces before it ("temazepam {sterkte}." gives
+  "temazepam.").
+
 The placeholders' names are part of the letter texts and stay Dutch; their
 descriptions and the refusal are UI, translated (``locale/``). The letter's own
 words made here (salutation, dates) are letter content, in Dutch.
@@ -34,9 +47,24 @@ PLACEHOLDERS: dict[str, Promise] = {
     "plaats": gettext_lazy("the practice's town"),
     "datum": gettext_lazy("date of the letter, e.g. ‘23 november 2026’"),
     "afspraak": gettext_lazy("date and time of the consult (invitation), when already known"),
+    "middel_en_sterkte": gettext_lazy(
+        "every benzodiazepine the patient uses, with its strength when known, e.g. "
+        "‘temazepam 10 mg en oxazepam 10 mg’"),
 }
 
+# Conditions a line may start with, e.g. ``[capsules] U gebruikt capsules. …``: the line
+# is printed only when the condition holds for the patient. ``capsules``: at least one
+# of the patient's medicines is a capsule (it cannot be broken into quarters);
+# ``tabletten``: none is.
+CONDITIONS = ("tabletten", "capsules")
+
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
+# A placeholder with the spaces before it: an empty value takes those spaces along.
+SPACED_PLACEHOLDER = re.compile(r"([ \t]*)\{([^{}\n]*)\}")
+# An optional part: square brackets around text that holds at least one placeholder
+# (group 2), with the spaces before it (group 1).
+OPTIONAL_PART = re.compile(r"([ \t]*)\[([^\[\]\n]*\{[^{}\n]*\}[^\[\]\n]*)\]")
+CONDITION_LINE = re.compile(r"^\s*\[(" + "|".join(CONDITIONS) + r")\]\s*")
 
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
              "september", "oktober", "november", "december")
@@ -79,37 +107,81 @@ def check_placeholders(*texts: str) -> None:
         raise UnknownPlaceholders(list(unknown))
 
 
+def resolve_optional_parts(text: str, values: dict[str, str]) -> str:
+    """Each optional part ``[ … {x} … ]`` replaced by its text when every placeholder in
+    it has a value, else removed together with the spaces before it."""
+
+    def part(match: re.Match[str]) -> str:
+        spaces, inner = match.group(1), match.group(2)
+        if all(values.get(name, "").strip() for name in placeholders_in(inner)):
+            return spaces + inner
+        return ""
+
+    return OPTIONAL_PART.sub(part, text)
+
+
+def _filled(text: str, values: dict[str, str], *, html: bool) -> str:
+    check_placeholders(text)
+    text = resolve_optional_parts(text, values)
+    quote = (lambda value: escape(value, quote=False)) if html else (lambda value: value)
+    parts, last = [], 0
+    for match in SPACED_PLACEHOLDER.finditer(text):
+        parts.append(quote(text[last:match.start()]))
+        value = values.get(match.group(2), "").strip()
+        if value:  # an empty value leaves no gap: its spaces go with it
+            parts.append(quote(match.group(1) + value))
+        last = match.end()
+    parts.append(quote(text[last:]))
+    return "".join(parts)
+
+
 def fill_html(text: str, values: dict[str, str]) -> str:
     """``text`` with its placeholders filled, everything HTML-escaped (one line of text)."""
-    check_placeholders(text)
-    parts, last = [], 0
-    for match in PLACEHOLDER.finditer(text):
-        parts.append(escape(text[last:match.start()], quote=False))
-        parts.append(escape(values.get(match.group(1), ""), quote=False))
-        last = match.end()
-    parts.append(escape(text[last:], quote=False))
-    return "".join(parts)
+    return _filled(text, values, html=True)
 
 
 def fill_plain(text: str, values: dict[str, str]) -> str:
     """``text`` with its placeholders filled, as plain text (subject lines, file names)."""
-    check_placeholders(text)
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), text)
+    return _filled(text, values, html=False)
+
+
+def lines_for(text: str, conditions: dict[str, bool]) -> list[str]:
+    """The lines of ``text`` that apply: a line starting with a condition is kept (without
+    it) only when the condition holds."""
+    kept = []
+    for line in text.split("\n"):
+        match = CONDITION_LINE.match(line)
+        if match is None:
+            kept.append(line)
+        elif conditions.get(match.group(1), False):
+            kept.append(line[match.end():])
+    return kept
+
+
+def join_nl(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
 
 
 BULLET = re.compile(r"^\s*[-•*]\s+")
 HEADING = re.compile(r"^\s*#+\s*")
 
 
-def body_html(text: str, values: dict[str, str]) -> str:
+def body_html(text: str, values: dict[str, str],
+              conditions: dict[str, bool] | None = None) -> str:
     """The letter body as HTML: blank lines separate paragraphs, a line starting with
     ``#`` is a small heading, lines starting with ``- `` make a list, single line
-    breaks are kept. Nothing of the text itself is markup."""
+    breaks are kept, a line starting with a condition (``[capsules]``) only when it
+    holds. Nothing of the text itself is markup."""
     check_placeholders(text)
     blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
     html = []
     for block in blocks:
-        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
+        lines = [line.rstrip() for line in lines_for(block, conditions or {})
+                 if line.strip()]
         while lines and HEADING.match(lines[0]):
             html.append(f"<h2>{fill_html(HEADING.sub('', lines.pop(0)), values)}</h2>")
         if not lines:
@@ -126,9 +198,24 @@ def body_html(text: str, values: dict[str, str]) -> str:
 # --- Names, salutation, dates, strengths ------------------------------------------------
 
 
+APOSTROPHES = "'’‘`´"
+
+
+def always_lower_case(prefix: str) -> bool:
+    """The prefixes written in lower case even at the start of a name: those that begin
+    with an apostrophe ('t, 's: "heer 't Hart") and d' ("mevrouw d'Ancona")."""
+    prefix = prefix.strip().lower()
+    if len(prefix) < 2:
+        return False
+    return prefix[0] in APOSTROPHES or (prefix[0] == "d" and prefix[1] in APOSTROPHES)
+
+
 def capitalise_prefix(prefix: str) -> str:
-    """'van den' → 'Van den', "van 't" → "Van 't": only the first letter changes."""
+    """'van den' → 'Van den', "van 't" → "Van 't": only the first letter changes; "'t"
+    and "d'" stay lower case."""
     prefix = prefix.strip()
+    if always_lower_case(prefix):
+        return prefix.lower()
     for i, char in enumerate(prefix):
         if char.isalpha():
             return prefix[:i] + char.upper() + prefix[i + 1:]
@@ -141,6 +228,8 @@ def surname_with_prefix(prefix: str, surname: str, *, initials_before: bool) -> 
     prefix = prefix.strip()
     if prefix:
         prefix = prefix.lower() if initials_before else capitalise_prefix(prefix.lower())
+    if len(prefix) > 1 and prefix[-1] in APOSTROPHES and prefix[-2].isalpha():
+        return prefix + surname.strip()  # "d'Ancona": no space after the apostrophe
     return " ".join(part for part in (prefix, surname.strip()) if part)
 
 
@@ -197,6 +286,24 @@ def strength_nl(strength_mg: Decimal | float | None) -> str:
     return text.replace(".", ",") + " mg"
 
 
+CAPSULE_WORD = re.compile(r"\bcaps", re.IGNORECASE)
+TABLET_WORD = re.compile(r"\b(?:tab|tbl)", re.IGNORECASE)
+# Sold in the Netherlands mostly as capsules: without a word for the form, assume one.
+MOSTLY_CAPSULES = frozenset({"temazepam"})
+
+
+def is_capsule(substance: str, description: str, dosage: str = "") -> bool:
+    """Whether a prescription is for capsules, which cannot be broken into quarters:
+    the product or the dosage instruction says so ('Temazepam 20mg capsule', '1 dd 1
+    caps'), or names no form at all for a substance sold mostly as capsules."""
+    words = f"{description} {dosage}"
+    if CAPSULE_WORD.search(words):
+        return True
+    if TABLET_WORD.search(words):
+        return False
+    return substance.strip().lower() in MOSTLY_CAPSULES
+
+
 def surname_key(name: str) -> str:
     """The surname of a free-text GP name, for matching ('M. Öztürk' → 'öztürk',
     'dr. S. van Dam' → 'dam', 'Van Dam, S.' → 'dam')."""
@@ -247,7 +354,10 @@ class Readability:
 def readability(text: str) -> Readability:
     """Average sentence length and the long words of a letter text (placeholders count
     as one short word)."""
-    text = PLACEHOLDER.sub("x", text.replace("\r\n", "\n"))
+    text = "\n".join(CONDITION_LINE.sub("", line)
+                     for line in text.replace("\r\n", "\n").split("\n"))
+    text = OPTIONAL_PART.sub(lambda m: m.group(1) + m.group(2), text)
+    text = PLACEHOLDER.sub("x", text)
     sentences = []
     for chunk in SENTENCE_END.split(text):
         words = WORD.findall(chunk)

@@ -27,6 +27,7 @@ from ..selectors import (
     RUN_STATUSES,
     letter_data_for,
     letter_text_for,
+    print_problem,
     project_gps,
     run_candidates,
     signer_for,
@@ -68,6 +69,9 @@ def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
         raise LettersRefused(_("There is no print run for this kind of letter."))
     project = Project.objects.select_for_update().select_related("practice", "lead").get(
         pk=project.pk)  # two clicks at once make one run
+    problem = print_problem(project.practice)
+    if problem:
+        raise LettersRefused(problem)
     gps = project_gps(project)
     if not gps:
         raise LettersRefused(_("This project has no GP yet to sign the letters. Add a GP to "
@@ -195,6 +199,8 @@ def stop_letters_pdf(*, project: Project, user=None) -> tuple[bytes, int]:
                           .select_related("patient").order_by("rank", "patient__surname", "id"))
     if not participations:
         raise LettersRefused(_("No stop letters are waiting: nobody is on the mailing list."))
+    if print_problem(project.practice):
+        raise LettersRefused(print_problem(project.practice))
     if not project_gps(project):
         raise LettersRefused(_("This project has no GP yet to sign the letters."))
     letter_text = letter_text_for(practice=project.practice, kind=LetterKind.STOP)

@@ -116,3 +116,19 @@ def test_poh_edits_the_letter_text_with_preview_and_refused_placeholder(
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator("#tekst-fout")).to_contain_text("Onbekend invulveld: {assistente}.")
     page.screenshot(path=artifacts_dir / "letters-text-refused.png", full_page=True)
+
+
+def test_without_a_phone_number_the_assistant_is_told_why_nothing_prints(
+        transactional_db, live_server, page: Page, users, project, practice, mailing_list,
+        artifacts_dir):
+    practice.phone = ""
+    practice.save()
+    _log_in(page, live_server, users[Role.ASSISTENT].username)
+    page.get_by_role("link", name="Brieven", exact=True).click()
+    page.get_by_role("link", name=re.compile(project.name)).click()
+    expect(page.locator("#geen-telefoon")).to_contain_text(
+        "De praktijk heeft nog geen telefoonnummer")
+    expect(page.get_by_role("button", name="Printrun maken (3 brieven)")).to_be_disabled()
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=artifacts_dir / "letters-no-phone-375.png", full_page=True)
+    assert not LetterRun.objects.exists()

@@ -64,7 +64,8 @@ def test_each_letter_names_its_patient_product_poh_gp_and_the_practice_phone(
         assert salutation in page
         assert f"gebruikt u al lange tijd {product}" in page
         assert "Over ongeveer een maand nodigt Sanne Visser u uit" in page
-        assert signer in page and "huisarts, Huisartsenpraktijk De Linde" in page
+        # The close names the signing GP and the POH-GGZ.
+        assert f"{signer}, huisarts Sanne Visser, praktijkondersteuner GGZ" in page
         assert "0317-123456" in page
         assert "Betreft: Uw gebruik van " + product.split()[0] in page
     assert "Mevrouw T. van den Berg Molenlaan 64-2 6874 JC ZEVENAAR" in pages[0]

@@ -41,7 +41,7 @@ def test_the_preview_shows_the_unsaved_text_for_the_example_patient(client_for, 
     response = client_for(poh).post(url("template-preview"), TEXT)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Geachte mevrouw De Vries," in page and "over uw temazepam" in page
+    assert "Geachte mevrouw De Vries," in page and "over uw oxazepam" in page
     assert 'value="Over uw slaapmiddel"' in page  # the text stays in the form
     assert not LetterTemplate.objects.exists()
     assert not AuditEvent.objects.filter(detail__startswith="letter preview").exists()

@@ -150,7 +150,7 @@ def test_the_editor_saves_previews_for_a_patient_and_shows_readability(
     client = client_for(gp)
     url = reverse("letters:template-edit") + "?soort=uitnodiging"
     page = client.get(url).content.decode()
-    assert "Uitnodiging voor een gesprek over temazepam" in page  # example patient
+    assert "Uitnodiging voor een gesprek over oxazepam" in page  # example patient
     assert "woorden per zin" in page and 'id="leesbaarheid"' in page
     body = "{aanhef},\n\nWij nodigen u uit. {poh} belt u. Ons nummer is {telefoon}."
     response = client.post(action_url("template-preview", "uitnodiging"),
