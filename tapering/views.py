@@ -75,8 +75,8 @@ def _call_words(project) -> dict[str, object]:
     return {
         "opening": scripts.opening_line(poh=poh, practice=practice.name),
         "opening_hint": scripts.OPENING_HINT,
-        "replies": [(value, label, scripts.REPLIES[value], services.NEXT_FOR_RESPONSE[value])
-                    for value, label in services.A.Response.choices],
+        "replies": [(r.value, r.label, scripts.REPLIES[r], services.NEXT_FOR_RESPONSE[r])
+                    for r in services.A.Response],
         "voicemail": scripts.voicemail_text(poh=poh, practice=practice.name,
                                             phone=practice.phone),
     }
