@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from letters.services import LettersRefused, letter_resend
@@ -116,7 +117,7 @@ def call_due_from(*, participation: Participation, today: date) -> date | None:
 
 def not_due_message(day: date) -> str:
     return _("This patient is not due to be called until %(day)s. To call now all the same, "
-             "tick \"Call now anyway\".") % {"day": f"{day:%d-%m-%Y}"}
+             "tick \"Call now anyway\".") % {"day": date_format(day)}
 
 
 @transaction.atomic
