@@ -120,7 +120,7 @@ def test_a_call_noted_at_the_desk_is_called_back_and_found_again_on_the_agreed_d
         page.locator("#terugbellen-later").get_by_role("link", name="J. Hendriks").click()
         attempts = page.locator("#eerdere-pogingen")
         expect(attempts).to_contain_text("toch nu gebeld")
-        expect(attempts).to_contain_text("telde niet mee (zelfde werkdag)")
+        expect(attempts).to_contain_text("telde niet mee voor het maximum")
         expect(page.locator("#pogingen-geteld")).to_contain_text("1 van 3")
         page.get_by_role("link", name="Tijdlijn").click()
         expect(page.get_by_text("toch nu gebeld, vóór de geplande dag 21-01-2027")).to_be_visible()

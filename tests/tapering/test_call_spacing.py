@@ -234,7 +234,7 @@ def test_the_call_page_marks_attempts_that_did_not_count(project, users, in_list
     unanswered(in_list, users, MON, call_now=False)
     unanswered(in_list, users, MON)
     page = client_for(users[Role.POH_GGZ]).get(call_url(in_list)).content.decode()
-    assert page.count("telde niet mee (zelfde werkdag)") == 1
+    assert page.count("telde niet mee voor het maximum") == 1
     assert page.count("toch nu gebeld") == 1
     assert "Belpogingen zonder gehoor die meetellen: 1 van 3." in page
 
