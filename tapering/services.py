@@ -178,11 +178,11 @@ def _unanswered(participation: Participation, *, user, today: date, counted: boo
     """After an unanswered call: retry later, or 'not reached' at the project's maximum."""
     project = participation.project
     if not counted:
-        # Same working day as the previous counted attempt: logged, the plan stays.
+        # No working day begun since the previous counted attempt: logged, the plan stays.
         planned = participation.next_call_on
         participation_note(participation=participation, user=user, what=_(
-            "not reached again on the same working day: does not count as another attempt; "
-            "call again on %(day)s") % {"day": f"{planned:%d-%m-%Y}" if planned else "–"})
+            "not reached again before the next working day: does not count as another "
+            "attempt; call again on %(day)s") % {"day": f"{planned:%d-%m-%Y}" if planned else "–"})
         return
     counted_so_far = attempts_counted(participation)
     if counted_so_far >= project.call_attempts_max:

@@ -92,7 +92,7 @@ def test_three_unanswered_calls_in_one_minute_count_once(project, users, in_list
     logged = notes(in_list)
     assert "niet bereikt (belpoging 1 van 3); opnieuw bellen op 05-11-2026" in logged
     assert logged.count(  # ... and on the timeline
-        "weer niet bereikt op dezelfde werkdag: telt niet als nieuwe belpoging; "
+        "weer niet bereikt vóór de volgende werkdag: telt niet als nieuwe belpoging; "
         "opnieuw bellen op 05-11-2026") == 2
 
 
