@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.forms import DATE_WIDGET
 
 from .models import CallAttempt, PhoneNote
+from .services import not_due_message
 
 A = CallAttempt
 
@@ -51,13 +52,18 @@ class CallAttemptForm(forms.Form):
                                  max_value=240)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
+    call_now = forms.BooleanField(label=_("Call now anyway"), required=False)
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, due_from=None, **kwargs):
+        """``due_from``: the planned day of a patient not yet due (docs/domain.md, step 6)."""
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.due_from = due_from
 
     def clean(self):
         data = super().clean()
+        if self.due_from is not None and not data.get("call_now"):
+            raise forms.ValidationError(not_due_message(self.due_from), code="not_due")
         if data.get("outcome") != A.Outcome.REACHED:
             return data
         if not data.get("response"):
@@ -77,6 +83,3 @@ class CallAttemptForm(forms.Form):
                 data["agreed_on"] <= self.today:
             self.add_error("agreed_on", _("The agreed day must be after today."))
         return data
-
-
-

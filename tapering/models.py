@@ -83,6 +83,12 @@ class CallAttempt(models.Model):
     agreed_on = models.DateField(_("agreed day"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=1000, blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    # The day an unanswered attempt counted towards the project's maximum; empty when
+    # it did not count (answered, or no working day begun since the previous counted
+    # attempt: docs/domain.md, step 6, "Retries").
+    counted_on = models.DateField(_("counted as an attempt on"), null=True, blank=True)
+    # The patient was not yet due and the POH-GGZ chose "call now anyway".
+    called_early = models.BooleanField(_("called before the planned day"), default=False)
 
     class Meta:
         verbose_name = _("call attempt")

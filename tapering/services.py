@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benzoproject.formats import format_date, format_datetime
@@ -80,55 +81,122 @@ def phone_note_create(*, participation: Participation, user, called_at: datetime
     return phone_note
 
 
-def _attempts_since_entering(participation: Participation) -> int:
-    """Unanswered calls since the patient last entered the call-back list."""
+def attempt_counts(*, day: date, previous: date | None) -> bool:
+    """Whether an unanswered call on ``day`` counts towards the project's maximum.
+
+    It counts when it is the first, or when the next working day after the previous
+    counted attempt has come: several calls on one working day (or on the weekend
+    or holiday after it) count once (docs/domain.md, step 6, "Retries").
+    """
+    return previous is None or day >= add_working_days(previous, 1)
+
+
+def _counted_since_entering(participation: Participation):
+    """Unanswered calls that counted since the patient last entered the call-back list."""
     since = participation.status_changed_at or participation.created_at
-    return participation.call_attempts.filter(
-        called_at__gte=since, outcome__in=[A.Outcome.NOT_REACHED, A.Outcome.MESSAGE]).count()
+    return participation.call_attempts.filter(called_at__gte=since, counted_on__isnull=False)
+
+
+def attempts_counted(participation: Participation) -> int:
+    """How many unanswered calls count towards the maximum right now."""
+    return _counted_since_entering(participation).count()
+
+
+def call_due_from(*, participation: Participation, today: date) -> date | None:
+    """The planned day of a patient who is not yet due ("Binnenkort"); None when due.
+
+    Such a patient is called only through "call now anyway" (docs/domain.md, step 6).
+    An open phone note makes the patient due at once.
+    """
+    planned = participation.next_call_on
+    if participation.status != S.CALLBACK_DUE or planned is None or planned <= today:
+        return None
+    if participation.phone_notes.filter(handled_at__isnull=True).exists():
+        return None
+    return planned
+
+
+def not_due_message(day: date) -> str:
+    return _("This patient is not due to be called until %(day)s. To call now all the same, "
+             "tick \"Call now anyway\".") % {"day": date_format(day)}
 
 
 @transaction.atomic
 def call_attempt_log(*, participation: Participation, user, outcome: str, today: date,
                      response: str = "", next_step: str = "", agreed_on: date | None = None,
                      consult_at: datetime | None = None, note: str = "",
-                     minutes: int | None = None) -> CallAttempt:
-    """Log one call of the POH-GGZ and take the step it leads to (docs/domain.md, step 6)."""
+                     minutes: int | None = None, call_now: bool = False) -> CallAttempt:
+    """Log one call of the POH-GGZ and take the step it leads to (docs/domain.md, step 6).
+
+    A patient who is not yet due is called only with ``call_now`` ("call now anyway"),
+    which the attempt and the timeline record.
+    """
     locked = Participation.objects.select_for_update().select_related("project").get(
         pk=participation.pk)
     project = locked.project
     if locked.status != S.CALLBACK_DUE and not locked.phone_notes.filter(
             handled_at__isnull=True).exists():
         raise CallError(_("This patient is not in the call-back list."))
+    planned = call_due_from(participation=locked, today=today)
+    if planned is not None and not call_now:
+        raise CallError(not_due_message(planned))
     reached = outcome == A.Outcome.REACHED
     if reached and (not response or not next_step):
         raise CallError(_("Choose the patient's response and the next step."))
+    counted_on = None
+    if not reached and locked.status == S.CALLBACK_DUE:
+        previous = _counted_since_entering(locked).order_by("-counted_on").values_list(
+            "counted_on", flat=True).first()
+        if attempt_counts(day=today, previous=previous):
+            counted_on = today
     attempt = CallAttempt.objects.create(
         participation=locked, called_by=user, outcome=outcome,
         response=response if reached else "", next_step=next_step if reached else "",
-        agreed_on=agreed_on, note=note.strip()[:1000], minutes=minutes)
+        agreed_on=agreed_on, note=note.strip()[:1000], minutes=minutes,
+        counted_on=counted_on, called_early=planned is not None)
     locked.phone_notes.filter(handled_at__isnull=True).update(handled_at=timezone.now())
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=attempt, patient=locked.patient,
-              practice=project.practice, detail=f"call: {outcome} {response} {next_step}")
+              practice=project.practice,
+              detail=f"call: {outcome} {response} {next_step}"
+                     + (f" early (planned {planned})" if planned else ""))
+    if planned is not None:
+        participation_note(participation=locked, user=user,
+                           what=_("called now anyway, before the planned day %(day)s")
+                           % {"day": format_date(planned)})
     if locked.status != S.CALLBACK_DUE:
         participation_note(participation=locked, user=user, what=_("called back: %(outcome)s")
                            % {"outcome": A.Outcome(outcome).label})
         return attempt
     if not reached:
-        if _attempts_since_entering(locked) >= project.call_attempts_max:
-            participation_move(participation=locked, to=S.NOT_REACHED, user=user,
-                               what=_("not reached after %(n)s calls")
-                               % {"n": project.call_attempts_max},
-                               fields={"next_call_on": None})
-        else:
-            retry = add_working_days(today, project.call_retry_workdays)
-            Participation.objects.filter(pk=locked.pk).update(next_call_on=retry)
-            participation_note(participation=locked, user=user,
-                               what=_("not reached; call again on %(day)s")
-                               % {"day": format_date(retry)})
+        _unanswered(locked, user=user, today=today, counted=counted_on is not None)
         return attempt
     _next_step(locked, user=user, response=response, next_step=next_step, today=today,
                agreed_on=agreed_on, consult_at=consult_at)
     return attempt
+
+
+def _unanswered(participation: Participation, *, user, today: date, counted: bool) -> None:
+    """After an unanswered call: retry later, or 'not reached' at the project's maximum."""
+    project = participation.project
+    if not counted:
+        # No working day begun since the previous counted attempt: logged, the plan stays.
+        planned = participation.next_call_on
+        participation_note(participation=participation, user=user, what=_(
+            "not reached again before the next working day: does not count as another "
+            "attempt; call again on %(day)s") % {"day": format_date(planned) if planned else "–"})
+        return
+    counted_so_far = attempts_counted(participation)
+    if counted_so_far >= project.call_attempts_max:
+        participation_move(participation=participation, to=S.NOT_REACHED, user=user,
+                           what=_("not reached after %(n)s calls")
+                           % {"n": project.call_attempts_max},
+                           fields={"next_call_on": None})
+        return
+    retry = add_working_days(today, project.call_retry_workdays)
+    Participation.objects.filter(pk=participation.pk).update(next_call_on=retry)
+    participation_note(participation=participation, user=user, what=_(
+        "not reached (attempt %(n)s of %(max)s); call again on %(day)s") % {
+        "n": counted_so_far, "max": project.call_attempts_max, "day": format_date(retry)})
 
 
 def _next_step(participation: Participation, *, user, response: str, next_step: str,
@@ -218,7 +286,7 @@ def digest_send(*, user, day: date, lines: list[str]) -> bool:
                 "", _("These are due today or earlier in Benzoreductie:"), "",
                 *[f"- {line}" for line in lines], "",
                 _("Open the app to deal with them: %(url)s") % {"url": settings.SITE_URL}])
-            send_mail(_("Benzoreductie: your tasks for %(day)s") % {"day": f"{day:%d-%m-%Y}"},
+            send_mail(_("Benzoreductie: your tasks for %(day)s") % {"day": format_date(day)},
                       body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         return False

@@ -45,7 +45,8 @@ def call(request, project_uuid, participation_uuid):
     participation = get_participation_for_user(request, project_uuid, participation_uuid)
     project = participation.project
     today = timezone.localdate()
-    form = CallAttemptForm(request.POST or None, today=today)
+    due_from = services.call_due_from(participation=participation, today=today)
+    form = CallAttemptForm(request.POST or None, today=today, due_from=due_from)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -53,25 +54,32 @@ def call(request, project_uuid, participation_uuid):
                 participation=participation, user=request.user, outcome=data["outcome"],
                 today=today, response=data["response"], next_step=data["next_step"],
                 agreed_on=data["agreed_on"], consult_at=data.get("consult_at"),
-                note=data["note"], minutes=data["minutes"])
+                note=data["note"], minutes=data["minutes"], call_now=data["call_now"])
         except services.CallError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Call with %(name)s logged.")
                              % {"name": participation.patient.display_name})
             return redirect("tapering:callbacks")
-    row = callback_rows([participation])[0]
     return render(request, "tapering/call.html", {
-        "participation": participation, "project": project, "form": form, "row": row,
-        "replies": [(value, label, scripts.REPLIES[value],
-                     services.NEXT_FOR_RESPONSE[value]) for value, label in
-                    services.A.Response.choices],
-        "voicemail": scripts.VOICEMAIL % {"poh": _poh_name(project),
-                                          "practice": project.practice.name,
-                                          "phone": project.practice.phone or "–"},
-        "default_later": call_again_on(today, project.call_later_months),
-        "today": today,
+        **_call_words(project), "participation": participation, "project": project,
+        "form": form, "row": callback_rows([participation])[0], "due_from": due_from,
+        "attempts_counted": services.attempts_counted(participation),
+        "default_later": call_again_on(today, project.call_later_months), "today": today,
     }, status=400 if form.errors else 200)
+
+
+def _call_words(project) -> dict[str, object]:
+    """The call guide on the call page: opening, replies, voicemail (tapering/scripts.py)."""
+    poh, practice = _poh_name(project), project.practice
+    return {
+        "opening": scripts.opening_line(poh=poh, practice=practice.name),
+        "opening_hint": scripts.OPENING_HINT,
+        "replies": [(r.value, r.label, scripts.REPLIES[r], services.NEXT_FOR_RESPONSE[r])
+                    for r in services.A.Response],
+        "voicemail": scripts.voicemail_text(poh=poh, practice=practice.name,
+                                            phone=practice.phone),
+    }
 
 
 @practice_view(roles=PHONE_NOTE_USERS)

@@ -1,4 +1,5 @@
-"""The assistant notes a call, the POH-GGZ calls back and finds the patient on the agreed day."""
+"""The assistant notes a call, the POH-GGZ calls back (opening line on the screen) and finds
+the patient on the agreed day; a patient not yet due is called only through "Toch nu bellen"."""
 
 import re
 from datetime import date, datetime
@@ -57,9 +58,14 @@ def test_a_call_noted_at_the_desk_is_called_back_and_found_again_on_the_agreed_d
     page.screenshot(path=artifacts_dir / "callbacks.png", full_page=True)
 
     due.get_by_role("link", name="J. Hendriks").click()
+    poh = users[Role.POH_GGZ].get_full_name()
+    expect(page.locator("#openingszin")).to_be_visible()
+    expect(page.locator("#openingszin")).to_contain_text(
+        f"u spreekt met {poh}, praktijkondersteuner bij Huisartsenpraktijk De Linde")
+    expect(page.locator("#nog-niet-aan-de-beurt")).to_have_count(0)  # phoned: due at once
     page.get_by_label("bereikt", exact=True).check()
     page.get_by_label("wil wel, maar niet nu").check()
-    expect(page.get_by_text("nu komt het niet goed uit")).to_be_visible()
+    expect(page.get_by_text("wat het op dit moment moeilijk maakt")).to_be_visible()
     expect(page.get_by_label("op een afgesproken dag opnieuw bellen")).to_be_checked()
     page.get_by_label("Afgesproken dag om opnieuw te bellen of te vragen").fill("2027-01-18")
     page.get_by_label("Minuten", exact=True).fill("6")
@@ -82,3 +88,39 @@ def test_a_call_noted_at_the_desk_is_called_back_and_found_again_on_the_agreed_d
         page.locator("#terugbellen-taak").click()
         expect(page.locator("#terugbellen-vandaag")).to_contain_text("J. Hendriks")
         page.screenshot(path=artifacts_dir / "callbacks-on-agreed-day.png", full_page=True)
+
+        # No answer: logged, and the patient moves to "Binnenkort" (three working days on).
+        page.locator("#terugbellen-vandaag").get_by_role("link", name="J. Hendriks").click()
+        page.get_by_label("niet bereikt", exact=True).check()
+        page.get_by_role("button", name="Gesprek opslaan").click()
+        expect(page.get_by_text("Gesprek met J. Hendriks vastgelegd.")).to_be_visible()
+        upcoming = page.locator("#terugbellen-later")
+        expect(upcoming).to_contain_text("J. Hendriks")
+        expect(upcoming).to_contain_text("21 jan 2027")
+
+        # Calling again the same day asks for "Toch nu bellen" and refuses without it.
+        upcoming.get_by_role("link", name="J. Hendriks").click()
+        expect(page.locator("#nog-niet-aan-de-beurt")).to_contain_text(
+            "Nog niet aan de beurt")
+        expect(page.locator("#pogingen-geteld")).to_contain_text("1 van 3")
+        page.get_by_label("niet bereikt", exact=True).check()
+        page.get_by_role("button", name="Gesprek opslaan").click()
+        expect(page.get_by_role("alert")).to_contain_text("Vink dan ‘Toch nu bellen’ aan")
+        page.screenshot(path=artifacts_dir / "call-not-yet-due.png", full_page=True)
+        page.set_viewport_size({"width": 375, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=artifacts_dir / "call-not-yet-due-375.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.get_by_label("niet bereikt", exact=True).check()
+        page.get_by_label("Toch nu bellen").check()
+        page.get_by_role("button", name="Gesprek opslaan").click()
+        expect(page.get_by_text("Gesprek met J. Hendriks vastgelegd.")).to_be_visible()
+        expect(page.locator("#terugbellen-later")).to_contain_text("21 jan 2027")  # unchanged
+
+        page.locator("#terugbellen-later").get_by_role("link", name="J. Hendriks").click()
+        attempts = page.locator("#eerdere-pogingen")
+        expect(attempts).to_contain_text("toch nu gebeld")
+        expect(attempts).to_contain_text("telde niet mee voor het maximum")
+        expect(page.locator("#pogingen-geteld")).to_contain_text("1 van 3")
+        page.get_by_role("link", name="Tijdlijn").click()
+        expect(page.get_by_text("toch nu gebeld, vóór de geplande dag 21-01-2027")).to_be_visible()
