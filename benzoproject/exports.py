@@ -8,8 +8,10 @@ formula (CSV/formula injection). Numbers stay numbers in Excel.
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -17,6 +19,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_stamp(moment: datetime, fmt: str = "%Y%m%d-%H%M") -> str:
+    """``moment`` for a download's file name, in the practice's time (Europe/Amsterdam,
+    settings.TIME_ZONE), never UTC: the name matches the time the page shows."""
+    return timezone.localtime(moment).strftime(fmt)
 
 
 def safe_cell(value):
