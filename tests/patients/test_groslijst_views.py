@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -91,6 +92,24 @@ def test_csv_export_neutralises_formulas_and_is_logged(users, client_for, import
     names = [r[1] for r in rows[1:]]
     assert "A. '=Boer" not in names and any(n.startswith("A. =Boer") for n in names)
     assert AuditEvent.objects.filter(action="export", object_type="groslijst").exists()
+
+
+def test_csv_export_is_written_for_dutch_excel(users, client_for, imported):
+    """Dutch dates, decimal commas and a BOM under the ``;`` separator (issue 11, point 13)."""
+    response = _get(client_for(users[Role.POH_GGZ]), criterium="either", formaat="csv")
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    by_number = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    aarts = by_number["1"]
+    assert aarts["geboortedatum"] == "01-01-1950"
+    assert aarts["laatste voorschrift"] == "01-09-2026"
+    # 60 × 10 mg diazepam ÷ 10 mg DDD = 60 DDD in the year: 0,16 per day.
+    assert aarts["DDD per dag"] == "0,16"
+    assert aarts["eenheden 12 mnd"] == "60"
+    for record in by_number.values():
+        assert re.fullmatch(r"\d+,\d\d", record["DDD per dag"]), record
+        assert re.fullmatch(r"\d\d-\d\d-\d{4}", record["laatste voorschrift"]), record
 
 
 def test_excel_export_opens_and_keeps_numbers_numeric(users, client_for, practice, imported):
