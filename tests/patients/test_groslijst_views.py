@@ -138,6 +138,53 @@ def test_chosen_patients_go_to_screening_once(users, client_for, practice, proje
     assert AuditEvent.objects.filter(object_type="participation").count() == 2
 
 
+@pytest.fixture
+def two_per_page(monkeypatch):
+    from patients.views import groslijst as view
+
+    monkeypatch.setattr(view, "PAGE_SIZE", 2)
+
+
+def _numbers_in(project) -> set[str]:
+    return set(Participation.objects.filter(project=project)
+               .values_list("patient__number", flat=True))
+
+
+def test_to_screening_takes_only_the_ticked_rows_of_this_page(users, client_for, practice,
+                                                              project, imported, two_per_page):
+    client = client_for(users[Role.POH_GGZ])
+    html = _get(client, criterium="either").content.decode()
+    assert "de aangevinkte patiënten op deze pagina" in html
+    assert "alle 3 patiënten op de lijst, op alle pagina's" in html
+    # The page shows 1 and 2; the POH ticks 2 only.
+    ticked = str(practice.patients.get(number="2").uuid)
+    client.post(reverse("patients:to-screening"), {
+        "project": project.pk, "patients": [ticked], "peildatum": "2026-09-15",
+        "bereik": "aangevinkt", "terug": "peildatum=2026-09-15&criterium=either"})
+    assert _numbers_in(project) == {"2"}
+
+
+def test_to_screening_all_on_the_list_takes_every_page_under_the_filters(
+        users, client_for, practice, project, imported, two_per_page):
+    client = client_for(users[Role.POH_GGZ])
+    response = client.post(reverse("patients:to-screening"), {
+        "project": project.pk, "peildatum": "2026-09-15", "bereik": "alle",
+        "terug": "peildatum=2026-09-15&criterium=either&pagina=1"}, follow=True)
+    # Three patients meet either criterion, on two pages; Claes (3) meets none.
+    assert "3 patiënten toegevoegd aan de screening" in response.content.decode()
+    assert _numbers_in(project) == {"1", "2", "4"}
+    assert set(Participation.objects.values_list("reference_date", flat=True)) == {
+        date(2026, 9, 15)}
+
+
+def test_all_on_the_list_follows_the_filters_of_the_page(users, client_for, project, imported,
+                                                         two_per_page):
+    client_for(users[Role.POH_GGZ]).post(reverse("patients:to-screening"), {
+        "project": project.pk, "peildatum": "2026-09-15", "bereik": "alle",
+        "terug": "peildatum=2026-09-15&criterium=either&huisarts=S. van Dam"})
+    assert _numbers_in(project) == {"2"}
+
+
 def test_to_screening_without_patients_says_what_to_do(users, client_for, project, imported):
     response = client_for(users[Role.POH_GGZ]).post(
         reverse("patients:to-screening"), {"project": project.pk, "peildatum": "2026-09-15"},
