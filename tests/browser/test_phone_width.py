@@ -31,7 +31,8 @@ LAYOUT_PROBLEMS = """
 (root) => {
   const boxes = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-    acceptNode: (node) => node.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT,
+    acceptNode: (node) => (node.textContent.trim()
+      ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT),
   });
   const hidden = (el) => { for (; el; el = el.parentElement) {
     const style = getComputedStyle(el);
@@ -43,7 +44,8 @@ LAYOUT_PROBLEMS = """
     const range = document.createRange();
     range.selectNodeContents(node);
     for (const r of range.getClientRects()) {
-      if (r.width > 0.5 && r.height > 0.5) boxes.push({text: node.textContent.trim().slice(0, 40), node, r});
+      const text = node.textContent.trim().slice(0, 40);
+      if (r.width > 0.5 && r.height > 0.5) boxes.push({text, node, r});
     }
   }
   const overlaps = [];
@@ -63,7 +65,9 @@ LAYOUT_PROBLEMS = """
     // Hidden, clipped or scrolled sideways: on a phone, text out of sight is text lost.
     const clips = ["hidden", "clip", "auto", "scroll"].includes(style.overflowX)
       || style.textOverflow === "ellipsis";
-    if (clips && el.scrollWidth > el.clientWidth + 1) clipped.push(el.textContent.trim().slice(0, 40));
+    if (clips && el.scrollWidth > el.clientWidth + 1) {
+      clipped.push(el.textContent.trim().slice(0, 40));
+    }
   });
   // Text outside its table cell also counts: a cell narrower than its words.
   root.querySelectorAll("td, th").forEach((cell) => {
