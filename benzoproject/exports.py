@@ -3,13 +3,21 @@
 A cell that starts with = + - @, a tab or a carriage return is prefixed with
 an apostrophe, so a spreadsheet shows it as text instead of running it as a
 formula (CSV/formula injection). Numbers stay numbers in Excel.
+
+A CSV from the web pages is written for Dutch Excel, which reads a ``;``-separated
+file with Dutch number and date settings: a UTF-8 BOM, dates as dd-mm-jjjj, times in
+the practice's time, and a decimal comma (docs/domain.md, step 2). The command-line
+exports keep their own contract and do not use this module.
 """
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -19,10 +27,36 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def file_stamp(moment: datetime, fmt: str = "%Y%m%d-%H%M") -> str:
+    """``moment`` for a download's file name, in the practice's time (Europe/Amsterdam,
+    settings.TIME_ZONE), never UTC: the name matches the time the page shows."""
+    return timezone.localtime(moment).strftime(fmt)
+
+
 def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def dutch_cell(value) -> str:
+    """One CSV cell as Dutch Excel reads it: 07-07-2026, 07-07-2026 14:05, 0,17."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") \
+            if timezone.is_aware(value) else value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return safe_cell(str(value))  # only text can hold a formula
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
@@ -32,7 +66,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     writer = csv.writer(response, delimiter=";")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell("" if v is None else str(v)) for v in row])
+        writer.writerow([dutch_cell(v) for v in row])
     return response
 
 

@@ -256,8 +256,18 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refused_without_traceback": {
+        "()": "benzoproject.logfilters.RefusedWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every rendering step at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) wrote every record a second time
+        # beside the root's: Django's records now reach the console through the root once.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
+        # A refused access (403) is one warning line, without a traceback.
+        "django.request": {"filters": ["refused_without_traceback"]},
+    },
 }

@@ -386,11 +386,19 @@ def project_list_entries(*, project: Project, status: str) -> list[ListEntry]:
     ids = [p.patient_id for p in parts]
     if not ids:
         return []
-    rows = {r.patient_id: r for r in groslijst_rows(
-        practice=project.practice, reference_date=parts[0].reference_date,
-        ddd_threshold=project.ddd_threshold, patient_ids=ids)}
+    # Each patient's figures come from their own participation's groslijst
+    # reference date (docs/domain.md, step 3), never from whoever is first on
+    # the list: one query per reference date, so reordering changes nothing.
+    by_reference: dict[date, list[int]] = {}
+    for p in parts:
+        by_reference.setdefault(p.reference_date, []).append(p.patient_id)
+    rows: dict[tuple[date, int], GroslijstRow] = {}
+    for reference, patient_ids in by_reference.items():
+        for r in groslijst_rows(practice=project.practice, reference_date=reference,
+                                ddd_threshold=project.ddd_threshold, patient_ids=patient_ids):
+            rows[(reference, r.patient_id)] = r
     first = first_benzo_use(practice=project.practice, patient_ids=ids)
-    return [ListEntry(participation=p, row=rows.get(p.patient_id),
+    return [ListEntry(participation=p, row=rows.get((p.reference_date, p.patient_id)),
                       first_use=first.get(p.patient_id)) for p in parts]
 
 

@@ -1,13 +1,18 @@
 """The start page per role ("Mijn taken") and the practice switcher."""
 
-from datetime import date
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
-from patients.models import Role
+from patients.models import DueItem, Participation, Role
 from patients.selectors import todos_for_user
 from tests.factories import MembershipFactory
+
+S = Participation.Status
 
 
 @pytest.mark.parametrize("role", Role.values)
@@ -123,16 +128,95 @@ def test_a_closed_project_leaves_the_side_column(project, users, client_for):
     assert "Geen lopende projecten" in html or "No current projects" in html
 
 
+def _start_page_links(client) -> tuple[str, set[str]]:
+    html = client.get(reverse("home")).content.decode()
+    links = {href.split("#")[0] for href in re.findall(r'href="(/[^"]*)"', html)}
+    return html, {href for href in links if href and not href.startswith("/static/")}
+
+
+def _assert_every_link_answers_200(client, role, links):
+    login = reverse("login")
+    for href in sorted(links):
+        response = client.get(href, follow=True)
+        assert response.status_code == 200, (role, href, response.status_code)
+        # A redirect to the login page is a dead end too.
+        assert response.request["PATH_INFO"] != login, (role, href, "login")
+
+
 @pytest.mark.parametrize("role", Role.values)
 def test_every_link_on_the_start_page_leads_where_the_role_may_go(role, project, users,
                                                                   client_for):
-    import re
-
     client = client_for(users[role])
-    html = client.get(reverse("home")).content.decode()
-    links = {href.split("#")[0] for href in re.findall(r'href="(/[^"]*)"', html)}
-    links = {href for href in links if href and not href.startswith(("/static/", "/beheer/"))}
+    _html, links = _start_page_links(client)
     assert links, "the start page links somewhere"
-    for href in sorted(links):
-        response = client.get(href)
-        assert response.status_code < 400, (role, href, response.status_code)
+    _assert_every_link_answers_200(client, role, links)
+
+
+AMS = ZoneInfo("Europe/Amsterdam")
+BUSY_DAY = datetime(2026, 11, 2, 9, 0, tzinfo=AMS)  # a Monday, project month 3
+
+
+@pytest.fixture
+def busy_practice(project, users):
+    """A practice with work in every state the start page knows (issue 11, point 4)."""
+    from letters.services import letter_run_create, letter_run_start
+    from patients.due import due_items_sweep
+    from patients.services import participation_letter_mailed
+    from tests.factories import PatientFactory
+    from tests.letters.helpers import on_mailing_list
+
+    gp, poh = users[Role.HUISARTS], users[Role.POH_GGZ]
+    users[Role.BEHEERDER].is_staff = True
+    users[Role.BEHEERDER].save(update_fields=["is_staff"])
+    project.gps.add(gp)
+
+    def participation(number, status=S.TO_SCREEN):
+        return Participation.objects.create(
+            project=project, patient=PatientFactory(practice=project.practice, number=number,
+                                                    phone="06-12345678"),
+            reference_date=date(2026, 9, 15), status=status, created_by=poh)
+
+    participation("810001")  # to screen
+    participation("810002", S.APPROVED)  # to put on a list
+    on_mailing_list(project, gp, rank=1, number="810003")  # in the print run below
+    run = letter_run_create(project=project, user=users[Role.ASSISTENT])
+    letter_run_start(run=run)  # ready: to mark as mailed
+    on_mailing_list(project, gp, rank=2, number="810004")  # a stop letter to print
+    participation("810005", S.CONSULT_PLANNED)  # a consult invitation to print
+    waiting = participation("810006", S.MAILING)  # a call-back due on the busy day
+    participation_letter_mailed(participation=waiting, user=users[Role.ASSISTENT],
+                                mailed_on=date(2026, 10, 1))
+    due_items_sweep(today=date(2026, 10, 31))
+    for user in users.values():  # a reminder for everyone
+        DueItem.objects.create(kind=DueItem.Kind.PROJECT_END, due_on=date(2026, 11, 4),
+                               project=project, assigned_to=user)
+    return project, run
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_link_on_a_busy_start_page_leads_where_the_role_may_go(role, busy_practice, users,
+                                                                     client_for):
+    project, run = busy_practice
+    client = client_for(users[role])
+    with time_machine.travel(BUSY_DAY, tick=False):
+        html, links = _start_page_links(client)
+        # Every kind of start-page link this role can get is really there.
+        uuid = {"project_uuid": project.uuid}
+        expected = {
+            Role.POH_GGZ: {reverse("patients:screening", kwargs=uuid),
+                           reverse("patients:project-lists", kwargs=uuid),
+                           reverse("letters:mailing", kwargs=uuid),
+                           reverse("letters:run-detail", kwargs={"run_uuid": run.uuid}),
+                           reverse("tapering:callbacks"), project.get_absolute_url()},
+            Role.HUISARTS: {reverse("patients:screening", kwargs=uuid),
+                            project.get_absolute_url()},
+            Role.ASSISTENT: {reverse("letters:mailing", kwargs=uuid),
+                             reverse("letters:run-detail", kwargs={"run_uuid": run.uuid}),
+                             project.get_absolute_url()},
+            Role.BEHEERDER: {reverse("admin:index")},
+        }.get(role, set())
+        assert expected <= links, (role, expected - links)
+        assert 'id="herinneringen"' in html
+        if role in (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT, Role.APOTHEKER):
+            assert 'id="plan-taken"' in html, role
+        _assert_every_link_answers_200(client, role, links)

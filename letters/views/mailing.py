@@ -13,6 +13,7 @@ from benzoproject.access import (
     get_project_for_user,
     practice_view,
 )
+from benzoproject.exports import file_stamp
 from benzoproject.progress import progress_bar, progress_now
 
 from .. import selectors, services
@@ -96,7 +97,7 @@ def run_progress(request, run_uuid):
 def run_pdf(request, run_uuid):
     run = get_letter_run_for_user(request, run_uuid)
     return pdf_download(request, run.merged_pdf, obj=run,
-                        filename=f"brieven-{run.created_at:%Y%m%d-%H%M}.pdf",
+                        filename=f"brieven-{file_stamp(run.created_at)}.pdf",
                         detail=f"merged PDF of {run.letter_count} letters")
 
 
@@ -104,7 +105,7 @@ def run_pdf(request, run_uuid):
 def run_labels(request, run_uuid):
     run = get_letter_run_for_user(request, run_uuid)
     return pdf_download(request, run.labels_pdf, obj=run,
-                        filename=f"etiketten-{run.created_at:%Y%m%d-%H%M}.pdf",
+                        filename=f"etiketten-{file_stamp(run.created_at)}.pdf",
                         detail=f"address labels of {run.letter_count} letters")
 
 

@@ -13,6 +13,7 @@ from benzoproject.access import (
     get_patient_for_user,
     practice_view,
 )
+from benzoproject.exports import file_stamp
 
 from .. import selectors, services
 from ..access import get_letter_for_user
@@ -39,8 +40,9 @@ def patient_letters(request, patient_uuid):
 def letter_pdf(request, letter_uuid):
     letter = get_letter_for_user(request, letter_uuid)
     patient = letter.participation.patient
+    made = file_stamp(letter.created_at, "%Y%m%d")
     return pdf_download(request, letter.pdf, obj=letter, inline=True,
-                        filename=f"brief-{patient.number}-{letter.created_at:%Y%m%d}.pdf",
+                        filename=f"brief-{patient.number}-{made}.pdf",
                         detail=f"PDF of {letter.get_kind_display()}")
 
 

@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,16 +61,22 @@ def _per_gp(rows: list[GroslijstRow], criterion: str) -> list[tuple[str, int, in
     return [(gp, n, round(100 * n / most)) for gp, n in counts.most_common()]
 
 
+def _groslijst_shown(practice, query) -> tuple[GroslijstForm, dict, list[GroslijstRow],
+                                                 dict, list[GroslijstRow]]:
+    """The groslijst as the page with ``query`` (its filters) shows it, over all pages."""
+    form = GroslijstForm(query)
+    data = form.values()
+    rows = groslijst_rows(practice=practice, reference_date=data["peildatum"],
+                          ddd_threshold=int(data["drempel"]))
+    lasting = lasting_exclusions(practice=practice)
+    return form, data, rows, lasting, _filtered(rows, data, lasting)
+
+
 @practice_view(roles=GROSLIJST_VIEWERS)
 def groslijst(request):
-    form = GroslijstForm(request.GET)
-    data = form.values()
+    form, data, rows, lasting, shown = _groslijst_shown(request.practice, request.GET)
     reference = data["peildatum"]
     threshold = int(data["drempel"])
-    rows = groslijst_rows(practice=request.practice, reference_date=reference,
-                          ddd_threshold=threshold)
-    lasting = lasting_exclusions(practice=request.practice)
-    shown = _filtered(rows, data, lasting)
     fmt = request.GET.get("formaat")
     if fmt in ("csv", "xlsx"):
         return _export(request, fmt, shown, reference)
@@ -83,6 +90,7 @@ def groslijst(request):
     query.pop("pagina", None)
     return render(request, "patients/groslijst.html", {
         "form": form, "page": page, "reference": reference, "criterion": data["criterium"],
+        "shown_count": len(shown),
         "criterion_label": Project.Criterion(data["criterium"]).label,
         "total": len(rows), "chronic": sum(1 for r in rows if r.meets(data["criterium"])),
         "per_gp": _per_gp(rows, data["criterium"]), "gps": sorted({r.gp_name for r in rows}),
@@ -135,8 +143,16 @@ def _export(request, fmt: str, rows: list[GroslijstRow], reference):
 @practice_view(roles=GROSLIJST_VIEWERS)
 @require_POST
 def to_screening(request):
-    form = ToScreeningForm(request.POST, practice=request.practice)
     back = request.POST.get("terug", "")
+    posted = request.POST.copy()
+    if posted.get("bereik") == "alle":
+        # "All on the list": every patient the list shows under its filters, on every
+        # page, as the page itself counts them (docs/domain.md, step 2).
+        _form, data, _rows, _lasting, shown = _groslijst_shown(request.practice,
+                                                               QueryDict(back))
+        posted.setlist("patients", [row.patient_uuid for row in shown])
+        posted["peildatum"] = data["peildatum"].isoformat()
+    form = ToScreeningForm(posted, practice=request.practice)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -16,7 +16,7 @@ from benzoproject.access import (
     get_import_for_user,
     practice_view,
 )
-from benzoproject.exports import csv_response
+from benzoproject.exports import csv_response, file_stamp
 from benzoproject.progress import progress_bar, progress_now
 
 from ..audit import audit_log
@@ -113,7 +113,7 @@ def import_rejections_csv(request, import_uuid):
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=batch,
               detail="rejected rows as CSV")
     return csv_response(
-        f"geweigerde-regels-{batch.created_at:%Y%m%d-%H%M}.csv",
+        f"geweigerde-regels-{file_stamp(batch.created_at)}.csv",
         [_("line"), _("reason"), _("row as in the file")],
         ([r["line"], r["reason"], r["raw"]] for r in batch.rejections))
 

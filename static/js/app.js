@@ -19,8 +19,10 @@ document.addEventListener("change", (event) => {
   });
 });
 // Keyboard shortcuts: an element with data-hotkey="b" is clicked when B is pressed, unless
-// the user is typing. A radio with data-hotkey is chosen (and data-hotkey-focus moves the
-// cursor, e.g. to the note that "other" needs).
+// the user is typing. A radio with data-hotkey is chosen and keeps the focus, so the next
+// shortcut (N: do not approach) still works; a reason that needs a note only points to the
+// note field. A button whose form still misses a required field (data-required-if below)
+// is not pressed: the cursor goes to that field, with its message, and the user types there.
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const typing = event.target.closest("input:not([type=radio]):not([type=checkbox]), textarea, select, [contenteditable]");
@@ -32,21 +34,52 @@ document.addEventListener("keydown", (event) => {
   if (el.type === "radio") {
     el.checked = true;
     el.focus();
-    const target = el.getAttribute("data-hotkey-focus");
-    if (target) document.getElementById(target)?.focus();
-  } else {
-    el.click();
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    return;
+  }
+  const missing = el.form && [...el.form.querySelectorAll("[required]")].find((field) => !field.value.trim());
+  if (missing) {
+    missing.focus();
+    missing.reportValidity();
+    return;
+  }
+  el.click();
+});
+// In a note, Ctrl+Enter sends its form with the form's shortcut button, and Escape leaves
+// the note so the shortcuts work again.
+document.addEventListener("keydown", (event) => {
+  const note = event.target.closest("textarea");
+  if (!note) return;
+  if (event.key === "Escape") {
+    note.blur();
+    return;
+  }
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && note.form) {
+    event.preventDefault();
+    const button = note.form.querySelector("button[type=submit][data-hotkey]");
+    if (button) note.form.requestSubmit(button);
   }
 });
 // Parts of a form shown only for some choices: data-show-if="name=value|other". A radio with
 // data-sets="name=value" pre-selects another choice (a response suggests its next step).
+// A field with data-required-if="name=value" is required only for that choice; its
+// data-required-message is what the browser says when it is left empty.
 function syncConditional(form) {
   form.querySelectorAll("[data-show-if]").forEach((el) => {
     const [name, values] = el.getAttribute("data-show-if").split("=");
     const checked = form.querySelector(`input[name="${name}"]:checked`);
     el.hidden = !(checked && values.split("|").includes(checked.value));
   });
+  form.querySelectorAll("[data-required-if]").forEach((el) => {
+    const [name, values] = el.getAttribute("data-required-if").split("=");
+    const checked = form.querySelector(`input[name="${name}"]:checked`);
+    el.required = Boolean(checked && values.split("|").includes(checked.value));
+    el.setCustomValidity(el.required && !el.value.trim() ? el.getAttribute("data-required-message") || "" : "");
+  });
 }
+document.addEventListener("input", (event) => {
+  if (event.target.form && event.target.matches("[data-required-if]")) syncConditional(event.target.form);
+});
 document.addEventListener("change", (event) => {
   const form = event.target.form;
   if (!form) return;

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -93,6 +94,24 @@ def test_csv_export_neutralises_formulas_and_is_logged(users, client_for, import
     assert AuditEvent.objects.filter(action="export", object_type="groslijst").exists()
 
 
+def test_csv_export_is_written_for_dutch_excel(users, client_for, imported):
+    """Dutch dates, decimal commas and a BOM under the ``;`` separator (issue 11, point 13)."""
+    response = _get(client_for(users[Role.POH_GGZ]), criterium="either", formaat="csv")
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    by_number = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    aarts = by_number["1"]
+    assert aarts["geboortedatum"] == "01-01-1950"
+    assert aarts["laatste voorschrift"] == "01-09-2026"
+    # 60 × 10 mg diazepam ÷ 10 mg DDD = 60 DDD in the year: 0,16 per day.
+    assert aarts["DDD per dag"] == "0,16"
+    assert aarts["eenheden 12 mnd"] == "60"
+    for record in by_number.values():
+        assert re.fullmatch(r"\d+,\d\d", record["DDD per dag"]), record
+        assert re.fullmatch(r"\d\d-\d\d-\d{4}", record["laatste voorschrift"]), record
+
+
 def test_excel_export_opens_and_keeps_numbers_numeric(users, client_for, practice, imported):
     practice.patients.filter(number="2").update(initials="", surname="=cmd|' /C calc'!A0")
     response = _get(client_for(users[Role.POH_GGZ]), criterium="either", formaat="xlsx")
@@ -117,6 +136,53 @@ def test_chosen_patients_go_to_screening_once(users, client_for, practice, proje
     assert {p.status for p in parts} == {Participation.Status.TO_SCREEN}
     assert {p.reference_date for p in parts} == {date(2026, 9, 15)}
     assert AuditEvent.objects.filter(object_type="participation").count() == 2
+
+
+@pytest.fixture
+def two_per_page(monkeypatch):
+    from patients.views import groslijst as view
+
+    monkeypatch.setattr(view, "PAGE_SIZE", 2)
+
+
+def _numbers_in(project) -> set[str]:
+    return set(Participation.objects.filter(project=project)
+               .values_list("patient__number", flat=True))
+
+
+def test_to_screening_takes_only_the_ticked_rows_of_this_page(users, client_for, practice,
+                                                              project, imported, two_per_page):
+    client = client_for(users[Role.POH_GGZ])
+    html = _get(client, criterium="either").content.decode()
+    assert "de aangevinkte patiënten op deze pagina" in html
+    assert "alle 3 patiënten op de lijst, op alle pagina's" in html
+    # The page shows 1 and 2; the POH ticks 2 only.
+    ticked = str(practice.patients.get(number="2").uuid)
+    client.post(reverse("patients:to-screening"), {
+        "project": project.pk, "patients": [ticked], "peildatum": "2026-09-15",
+        "bereik": "aangevinkt", "terug": "peildatum=2026-09-15&criterium=either"})
+    assert _numbers_in(project) == {"2"}
+
+
+def test_to_screening_all_on_the_list_takes_every_page_under_the_filters(
+        users, client_for, practice, project, imported, two_per_page):
+    client = client_for(users[Role.POH_GGZ])
+    response = client.post(reverse("patients:to-screening"), {
+        "project": project.pk, "peildatum": "2026-09-15", "bereik": "alle",
+        "terug": "peildatum=2026-09-15&criterium=either&pagina=1"}, follow=True)
+    # Three patients meet either criterion, on two pages; Claes (3) meets none.
+    assert "3 patiënten toegevoegd aan de screening" in response.content.decode()
+    assert _numbers_in(project) == {"1", "2", "4"}
+    assert set(Participation.objects.values_list("reference_date", flat=True)) == {
+        date(2026, 9, 15)}
+
+
+def test_all_on_the_list_follows_the_filters_of_the_page(users, client_for, project, imported,
+                                                         two_per_page):
+    client_for(users[Role.POH_GGZ]).post(reverse("patients:to-screening"), {
+        "project": project.pk, "peildatum": "2026-09-15", "bereik": "alle",
+        "terug": "peildatum=2026-09-15&criterium=either&huisarts=S. van Dam"})
+    assert _numbers_in(project) == {"2"}
 
 
 def test_to_screening_without_patients_says_what_to_do(users, client_for, project, imported):

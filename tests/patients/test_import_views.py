@@ -76,6 +76,20 @@ def test_rejected_rows_download_as_csv_with_formulas_neutralised(poh):
     assert AuditEvent.objects.filter(action="export", object_id=str(batch.uuid)).exists()
 
 
+def test_the_rejected_rows_file_is_named_in_amsterdam_time(poh):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    _upload(poh, his(GOOD, BAD_DATE))
+    batch = ImportBatch.objects.get()
+    # 23:05 UTC on 31 December is 00:05 on New Year's Day in Amsterdam (winter time).
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=datetime(2026, 12, 31, 23, 5, tzinfo=ZoneInfo("UTC")))
+    response = poh.get(reverse("patients:import-rejections-csv",
+                               kwargs={"import_uuid": batch.uuid}))
+    assert 'filename="geweigerde-regels-20270101-0005.csv"' in response["Content-Disposition"]
+
+
 def test_a_refused_file_gets_a_dutch_message_and_nothing_is_kept(poh):
     response = _upload(poh, b"naam,leeftijd\r\nJan,40\r\n")
     html = response.content.decode()

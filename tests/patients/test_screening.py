@@ -30,6 +30,7 @@ from patients.screening import (
     suggest,
 )
 from patients.selectors import (
+    groslijst_rows,
     project_funnel,
     project_list_entries,
     screening_facts,
@@ -257,6 +258,76 @@ def test_a_reserve_is_promoted_and_lists_reorder(screening_project, users):
         ("200003", 1)]
     with pytest.raises(services.ScreeningError):
         services.list_transfer(participation=a, user=gp, to=S.MAILING)
+
+
+R_EARLY = date(2026, 3, 1)
+
+
+@pytest.fixture
+def two_reference_dates(practice, users, prescribe):
+    """Two approached patients whose groslijsten had different reference dates.
+
+    A (R): 100 units in the year before R, none before R_EARLY's year.
+    B (R_EARLY): 150 units in the year before R_EARLY, only 10 in the year before R.
+    At their own dates A is the lower; at A's date B would look lower (issue 11, point 1).
+    """
+    project = make_project(practice, users[Role.POH_GGZ], letter_target=2, reserve_target=2)
+    a = PatientFactory(practice=practice, number="300001", surname="Vroeg")
+    prescribe(a, date(2026, 8, 20), atc="N05BA04", units=100, strength="10")
+    b = PatientFactory(practice=practice, number="300002", surname="Laat")
+    prescribe(b, date(2025, 6, 1), atc="N05BA04", units=140, strength="10")
+    prescribe(b, date(2025, 12, 1), atc="N05BA04", units=10, strength="10")
+    parts = [Participation.objects.create(project=project, patient=patient, reference_date=ref,
+                                          created_by=users[Role.POH_GGZ])
+             for patient, ref in ((a, R), (b, R_EARLY))]
+    for part in parts:
+        decide(part, users[Role.HUISARTS])
+    return project, parts
+
+
+def own_ddd(part):
+    [row] = groslijst_rows(practice=part.project.practice, reference_date=part.reference_date,
+                           patient_ids=[part.patient_id])
+    return row.ddd_per_day
+
+
+def test_each_patients_ddd_comes_from_their_own_reference_date(two_reference_dates, users):
+    project, (a, b) = two_reference_dates
+    services.lists_split(project=project, user=users[Role.HUISARTS], today=TODAY)
+    entries = project_list_entries(project=project, status=S.MAILING)
+    figures = {e.participation.patient.number: e.row.ddd_per_day for e in entries}
+    assert figures == {"300001": own_ddd(a), "300002": own_ddd(b)}
+    assert figures["300001"] < figures["300002"]
+    # The edge: at A's reference date B's figure would have been far lower.
+    [b_at_r] = groslijst_rows(practice=project.practice, reference_date=R,
+                              patient_ids=[b.patient_id])
+    assert b_at_r.ddd_per_day < figures["300001"] < figures["300002"]
+    # Lowest DDD first: A got rank 1.
+    assert [e.participation.patient.number for e in entries] == ["300001", "300002"]
+
+
+def test_figures_stay_put_when_the_list_is_reordered(two_reference_dates, users):
+    project, (a, b) = two_reference_dates
+    gp = users[Role.HUISARTS]
+    services.lists_split(project=project, user=gp, today=TODAY)
+    before = {e.participation.pk: e.row.ddd_per_day
+              for e in project_list_entries(project=project, status=S.MAILING)}
+    b.refresh_from_db()
+    assert services.list_move(participation=b, user=gp, up=True)
+    after_entries = project_list_entries(project=project, status=S.MAILING)
+    assert [e.participation.pk for e in after_entries] == [b.pk, a.pk]  # really reordered
+    assert {e.participation.pk: e.row.ddd_per_day for e in after_entries} == before
+
+
+def test_lowest_ddd_first_uses_each_patients_own_figure(two_reference_dates, users):
+    project, (a, b) = two_reference_dates
+    project.letter_target = 1
+    project.save(update_fields=["letter_target"])
+    assert services.lists_split(project=project, user=users[Role.HUISARTS], today=TODAY) == (1, 1)
+    mailing = project_list_entries(project=project, status=S.MAILING)
+    reserve = project_list_entries(project=project, status=S.RESERVE)
+    assert [e.participation.pk for e in mailing] == [a.pk]
+    assert [e.participation.pk for e in reserve] == [b.pk]
 
 
 def test_funnel_counts_each_step_and_the_reasons(screening_project, users):
