@@ -19,7 +19,8 @@ from .images import (
 from .models import LetterKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-RUN_KINDS = [(LetterKind.STOP, _("stop letters")), (LetterKind.INVITATION, _("invitations"))]
+RUN_KINDS = [(LetterKind.STOP, _("stop letters")), (LetterKind.INVITATION, _("invitations")),
+             (LetterKind.RESEND, _("letters to send again"))]
 
 
 class RunCreateForm(forms.Form):

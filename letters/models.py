@@ -163,3 +163,55 @@ class Letter(models.Model):
     @property
     def project(self):
         return self.participation.project
+
+
+class ResendRequest(models.Model):
+    """A request to send a patient's stop letter again (docs/domain.md, step 4, "Re-send").
+
+    Who asked, why and when. The letter itself goes into the assistant's next print
+    run of re-sends: ``letter`` is the letter in that run (empty while it waits, and
+    again when the run is cancelled, so the request is back in the queue). It counts
+    as mailed, and the wait period starts again, only when that run is marked mailed
+    (``mailed_on``). A participation has at most one request not yet mailed.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="resend_requests")
+    reason = models.CharField(_("reason for sending again"), max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    letter = models.OneToOneField(Letter, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="resend_request")
+    mailed_on = models.DateField(_("mailed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("re-send request")
+        verbose_name_plural = _("re-send requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["participation"],
+                                    condition=models.Q(mailed_on__isnull=True),
+                                    name="one_open_resend_per_participation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation.patient} ({self.requested_at:%Y-%m-%d})"
+
+    # The audit log names the request's patient and practice through these.
+    @property
+    def patient(self):
+        return self.participation.patient
+
+    @property
+    def project(self):
+        return self.participation.project
+
+    @property
+    def run(self) -> "LetterRun | None":
+        """The print run that holds the letter, unless it was cancelled or failed."""
+        run = self.letter.run if self.letter is not None else None
+        if run is None or run.status in (LetterRun.Status.CANCELLED, LetterRun.Status.FAILED):
+            return None
+        return run

@@ -15,7 +15,7 @@ from patients.models import Participation, Patient, Practice, Prescription, Proj
 from patients.queries import benzo_filter
 
 from . import text
-from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate
+from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate, ResendRequest
 from .render import Image, LetterData, LetterText, Medicine, PracticeData
 
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -26,6 +26,10 @@ RUN_STATUSES: dict[str, tuple[str, ...]] = {
     LetterKind.STOP: (Participation.Status.MAILING,),
     LetterKind.INVITATION: (Participation.Status.CONSULT_PLANNED,),
 }
+# The kinds of print run; a run of re-sends holds the requests waiting for one (step 4).
+RUN_KINDS = (LetterKind.STOP, LetterKind.INVITATION, LetterKind.RESEND)
+# A letter in a run with one of these statuses is not spoken for: its patient goes again.
+RUN_GONE = (LetterRun.Status.CANCELLED, LetterRun.Status.FAILED)
 # Patients the text editor offers for a preview: approved and not yet past the consult.
 PREVIEW_STATUSES = (Participation.Status.APPROVED, Participation.Status.MAILING,
                     Participation.Status.RESERVE, Participation.Status.LETTER_SENT,
@@ -233,14 +237,49 @@ def example_letter_data(*, practice: Practice, letter_date: date,
 
 def run_candidates(*, project: Project, kind: str = LetterKind.STOP) -> QuerySet[Participation]:
     """Participations a new print run of ``kind`` would hold: on the list for it, without
-    a letter of that kind in a run that is still open or already mailed."""
+    a letter of that kind in a run that is still open or already mailed. For re-sends:
+    those with a request waiting for a print run (docs/domain.md, step 4)."""
+    if kind == LetterKind.RESEND:
+        return (Participation.objects
+                .filter(pk__in=resend_requests_waiting(project=project)
+                        .values("participation_id"))
+                .exclude(status=Participation.Status.LEFT)
+                .select_related("patient")
+                .order_by("rank", "patient__surname", "id"))
     taken = Letter.objects.filter(kind=kind, run__project=project).exclude(
-        run__status__in=(LetterRun.Status.CANCELLED, LetterRun.Status.FAILED))
+        run__status__in=RUN_GONE)
     return (Participation.objects
             .filter(project=project, status__in=RUN_STATUSES[kind])
             .exclude(pk__in=taken.values("participation_id"))
             .select_related("patient")
             .order_by("rank", "patient__surname", "id"))
+
+
+def resend_requests_waiting(*, project: Project) -> QuerySet[ResendRequest]:
+    """Re-send requests of the project not yet in a print run (none yet, or only in one
+    that was cancelled or failed)."""
+    return (ResendRequest.objects
+            .filter(participation__project=project, mailed_on__isnull=True)
+            .filter(Q(letter__isnull=True) | Q(letter__run__status__in=RUN_GONE)))
+
+
+def resend_requests_open(*, project: Project) -> QuerySet[ResendRequest]:
+    """Re-send requests of the project not mailed yet, waiting or in a print run, oldest
+    first (for the mailing screen)."""
+    return (ResendRequest.objects
+            .filter(participation__project=project, mailed_on__isnull=True)
+            .exclude(participation__status=Participation.Status.LEFT)
+            .select_related("participation__patient", "requested_by", "letter__run")
+            .order_by("requested_at", "id"))
+
+
+def resend_requests_for_patient(*, practice: Practice,
+                                patient: Patient) -> QuerySet[ResendRequest]:
+    """A patient's re-send requests in the practice's projects, newest first."""
+    return (ResendRequest.objects
+            .filter(participation__patient=patient, participation__project__practice=practice)
+            .select_related("participation__project", "requested_by", "letter__run")
+            .order_by("-requested_at", "-id"))
 
 
 @dataclass

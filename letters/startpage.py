@@ -1,5 +1,6 @@
-"""What ``letters`` puts on the start page: stop letters and consult invitations to
-print, and print runs to mark as mailed once posted (registered in ``apps.py``)."""
+"""What ``letters`` puts on the start page: stop letters, consult invitations and letters
+to send again to print, and print runs to mark as mailed once posted (registered in
+``apps.py``)."""
 
 from datetime import date
 
@@ -32,6 +33,11 @@ def mailing_work(*, user, practice: Practice, role: str, today: date) -> StartIt
                 ngettext("%(n)s consult invitation to print",
                          "%(n)s consult invitations to print", invitations)
                 % {"n": invitations}, mailing, project))
+        resends = run_candidates(project=project, kind=LetterKind.RESEND).count()
+        if resends:  # docs/domain.md, step 4: a re-send goes with the next print run
+            work.append(WorkItem(
+                ngettext("%(n)s letter to send again", "%(n)s letters to send again",
+                         resends) % {"n": resends}, mailing, project))
         for run in project.letter_runs.filter(status=LetterRun.Status.READY):
             work.append(WorkItem(
                 _("Print run of %(date)s: mark as mailed once posted")

@@ -1,5 +1,6 @@
 """Forms validate and convert; the services save (docs/architecture.md#house-style)."""
 
+import re
 from datetime import date
 from typing import cast
 
@@ -222,3 +223,33 @@ class ScreeningForm(forms.Form):
         else:
             data["reason"] = ""
         return data
+
+
+POSTCODE = re.compile(r"^([1-9]\d{3})\s*([A-Za-z]{2})$")
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
+
+
+class PatientAddressForm(forms.Form):
+    """A postal address corrected in the app (the call-back screen); Dutch postcodes
+    are written as the import writes them: '1234 AB'."""
+
+    street = forms.CharField(label=_("Street"), max_length=200,
+                             error_messages={"required": _("Fill in the street.")})
+    house_number = forms.CharField(label=_("House number"), max_length=30,
+                                   error_messages={"required": _("Fill in the house number.")})
+    postcode = forms.CharField(label=_("Postcode"), max_length=10,
+                               error_messages={"required": _("Fill in the postcode.")})
+    city = forms.CharField(label=_("City"), max_length=100,
+                           error_messages={"required": _("Fill in the city.")})
+
+    def clean_postcode(self) -> str:
+        match = POSTCODE.match(self.cleaned_data["postcode"].strip())
+        if match is None:
+            raise forms.ValidationError(_("Fill in a Dutch postcode: four digits and two "
+                                          "letters, e.g. 1234 AB."))
+        return f"{match.group(1)} {match.group(2).upper()}"
+
+    def clean(self):
+        data = super().clean()
+        return {name: " ".join(value.split()) if isinstance(value, str) else value
+                for name, value in data.items()}

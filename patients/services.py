@@ -159,6 +159,46 @@ def participation_letter_mailed(*, participation: Participation, user,
     return True
 
 
+# --- A patient's postal address corrected in the app (docs/domain.md, step 6) ----------
+
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
+
+
+@transaction.atomic
+def patient_address_correct(*, patient: Patient, user, street: str, house_number: str,
+                            postcode: str, city: str,
+                            participation: Participation | None = None) -> bool:
+    """Correct the patient's postal address (asked on the phone: "klopt uw adres nog?").
+
+    The address is marked as corrected in the app (who, when): from then on an import
+    keeps it and lists a different address from the file on its page (docs/formats.md).
+    Returns False, changing nothing, when the address is the same as stored. With
+    ``participation`` the change also goes on that participation's timeline.
+    """
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    new = {"street": street, "house_number": house_number, "postcode": postcode,
+           "city": city}
+    if all(getattr(locked, name) == value for name, value in new.items()):
+        return False
+    before = locked.address_line
+    for name, value in new.items():
+        setattr(locked, name, value)
+    locked.address_corrected_at = timezone.now()
+    locked.address_corrected_by = user
+    locked.save(update_fields=[*ADDRESS_FIELDS, "address_corrected_at",
+                               "address_corrected_by"])
+    for name in (*ADDRESS_FIELDS, "address_corrected_at", "address_corrected_by"):
+        setattr(patient, name, getattr(locked, name))
+    if participation is not None:
+        participation_note(participation=participation, user=user,
+                           what=_("address corrected: %(address)s")
+                           % {"address": locked.address_line})
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked, patient=locked,
+              practice=locked.practice,
+              detail=f"address corrected in the app (was: {before})")
+    return True
+
+
 # --- Screening and the lists (docs/domain.md, step 3) ---------------------------------
 
 UNDOABLE = frozenset({Participation.Status.EXCLUDED, Participation.Status.APPROVED,

@@ -205,13 +205,18 @@ def _next_step(participation: Participation, *, user, response: str, next_step: 
     later = agreed_on or call_again_on(today, project.call_later_months)
     what = _("reached: %(response)s") % {"response": A.Response(response).label}
     if next_step == A.Next.RESEND:
-        # The letters app sends it again, moves the patient back to 'letter sent' and
-        # starts the wait period again from today.
+        # The letters app queues the letter for the assistant's next print run and moves
+        # the patient back to 'letter sent'; the wait starts again once it is mailed.
         try:
-            letter_resend(participation=participation, user=user,
-                          reason=_("%(what)s (told by phone)") % {"what": what})
+            _request, new = letter_resend(participation=participation, user=user,
+                                          reason=_("%(what)s (told by phone)") % {"what": what})
         except LettersRefused as error:
             raise CallError(error.message) from None
+        if not new and participation.status == S.CALLBACK_DUE:  # one is waiting already
+            participation_move(participation=participation, to=S.LETTER_SENT, user=user,
+                               what=_("%(what)s; the letter is already waiting to be sent "
+                                      "again") % {"what": what},
+                               fields={"next_call_on": None})
     elif next_step == A.Next.CONSULT:
         if consult_at is None:
             raise CallError(_("Give the date and time of the consult."))

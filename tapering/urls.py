@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import address, views
 
 app_name = "tapering"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("terugbellen/", views.callbacks, name="callbacks"),
     path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/", views.call,
          name="call"),
+    path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/adres/",
+         address.address_correct, name="address-correct"),
     path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/reserve/",
          views.reserve_replace, name="reserve-replace"),
     path("telefoon/", views.phone_note_search, name="phone-note-search"),

@@ -4,10 +4,19 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from benzoproject import startpage
-from letters.services import letter_run_create, letter_run_start
+from letters.models import LetterKind
+from letters.services import (
+    letter_resend,
+    letter_run_cancel,
+    letter_run_create,
+    letter_run_mark_mailed,
+    letter_run_start,
+)
 from patients.models import Participation, Role
+from patients.services import participation_letter_mailed
 from patients.workflow import participation_move
 from tests.conftest import make_project
 from tests.factories import PatientFactory
@@ -136,3 +145,35 @@ def test_work_of_several_sources_is_listed_per_project(sources, project,
     [section] = [s for s in page.sections if s.work]
     assert [item.text for item in section.work] == ["a-early", "b-early", "a-later", "b-later"]
     assert not page.empty
+
+
+def test_a_letter_to_send_again_is_work_for_the_assistant_and_poh_until_it_is_printed(
+        project, users, client_for):
+    gp = users[Role.HUISARTS]
+    project.gps.set([gp])
+    participation = on_mailing_list(project, gp)
+    participation_letter_mailed(participation=participation, user=users[Role.ASSISTENT],
+                                mailed_on=timezone.localdate() - timedelta(days=3))
+    mailing = reverse("letters:mailing", kwargs={"project_uuid": project.uuid})
+    for role in (Role.ASSISTENT, Role.POH_GGZ):
+        assert "brief opnieuw te versturen" not in _home(client_for, users[role])
+    letter_resend(participation=participation, reason="kwijt", user=users[Role.POH_GGZ])
+    for role in (Role.ASSISTENT, Role.POH_GGZ):
+        html = _home(client_for, users[role])
+        assert "1 brief opnieuw te versturen" in html and mailing in html
+    assert "opnieuw te versturen" not in _home(client_for, users[Role.HUISARTS])
+    # Printed: the run is the work now (mark it mailed), not the letter.
+    run = letter_run_create(project=project, user=users[Role.ASSISTENT], kind=LetterKind.RESEND)
+    letter_run_start(run=run)
+    html = _home(client_for, users[Role.ASSISTENT])
+    assert "opnieuw te versturen" not in html
+    assert reverse("letters:run-detail", kwargs={"run_uuid": run.uuid}) in html
+    # Cancelled: back on the list.
+    letter_run_cancel(run=run, user=users[Role.ASSISTENT])
+    assert "1 brief opnieuw te versturen" in _home(client_for, users[Role.ASSISTENT])
+    run = letter_run_create(project=project, user=users[Role.ASSISTENT], kind=LetterKind.RESEND)
+    letter_run_start(run=run)
+    letter_run_mark_mailed(run=run, user=users[Role.ASSISTENT], mailed_on=timezone.localdate())
+    html = _home(client_for, users[Role.ASSISTENT])
+    assert "opnieuw te versturen" not in html
+    assert reverse("letters:run-detail", kwargs={"run_uuid": run.uuid}) not in html

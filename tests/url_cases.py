@@ -102,6 +102,10 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
             Case("tapering:phone-note", "POST", PHONE_NOTE_USERS, q,
                  data={"called_at": "2026-10-01T10:00", "caller": "patient", "wish": "question"}),
             Case("tapering:reserve-replace", "POST", CALLBACK_USERS, q),
+            Case("tapering:address-correct", "GET", CALLBACK_USERS, q, audited_id=audited),
+            Case("tapering:address-correct", "POST", CALLBACK_USERS, q,
+                 data={"street": "Kerkstraat", "house_number": "3", "postcode": "6871 CD",
+                       "city": "Renkum"}),
         ]
     if done_import is not None:
         d = {"import_uuid": done_import.uuid}

@@ -21,10 +21,10 @@ from patients.services import participation_letter_mailed
 from patients.workflow import participation_note
 
 from .. import pdf, text
-from ..models import Letter, LetterKind, LetterRun
+from ..models import Letter, LetterKind, LetterRun, ResendRequest
 from ..render import Label, document_html, labels_html
 from ..selectors import (
-    RUN_STATUSES,
+    RUN_KINDS,
     letter_data_for,
     letter_text_for,
     print_problem,
@@ -33,6 +33,7 @@ from ..selectors import (
     signer_for,
     signer_name,
 )
+from .resend import resend_fragments, resend_letters_mailed, resend_multipage, resend_texts
 from .shared import LettersRefused, files_delete_on_commit, fragments
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
     The letters are rendered afterwards (:func:`letter_run_start`). Raises
     LettersRefused when there is nothing to print or no GP to sign.
     """
-    if kind not in RUN_STATUSES:
+    if kind not in RUN_KINDS:
         raise LettersRefused(_("There is no print run for this kind of letter."))
     project = Project.objects.select_for_update().select_related("practice", "lead").get(
         pk=project.pk)  # two clicks at once make one run
@@ -83,10 +84,18 @@ def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
     today = today or timezone.localdate()
     run = LetterRun.objects.create(project=project, kind=kind, letter_date=today,
                                    letter_count=len(participations), created_by=user)
+    requests = ({r.participation_id: r for r in ResendRequest.objects.filter(
+        participation__in=participations, mailed_on__isnull=True)}
+        if kind == LetterKind.RESEND else {})
     letters = Letter.objects.bulk_create(
         Letter(participation=p, kind=kind, run=run, position=i, created_by=user,
-               signer_name=signer_name(signer_for(p.patient, gps)))
+               signer_name=signer_name(signer_for(p.patient, gps)),
+               resend_reason=requests[p.pk].reason if requests else "")
         for i, p in enumerate(participations))
+    for letter in letters if requests else ():
+        # The request is in this run now; cancelling the run puts it back in the queue.
+        ResendRequest.objects.filter(pk=requests[letter.participation_id].pk).update(
+            letter=letter)
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=run, practice=project.practice,
               detail=f"print run of {len(participations)} {kind} letters")
     # One audit event per letter, naming its patient (NEN 7513).
@@ -95,7 +104,9 @@ def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
     return run
 
 
-def _template_parts(practice: Practice, kind: str) -> tuple[str, str]:
+def _template_parts(practice: Practice, kind: str) -> tuple[str, ...]:
+    if kind == LetterKind.RESEND:  # the cover letter and the stop letter
+        return tuple(part for t in resend_texts(practice) for part in (t.subject, t.body))
     letter_text = letter_text_for(practice=practice, kind=kind)
     return letter_text.subject, letter_text.body
 
@@ -152,16 +163,27 @@ def _render_run(run: LetterRun, letters: list[Letter], *, progress: Progress | N
                 written: list) -> LetterRun:
     project, kind = run.project, run.kind
     practice = project.practice
-    letter_text = letter_text_for(practice=practice, kind=kind)
     data = letter_data_for(project=project, participations=[x.participation for x in letters],
                            letter_date=run.letter_date)
     practice_values = data[0].practice
+    if kind == LetterKind.RESEND:
+        # Each patient's letter is two: the cover letter and the stop letter.
+        texts = resend_texts(practice)
+        parts, again = resend_fragments(texts, data), resend_multipage(texts, data)
+    else:
+        letter_text = letter_text_for(practice=practice, kind=kind)
+        parts = fragments(kind, letter_text, data)
+
+        def again(i: int) -> str:
+            return fragments(kind, letter_text, [data[i]], multipage=True, offset=i)[0]
+
     rendered = pdf.render_letters(
-        fragments(kind, letter_text, data),
-        document=lambda parts: document_html(parts, practice=practice_values),
-        multipage=lambda i: fragments(kind, letter_text, [data[i]], multipage=True,
-                                      offset=i)[0],
-        progress=progress)
+        parts, document=lambda chunk: document_html(chunk, practice=practice_values),
+        multipage=again, progress=progress)
+    if kind == LetterKind.RESEND:  # pages per patient: their cover and stop letter together
+        counts = rendered.page_counts
+        rendered = pdf.RenderedRun(pdf=rendered.pdf, page_counts=[
+            a + b for a, b in zip(counts[::2], counts[1::2], strict=True)])
     for letter, part, pages, d in zip(letters, rendered.letter_pdfs(), rendered.page_counts,
                                       data, strict=True):
         letter.pdf.save(f"{letter.uuid}.pdf", ContentFile(part), save=False)
@@ -264,7 +286,9 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
 
     Sets the date on the run and each letter and, for stop letters, calls
     ``participation_letter_mailed`` for every participation still on the mailing
-    list: its letter date is set once and the wait period starts. Idempotent: a
+    list: its letter date is set once and the wait period starts. For re-sends, the
+    requests count as mailed and the wait period starts again from ``mailed_on``
+    (``resend_letters_mailed``). Idempotent: a
     run already mailed changes nothing and returns None. Otherwise returns how
     many participations started their wait period.
     """
@@ -283,7 +307,9 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
                    .order_by("position"))
     run.letters.filter(mailed_on__isnull=True).update(mailed_on=mailed_on)
     started = 0
-    for letter in letters:
+    if run.kind == LetterKind.RESEND:  # the requests count as mailed; the wait restarts
+        started = resend_letters_mailed(letters=letters, user=user, mailed_on=mailed_on)
+    for letter in letters if run.kind != LetterKind.RESEND else ():
         participation = letter.participation
         if run.kind == LetterKind.STOP:
             started += participation_letter_mailed(participation=participation, user=user,

@@ -42,6 +42,9 @@ def mailing(request, project_uuid):
         "stop_waiting": selectors.run_candidates(project=project).count(),
         "invitations_waiting": selectors.run_candidates(
             project=project, kind=LetterKind.INVITATION).count(),
+        "resends_waiting": selectors.run_candidates(
+            project=project, kind=LetterKind.RESEND).count(),
+        "resend_requests": selectors.resend_requests_open(project=project),
         "runs": selectors.runs_for_project(project=project),
         "has_gp": bool(selectors.project_gps(project)),
         "can_send": request.membership.role in LETTER_SENDERS,

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,10 +29,15 @@ def patient_letters(request, patient_uuid):
     can_send = request.membership.role in LETTER_SENDERS
     participations = selectors.patient_participations(practice=request.practice,
                                                       patient=patient)
-    resendable = [p for p in participations if not services.resend_problem(p)]
+    requests = list(selectors.resend_requests_for_patient(practice=request.practice,
+                                                          patient=patient))
+    waiting = {r.participation_id for r in requests if r.mailed_on is None}
+    resendable = [p for p in participations
+                  if not services.resend_problem(p) and p.pk not in waiting]
     return render(request, "letters/patient_letters.html", {
         "patient": patient,
         "letters": selectors.letters_for_patient(practice=request.practice, patient=patient),
+        "requests": requests,
         "resendable": resendable if can_send else [],
         "form": ResendForm(),
     })
@@ -55,14 +62,24 @@ def letter_resend(request, project_uuid, participation_uuid):
         messages.error(request, " ".join(form.errors["reason"]))
     else:
         try:
-            letter = services.letter_resend(participation=participation, user=request.user,
-                                            reason=form.cleaned_data["reason"])
+            resend, new = services.letter_resend(participation=participation,
+                                                 user=request.user,
+                                                 reason=form.cleaned_data["reason"])
         except services.LettersRefused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("The stop letter is ready to be sent again. Print it "
-                                        "and post it today."))
-            return redirect(f"{_patient_url(participation)}#brief-{letter.uuid}")
+            if new:
+                messages.success(request, _(
+                    "The stop letter will be sent again: it goes with the next print run of "
+                    "letters to send again. The wait period starts again once that run is "
+                    "marked as mailed."))
+            else:
+                messages.info(request, _(
+                    "This letter is already waiting to be sent again (asked for on "
+                    "%(date)s); nothing changed.") % {
+                        "date": date_format(timezone.localtime(resend.requested_at),
+                                            "j F Y")})
+            return redirect(f"{_patient_url(participation)}#opnieuw-{resend.uuid}")
     return redirect(_patient_url(participation))
 
 

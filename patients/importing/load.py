@@ -31,11 +31,12 @@ from django.utils.translation import gettext as _
 from ..audit import audit_log
 from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, Substance
 from .keys import row_keys
-from .postgres import PATIENT_FIELDS, PostgresLoader, lent
+from .postgres import PATIENT_FIELDS, PostgresLoader, address_notice, lent
 from .readers import Chunk, ExportReader, NotForArrow, open_export
 from .rules import PRESCRIPTION_COLUMNS
 
 Progress = Callable[[int], None]
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
 FIRST_CHUNK = 20_000  # records: small, so the database has rows to take in early
 CHUNK = 50_000  # records: the last chunk is copied in after the rest is read; not too large
 
@@ -114,13 +115,14 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
         except NotForArrow:
             counts = _store(batch, reader.csv_chunks(first=FIRST_CHUNK), progress,
                             approx_records)
-    total, accepted, rows_new, patients_new, rejections = counts
+    total, accepted, rows_new, patients_new, rejections, address_notices = counts
     batch.rows_total = total
     batch.rows_new = rows_new
     batch.rows_present = accepted - rows_new
     batch.rows_rejected = len(rejections)
     batch.rejections = rejections
     batch.patients_new = patients_new
+    batch.address_notices = address_notices
     batch.status = ImportBatch.Status.DONE
     batch.progress = 100
     batch.finished_at = timezone.now()
@@ -148,9 +150,10 @@ def collector_paused() -> Iterator[None]:
 
 
 def _store(batch: ImportBatch, chunks: Generator[Chunk, None, None], progress: Progress | None,
-           approx_records: int) -> tuple[int, int, int, int, list[dict]]:
+           approx_records: int) -> tuple[int, int, int, int, list[dict], list[dict]]:
     """Store the chunks' rows: (records, accepted, new prescriptions, new patients,
-    rejections). The chunks are closed on the way out, so that their reading stops."""
+    rejections, addresses corrected in the app that the file differs from). The chunks
+    are closed on the way out, so that their reading stops."""
     source = batch.layout
     postgres = connection.vendor == "postgresql"
     total = accepted = 0
@@ -175,7 +178,7 @@ def _store(batch: ImportBatch, chunks: Generator[Chunk, None, None], progress: P
         if progress:
             progress(90)
         rows_new = loader.prescriptions()
-    return total, accepted, rows_new, patients_new, rejections
+    return total, accepted, rows_new, patients_new, rejections, loader.address_notices
 
 
 class BulkLoader:
@@ -185,6 +188,7 @@ class BulkLoader:
         self.batch = batch
         self.source = source
         self.frames: list[pd.DataFrame] = []
+        self.address_notices: list[dict[str, str]] = []  # as PostgresLoader's
 
     def add(self, rows: pa.Table) -> None:
         if rows.num_rows:
@@ -215,12 +219,20 @@ class BulkLoader:
             if patient is None:
                 new.append(Patient(practice=self.batch.practice, source=source,
                                    number=row.number, **details))
-            else:
-                for name, value in details.items():
-                    setattr(patient, name, value)
-                changed.append(patient)
+                continue
+            if patient.address_corrected_at is not None:
+                # Corrected in the app: kept; a different one in the file is listed.
+                kept = [getattr(patient, name) for name in ADDRESS_FIELDS]
+                found = [details.pop(name) for name in ADDRESS_FIELDS]
+                if kept != found:
+                    self.address_notices.append(address_notice(row.number, kept=kept,
+                                                               file=found))
+            for name, value in details.items():
+                setattr(patient, name, value)
+            changed.append(patient)
         Patient.objects.bulk_create(new, batch_size=1000)
         Patient.objects.bulk_update(changed, PATIENT_FIELDS, batch_size=1000)
+        self.address_notices.sort(key=lambda notice: notice["number"].encode())
         return len(new)
 
     def prescriptions(self) -> int:

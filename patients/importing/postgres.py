@@ -13,7 +13,9 @@ measures it against a bare ``COPY`` of the file):
   is copied in with their newest row in the chunk they first appear in, and
   each chunk's new prescriptions (once per row key) in primary-key order.
 - At the end (``patients``), stored patients, and new ones a later chunk held
-  a newer row for, are updated with their newest row in the file.
+  a newer row for, are updated with their newest row in the file, except for an
+  address corrected in the app: that is kept, and a different one in the file is
+  listed (``address_notices``) for the import's page.
 
 The connection is lent to one worker thread (a ``ThreadPoolExecutor`` of one)
 from the start until ``finish``: it runs every statement in the order they
@@ -84,6 +86,39 @@ UPDATE_PATIENTS = """
          p.postcode, p.city, p.phone, p.gp_name)
         IS DISTINCT FROM (i.surname, i.prefix, i.initials, i.sex, i.birth_date, i.street,
                           i.house_number, i.postcode, i.city, i.phone, i.gp_name)"""
+# The same when some of the practice's patients have an address corrected in the app: that
+# address is kept (docs/formats.md), the file's counts only for the others.
+UPDATE_PATIENTS_KEEP_CORRECTED = """
+    UPDATE patients_patient p SET
+        surname = i.surname, prefix = i.prefix, initials = i.initials, sex = i.sex,
+        birth_date = i.birth_date, street = i.street, house_number = i.house_number,
+        postcode = i.postcode, city = i.city, phone = i.phone, gp_name = i.gp_name
+    FROM (
+        SELECT i.id, i.surname, i.prefix, i.initials, i.sex, i.birth_date, i.phone, i.gp_name,
+               CASE WHEN k.address_corrected_at IS NULL THEN i.street ELSE k.street END
+                   AS street,
+               CASE WHEN k.address_corrected_at IS NULL THEN i.house_number
+                    ELSE k.house_number END AS house_number,
+               CASE WHEN k.address_corrected_at IS NULL THEN i.postcode ELSE k.postcode END
+                   AS postcode,
+               CASE WHEN k.address_corrected_at IS NULL THEN i.city ELSE k.city END AS city
+        FROM import_patients i JOIN patients_patient k ON k.id = i.id
+    ) i
+    WHERE p.id = i.id
+    AND (p.surname, p.prefix, p.initials, p.sex, p.birth_date, p.street, p.house_number,
+         p.postcode, p.city, p.phone, p.gp_name)
+        IS DISTINCT FROM (i.surname, i.prefix, i.initials, i.sex, i.birth_date, i.street,
+                          i.house_number, i.postcode, i.city, i.phone, i.gp_name)"""
+# Patients whose address was corrected in the app while the file has another one: the
+# import keeps the corrected address and lists these on its page.
+CORRECTED_ADDRESSES = """
+    SELECT p.number, p.street, p.house_number, p.postcode, p.city,
+           i.street, i.house_number, i.postcode, i.city
+    FROM import_patients i JOIN patients_patient p ON p.id = i.id
+    WHERE p.address_corrected_at IS NOT NULL
+    AND (p.street, p.house_number, p.postcode, p.city)
+        IS DISTINCT FROM (i.street, i.house_number, i.postcode, i.city)
+    ORDER BY p.number COLLATE "C" """
 
 
 def newest_rows(days: np.ndarray, lines: np.ndarray, patients: np.ndarray) -> np.ndarray:
@@ -92,6 +127,21 @@ def newest_rows(days: np.ndarray, lines: np.ndarray, patients: np.ndarray) -> np
     order = np.lexsort((lines, days, patients))
     ordered = patients[order]
     return order[np.append(ordered[1:] != ordered[:-1], True)]
+
+
+def address_line(street: str, house_number: str, postcode: str, city: str) -> str:
+    """'Molenlaan 64-2, 6874 JC Zevenaar', as ``Patient.address_line`` writes it."""
+    first = " ".join(p for p in (street, house_number) if p)
+    town = " ".join(p for p in (postcode, city) if p)
+    return ", ".join(p for p in (first, town) if p)
+
+
+def address_notice(number: str, *, kept, file) -> dict[str, str]:
+    """One line of the import's notice: the patient number, the address corrected in the
+    app that was kept, and the one in the file. ``kept`` and ``file`` are (street,
+    house number, postcode, city)."""
+    return {"number": number, "kept": address_line(*(v or "" for v in kept)),
+            "file": address_line(*(v or "" for v in file))}
 
 
 class ConnectionLent(RuntimeError):
@@ -127,6 +177,9 @@ class PostgresLoader:
         self.finished = False
         self.seen: set[bytes] = set()  # row keys stored already or met in this file
         self.newest: list[pa.Table] = []  # each chunk's newest row per patient, with "place"
+        # Corrected addresses kept against the file ({"number", "kept", "file"}), by patients.
+        self.address_notices: list[dict[str, str]] = []
+        self.any_corrected = False  # set by _prepare
         # The database work before the first row runs while that row is being cleaned.
         self.prepared = self.worker.submit(self._prepare)
 
@@ -140,10 +193,13 @@ class PostgresLoader:
         """(Database thread.) Lock, then read what is stored for this practice and layout."""
         self.cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
                             [IMPORT_LOCK, self.batch.practice_id])
-        self.cursor.execute("SELECT number, id FROM patients_patient "
-                            "WHERE practice_id = %s AND source = %s",
+        self.cursor.execute("SELECT number, id, address_corrected_at IS NOT NULL "
+                            "FROM patients_patient WHERE practice_id = %s AND source = %s",
                             [self.batch.practice_id, self.source])
-        stored = self.cursor.fetchall()
+        rows = self.cursor.fetchall()
+        stored = [(number, pk) for number, pk, _corrected in rows]
+        # Whether any has an address corrected in the app, which the import keeps.
+        self.any_corrected = any(corrected for _n, _pk, corrected in rows)
         # A patient's "place": where their number and id stand in these two; the first
         # ``stored`` places are patients stored before, the rest new in this file.
         self.numbers = pa.array([number for number, _ in stored], pa.string())
@@ -293,7 +349,14 @@ class PostgresLoader:
             self.cursor.execute(CREATE_IMPORT_PATIENTS)
             pgcopy.copy(self.cursor, f"import_patients ({PATIENT_COPY})", self._patients(
                 newest.filter(pa.array(outdated)), self.ids[places[outdated]]))
-            self.cursor.execute(UPDATE_PATIENTS)
+            if self.any_corrected:
+                self.cursor.execute(CORRECTED_ADDRESSES)
+                self.address_notices = [
+                    address_notice(number, kept=row[:4], file=row[4:])
+                    for number, *row in self.cursor.fetchall()]
+                self.cursor.execute(UPDATE_PATIENTS_KEEP_CORRECTED)
+            else:
+                self.cursor.execute(UPDATE_PATIENTS)
         return int(new.sum())
 
     def _patients(self, rows: pa.Table, ids: np.ndarray) -> bytes:

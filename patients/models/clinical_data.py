@@ -44,6 +44,15 @@ class Patient(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone number"), max_length=50, blank=True)
     gp_name = models.CharField(_("GP"), max_length=100, blank=True)
+    # Set when the practice corrects the postal address in the app (the call-back screen,
+    # patients.services.patient_address_correct). The import then keeps that address and
+    # lists a different one from the file on the import's page (docs/formats.md).
+    # No constraint or index on the user, for the bulk writes the docstring describes.
+    address_corrected_at = models.DateTimeField(_("address corrected on"), null=True,
+                                                blank=True)
+    address_corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+",
+                                             db_index=False, db_constraint=False)
 
     class Meta:
         verbose_name = _("patient")
@@ -68,6 +77,10 @@ class Patient(models.Model):
         street = " ".join(p for p in (self.street, self.house_number) if p)
         town = " ".join(p for p in (self.postcode, self.city) if p)
         return ", ".join(p for p in (street, town) if p)
+
+    @property
+    def address_corrected(self) -> bool:
+        return self.address_corrected_at is not None
 
 
 class Substance(models.Model):
@@ -135,6 +148,10 @@ class ImportBatch(models.Model):
     rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
     patients_new = models.PositiveIntegerField(default=0)
     rejections = models.JSONField(default=list, blank=True)
+    # Patients whose address was corrected in the app and for whom the file brought a
+    # different one, which the import did not take: {"number", "kept", "file"} (the two
+    # addresses on one line each).
+    address_notices = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("import")

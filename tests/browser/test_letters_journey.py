@@ -1,4 +1,5 @@
-"""The assistant prints a run of stop letters, downloads it and marks it mailed (real browser).
+"""The assistant prints a run of stop letters, downloads it and marks it mailed; a letter
+not received goes with the next print run of re-sends (real browser).
 
 Page 1 of the downloaded PDF is saved as a PNG (pdftoppm) in test-artifacts/, to look at:
 it must look like a letter a practice would send.
@@ -6,15 +7,21 @@ it must look like a letter a practice would send.
 
 import re
 import subprocess
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from letters.models import LetterRun
+from letters.models import Letter, LetterKind, LetterRun, ResendRequest
 from letters.services import gp_signature_set, practice_logo_set
-from patients.models import Participation, Role
+from patients.models import DueItem, Participation, Role
+from patients.services import participation_letter_mailed
+from patients.workflow import participation_move
 from tests.letters.helpers import (
     on_mailing_list,
     pdf_pages_text,
@@ -132,3 +139,89 @@ def test_without_a_phone_number_the_assistant_is_told_why_nothing_prints(
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=artifacts_dir / "letters-no-phone-375.png", full_page=True)
     assert not LetterRun.objects.exists()
+
+
+AMS = ZoneInfo("Europe/Amsterdam")
+CALLED = date(2026, 11, 2)  # a Monday
+PRINTED = date(2026, 11, 4)
+
+
+@pytest.fixture
+def waiting_for_call(practice, users, project):
+    """J. Jansen, mailed on 1 October 2026 and due for the call-back on 2 November."""
+    practice.street, practice.postcode, practice.city = "Lindelaan 12", "6871 AB", "Renkum"
+    practice.phone = "0317-123456"
+    practice.save()
+    gp = users[Role.HUISARTS]
+    project.gps.set([gp])
+    participation = on_mailing_list(project, gp, number="500001", sex="M", initials="J.",
+                                    prefix="", surname="Jansen", phone="06-12341234",
+                                    atc="N05BA04", strength="10")
+    participation_letter_mailed(participation=participation, user=users[Role.ASSISTENT],
+                                mailed_on=date(2026, 10, 1))
+    participation_move(participation=participation, to=Participation.Status.CALLBACK_DUE,
+                       user=None, what="wait over", fields={"next_call_on": CALLED})
+    return participation
+
+
+def test_a_letter_not_received_goes_with_the_next_print_run_and_the_wait_restarts_when_mailed(
+        transactional_db, live_server, page: Page, users, project, waiting_for_call,
+        artifacts_dir):
+    # The POH-GGZ calls: the patient moved and never got the letter.
+    with time_machine.travel(datetime(2026, 11, 2, 10, 0, tzinfo=AMS)):
+        _log_in(page, live_server, users[Role.POH_GGZ].username)
+        page.goto(live_server.url + reverse(
+            "tapering:call", args=[project.uuid, waiting_for_call.uuid]))
+        expect(page.locator("#adres-regel")).to_have_text("Molenlaan 64-2, 6874 JC Zevenaar")
+        page.get_by_text("Adres aanpassen").click()
+        page.get_by_label("Straat").fill("Kerkstraat")
+        page.get_by_label("Huisnummer").fill("3")
+        page.get_by_label("Postcode").fill("6871cd")
+        page.get_by_label("Plaats").fill("Renkum")
+        page.get_by_role("button", name="Adres opslaan").click()
+        expect(page.get_by_text("Adres opgeslagen: Kerkstraat 3, 6871 CD Renkum.")).to_be_visible()
+        expect(page.locator("#adres-aangepast")).to_have_text("aangepast in de app")
+        page.get_by_label("bereikt", exact=True).check()
+        page.get_by_label("brief niet ontvangen").check()
+        page.screenshot(path=artifacts_dir / "resend-call.png", full_page=True)
+        page.get_by_role("button", name="Gesprek opslaan").click()
+        expect(page.get_by_text("Gesprek met J. Jansen vastgelegd.")).to_be_visible()
+    waiting_for_call.refresh_from_db()
+    assert waiting_for_call.status == Participation.Status.LETTER_SENT
+    assert not Letter.objects.filter(kind=LetterKind.RESEND).exists()  # nothing mailed yet
+    assert not _open_wait(waiting_for_call)
+
+    # Two days later the assistant finds it on the start page, prints it and posts it.
+    with time_machine.travel(datetime(2026, 11, 4, 9, 0, tzinfo=AMS)):
+        page.context.clear_cookies()
+        _log_in(page, live_server, users[Role.ASSISTENT].username)
+        task = page.get_by_role("link", name="1 brief opnieuw te versturen")
+        expect(task).to_be_visible()
+        page.screenshot(path=artifacts_dir / "resend-start-page.png", full_page=True)
+        task.click()
+        expect(page.locator("#opnieuw-lijst")).to_contain_text("J. Jansen")
+        expect(page.locator("#opnieuw-lijst")).to_contain_text("Kerkstraat 3")
+        expect(page.locator("#opnieuw-lijst")).to_contain_text("aangepast in de app")
+        page.screenshot(path=artifacts_dir / "resend-mailing.png", full_page=True)
+        page.get_by_role("button", name="Opnieuw te versturen afdrukken (1)").click()
+        expect(page.locator("#printrun-status")).to_have_text("klaar om te printen")
+        expect(page.locator("#brieven")).to_contain_text("Kerkstraat 3, 6871 CD Renkum")
+        run = LetterRun.objects.get(kind=LetterKind.RESEND)
+        with run.merged_pdf.open("rb") as handle:
+            cover, stop = pdf_pages_text(handle.read())
+        assert "Kerkstraat 3" in cover and "Nogmaals onze brief over oxazepam" in cover
+        assert "oxazepam 10 mg" in stop
+        assert not _open_wait(waiting_for_call)  # printed, not mailed: no wait yet
+        expect(page.get_by_label("Verstuurd op")).to_have_value(PRINTED.isoformat())
+        page.get_by_role("button", name="Verstuurd", exact=True).click()
+        expect(page.get_by_text(re.compile(r"Gemarkeerd als verstuurd op"))).to_be_visible()
+        page.screenshot(path=artifacts_dir / "resend-run-mailed.png", full_page=True)
+    wait = _open_wait(waiting_for_call)
+    assert wait.due_on == PRINTED + timedelta(days=project.wait_days)
+    request = ResendRequest.objects.get()
+    assert request.mailed_on == PRINTED and request.requested_by == users[Role.POH_GGZ]
+
+
+def _open_wait(participation):
+    return DueItem.objects.filter(participation=participation, kind=DueItem.Kind.WAIT_ENDS,
+                                  done_at__isnull=True, cancelled_at__isnull=True).first()

@@ -197,22 +197,56 @@ def test_replacing_by_an_unknown_reserve_is_not_found(project, users, in_list, c
     assert response.status_code == 404
 
 
-def test_letter_not_received_sends_it_again_and_waits_again(project, users, in_list):
-    from letters.models import Letter
+def test_letter_not_received_queues_it_and_the_wait_restarts_only_when_mailed(
+        project, users, in_list):
+    from letters.models import Letter, LetterKind, ResendRequest
+    from letters.services import letter_run_create, letter_run_mark_mailed, letter_run_start
 
     project.gps.add(users[Role.HUISARTS])  # the signer of the letter
     with time_machine.travel(datetime(2026, 11, 2, 10, 0, tzinfo=AMS), tick=False):
         log(in_list, users, A.Outcome.REACHED, date(2026, 11, 2),
             response=A.Response.NOT_RECEIVED, next_step=A.Next.RESEND)
-    assert status(in_list) == S.LETTER_SENT
+    assert status(in_list) == S.LETTER_SENT and in_list.next_call_on is None
     assert in_list.letter_sent_on == MAILED  # the first mailing date stays
-    letter = Letter.objects.get(participation=in_list)
-    assert letter.kind == "resend" and letter.mailed_on == date(2026, 11, 2)
-    assert "telefonisch" in letter.resend_reason
+    request = ResendRequest.objects.get(participation=in_list)
+    assert "telefonisch" in request.reason and request.requested_by == users[Role.POH_GGZ]
+    # Nothing is mailed yet: no letter, no wait, and the sweep does not bring them back.
+    assert not Letter.objects.filter(kind=LetterKind.RESEND).exists()
+    assert not DueItem.objects.filter(participation=in_list, kind=DueItem.Kind.WAIT_ENDS,
+                                      done_at__isnull=True, cancelled_at__isnull=True).exists()
+    assert sweep(date(2026, 12, 2)) == 0 and status(in_list) == S.LETTER_SENT
+    # The assistant prints it on 4 November and posts it on 5 November.
+    with time_machine.travel(datetime(2026, 11, 4, 9, 0, tzinfo=AMS), tick=False):
+        run = letter_run_create(project=project, user=users[Role.ASSISTENT],
+                                kind=LetterKind.RESEND)
+        letter_run_start(run=run)
+    with time_machine.travel(datetime(2026, 11, 5, 16, 0, tzinfo=AMS), tick=False):
+        letter_run_mark_mailed(run=run, user=users[Role.ASSISTENT],
+                               mailed_on=date(2026, 11, 5))
     item = DueItem.objects.get(participation=in_list, kind=DueItem.Kind.WAIT_ENDS,
-                               done_at__isnull=True)
-    assert item.due_on == date(2026, 12, 2)
-    assert sweep(date(2026, 12, 2)) == 1 and status(in_list) == S.CALLBACK_DUE
+                               done_at__isnull=True, cancelled_at__isnull=True)
+    assert item.due_on == date(2026, 12, 5)
+    assert sweep(date(2026, 12, 4)) == 0 and status(in_list) == S.LETTER_SENT
+    assert sweep(date(2026, 12, 5)) == 1 and status(in_list) == S.CALLBACK_DUE
+
+
+def test_letter_not_received_while_a_re_send_waits_makes_no_second_one(project, users,
+                                                                      in_list):
+    from letters.models import ResendRequest
+    from letters.services import letter_resend
+
+    project.gps.add(users[Role.HUISARTS])
+    letter_resend(participation=in_list, reason="kwijt", user=users[Role.ASSISTENT])
+    # The patient phones in before the letter was printed: back in the call-back list.
+    services.phone_note_create(participation=in_list, user=users[Role.ASSISTENT],
+                               called_at=datetime(2026, 11, 2, 9, 0, tzinfo=AMS),
+                               caller="patient", wish="question")
+    assert status(in_list) == S.CALLBACK_DUE
+    log(in_list, users, A.Outcome.REACHED, date(2026, 11, 2),
+        response=A.Response.NOT_RECEIVED, next_step=A.Next.RESEND)
+    assert status(in_list) == S.LETTER_SENT and ResendRequest.objects.count() == 1
+    event = ParticipationEvent.objects.filter(participation=in_list).latest("id")
+    assert "wacht al om opnieuw verstuurd te worden" in event.what
 
 
 def test_a_resend_that_cannot_be_made_leaves_the_call_unlogged(project, users, in_list):
