@@ -132,7 +132,7 @@ class GpNameForm(forms.Form):
 
     gp = UserChoiceField(queryset=None, required=False, label=_("GP"),
                          empty_label=_("none of our GPs (e.g. a locum)"),
-                         widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}))
+                         widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
