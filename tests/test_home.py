@@ -25,7 +25,8 @@ def test_poh_sees_open_steps_up_to_this_month_and_not_later(project, practice):
 
 
 def test_others_see_only_steps_of_their_own_role(project, practice):
-    todos = todos_for_user(practice=practice, role=Role.ASSISTENT, today=date(2026, 12, 1))
+    # Month 5: the assistant's first default steps (printing the letters, noting calls).
+    todos = todos_for_user(practice=practice, role=Role.ASSISTENT, today=date(2027, 1, 15))
     assert todos and {todo.step.who for todo in todos} == {Role.ASSISTENT}
 
 
