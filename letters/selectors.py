@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from patients.groslijst import months_back
 from patients.models import Participation, Patient, Practice, Prescription, Project
 from patients.queries import benzo_filter
+from patients.selectors import gp_user_id_for
 
 from . import text
 from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate, ResendRequest
@@ -113,16 +114,13 @@ def project_gps(project: Project) -> list:
 
 
 def signer_for(patient: Patient, gps: Sequence):
-    """The signer: the patient's own GP when that is one of the project's GPs (matched on
-    surname, as the export has free text like 'M. Öztürk'), else the project's first GP."""
+    """The signer: the patient's own GP when that is one of the project's GPs, found through
+    the practice's confirmed mapping of the export's GP names (free text like 'M. Öztürk')
+    to its GP users; else the project's first GP (docs/domain.md, step 4)."""
     if not gps:
         return None
-    wanted = text.surname_key(patient.gp_name)
-    if wanted:
-        for gp in gps:
-            if text.surname_key(gp.last_name) == wanted:
-                return gp
-    return gps[0]
+    own = gp_user_id_for(practice_id=patient.practice_id, gp_name=patient.gp_name)
+    return next((gp for gp in gps if gp.pk == own), gps[0])
 
 
 

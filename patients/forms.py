@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    WAIT_DAYS_MESSAGE,
     ExclusionReason,
     Patient,
     PlanStep,
@@ -20,7 +21,8 @@ from .models import (
     Role,
     ScreeningDecision,
 )
-from .selectors import projects_open
+from .plan_defaults import default_planned_end
+from .selectors import practice_gps, projects_open
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROJECT_MAX_MONTHS = 15  # the plan of approach runs to month 15
@@ -65,7 +67,9 @@ class ProjectForm(forms.ModelForm):
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
         help_texts = {
             "planned_start": _("The guide advises a start in September or January."),
-            "planned_end": _("A project usually runs six to nine months."),
+            # patients/plan_defaults.py, FINAL_EVALUATION_MONTHS
+            "planned_end": _("The final evaluation falls in project months 9 to 12; by "
+                             "default the project ends with month 12."),
             "call_attempts_max": _("How often the patient is called before counting as not "
                                    "reached; 1 to 10."),
             "call_retry_workdays": _("The next attempt is due this many working days later; "
@@ -86,10 +90,12 @@ class ProjectForm(forms.ModelForm):
         cast(forms.ModelMultipleChoiceField, self.fields["assistants"]).queryset = members(
             practice, Role.ASSISTENT)
         self.fields["callbacks_per_week"].required = False
+        # The model's own message, not the generic one (docs/domain.md, step 5).
+        self.fields["wait_days"].error_messages["min_value"] = WAIT_DAYS_MESSAGE
         if not self.instance.pk:
             today = timezone.localdate()
             self.initial.setdefault("planned_start", today)
-            self.initial.setdefault("planned_end", today + relativedelta(months=9))
+            self.initial.setdefault("planned_end", default_planned_end(today))
             if user is not None and members(practice, Role.POH_GGZ).filter(pk=user.pk).exists():
                 self.initial.setdefault("lead", user.pk)
 
@@ -115,9 +121,24 @@ class ProjectForm(forms.ModelForm):
 class PlanStepForm(forms.ModelForm):
     class Meta:
         model = PlanStep
-        fields = ["month", "what", "how", "who"]
+        fields = ["month", "what", "how", "who", "milestone"]
         widgets = {"how": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"month": _("Project month 1 to 15; month 1 is the month of the start.")}
+        help_texts = {"month": _("Project month 1 to 15; month 1 is the month of the start."),
+                      "milestone": _("The app checks the step off on the day this happens. "
+                                     "Leave empty for a step the app cannot see done.")}
+
+
+class GpNameForm(forms.Form):
+    """Which of the practice's GP users an export's GP name stands for (empty: none)."""
+
+    gp = UserChoiceField(queryset=None, required=False, label=_("GP"),
+                         empty_label=_("none of our GPs (e.g. a locum)"),
+                         widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["gp"]).queryset = practice_gps(
+            practice=practice)
 
 
 class PlanStepDoneForm(forms.Form):

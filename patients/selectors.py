@@ -13,10 +13,12 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from .clinical import ddd_of_prescription, is_benzodiazepine, is_complex, is_over_units_line
+from .gp_names import GpUser, suggest_gp
 from .groslijst import GroslijstRow, Windows, ddd_per_day
 from .models import (
     LASTING_REASONS,
     ExclusionReason,
+    GpNameMapping,
     ImportBatch,
     Participation,
     Patient,
@@ -408,3 +410,49 @@ def screening_overview(*, project: Project) -> list[tuple[Participation, Screeni
     standing = {d.participation_id: d for d in ScreeningDecision.objects.filter(
         participation__project=project, undone_at__isnull=True).select_related("decided_by")}
     return [(p, standing.get(p.pk)) for p in parts]
+
+
+# --- The GP names of the exports (docs/domain.md, step 4, the signer) -----------------
+
+def practice_gps(*, practice: Practice) -> QuerySet[User]:
+    """The practice's active GP users, by surname."""
+    return (User.objects.filter(memberships__practice=practice,
+                                memberships__role=Role.HUISARTS, is_active=True)
+            .order_by("last_name", "first_name", "username"))
+
+
+@dataclass
+class GpNameRow:
+    mapping: GpNameMapping
+    suggested: User | None  # the app's suggestion while the name is not confirmed
+    patients: int  # patients of the practice with this name as their GP
+
+
+def gp_name_rows(*, practice: Practice, batch: ImportBatch | None = None) -> list[GpNameRow]:
+    """The practice's GP names from its exports, unconfirmed first, each with the GP user
+    the app suggests (surname and initials, ignoring case and accents); with ``batch``,
+    only the names that import brought first and that are not confirmed yet."""
+    mappings = practice.gp_names.select_related("user", "confirmed_by")
+    if batch is not None:
+        mappings = mappings.filter(first_seen_batch=batch, confirmed_at__isnull=True)
+    gps = list(practice_gps(practice=practice))
+    by_id = {gp.pk: gp for gp in gps}
+    candidates = [GpUser(gp.pk, gp.first_name, gp.last_name) for gp in gps]
+    counts = dict(Patient.objects.filter(practice=practice)
+                  .filter(gp_name__in=[m.export_name for m in mappings])
+                  .values_list("gp_name").annotate(n=Count("id")).values_list("gp_name", "n"))
+    rows = [GpNameRow(mapping=m, patients=counts.get(m.export_name, 0),
+                      suggested=None if m.confirmed else
+                      by_id.get(suggest_gp(m.export_name, candidates) or 0))
+            for m in mappings]
+    rows.sort(key=lambda r: (r.mapping.confirmed, r.mapping.export_name.casefold()))
+    return rows
+
+
+def gp_user_id_for(*, practice_id: int, gp_name: str) -> int | None:
+    """The GP user the practice confirmed for this export name, or None."""
+    if not gp_name:
+        return None
+    return (GpNameMapping.objects
+            .filter(practice_id=practice_id, export_name=gp_name, confirmed_at__isnull=False)
+            .values_list("user_id", flat=True).first())

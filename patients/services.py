@@ -17,9 +17,11 @@ from .models import (
     AuditEvent,
     DueItem,
     ExclusionReason,
+    GpNameMapping,
     ImportBatch,
     Participation,
     Patient,
+    PlanMilestone,
     PlanStep,
     Practice,
     Project,
@@ -27,6 +29,7 @@ from .models import (
     ScreeningDecision,
 )
 from .plan_defaults import DEFAULT_PLAN
+from .selectors import gp_name_rows
 from .workflow import MoveRefused, due_item_schedule, participation_move, participation_note
 
 
@@ -37,8 +40,9 @@ def project_create(*, user, practice: Practice, data: dict, gps=(), assistants=(
     project.gps.set(gps)
     project.assistants.set(assistants)
     PlanStep.objects.bulk_create(
-        PlanStep(project=project, month=month, what=what, how=how, who=who)
-        for month, what, how, who in DEFAULT_PLAN
+        PlanStep(project=project, month=step.month, what=step.what, how=step.how,
+                 who=step.who, milestone=step.milestone)
+        for step in DEFAULT_PLAN
     )
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=project, detail=project.name)
     _project_end_schedule(project)
@@ -87,6 +91,41 @@ def plan_step_set_done(*, user, step: PlanStep, done_on: date | None) -> PlanSte
 
 
 @transaction.atomic
+def plan_milestone_reached(*, project: Project, milestone: str, on: date) -> int:
+    """The app saw ``milestone`` happen on ``on``: check off the project's open steps that
+    carry it, as done by the app (docs/domain.md, step 1, "Steps the app checks off").
+
+    Idempotent: a step already done keeps its date and who did it, so a second call
+    changes nothing. A step reopened by hand stays open until the milestone happens
+    again. A closed project is left alone. Returns how many steps were checked off.
+    """
+    if project.status == Project.Status.CLOSED:
+        return 0
+    steps = list(PlanStep.objects.select_for_update()
+                 .filter(project=project, milestone=milestone, done_on__isnull=True))
+    for step in steps:
+        step.done_on, step.done_by = on, None
+        step.save(update_fields=["done_on", "done_by"])
+        audit_log(user=None, action=AuditEvent.Action.CHANGE, obj=step,
+                  practice=project.practice,
+                  detail=f"done on {on:%Y-%m-%d} by the app ({milestone})")
+    return len(steps)
+
+
+def plan_callbacks_check(*, project: Project, on: date) -> int:
+    """Check off the call-back steps when the call-back list of the project has emptied:
+    letters went out, and nobody is still waiting for the call-back or due for one
+    (docs/domain.md, step 1). The call-back app calls this after each logged call."""
+    S = Participation.Status
+    participations = project.participations
+    if not participations.filter(letter_sent_on__isnull=False).exists():
+        return 0
+    if participations.filter(status__in=(S.LETTER_SENT, S.CALLBACK_DUE)).exists():
+        return 0
+    return plan_milestone_reached(project=project, milestone=PlanMilestone.CALLED, on=on)
+
+
+@transaction.atomic
 def plan_step_save(*, user, project: Project, data: dict, step: PlanStep | None = None) -> PlanStep:
     """Add a step to the plan, or change one."""
     if step is None:
@@ -121,7 +160,55 @@ def participations_from_groslijst(*, user, project: Project, patients: list[Pati
     Participation.objects.bulk_create(new)
     audit_log_many(user=user, action=AuditEvent.Action.CREATE, practice=project.practice,
                    objs=new, detail=f"to screening in {project.name}")
+    if new:  # the groslijst is made: its patients are in screening (docs/domain.md, step 1)
+        plan_milestone_reached(project=project, milestone=PlanMilestone.GROSLIJST,
+                               on=timezone.localdate())
     return len(new)
+
+
+@transaction.atomic
+def import_batch_done(*, batch: ImportBatch) -> None:
+    """What follows a successful import (called by the importer, inside its transaction):
+    the open projects' "prescriptions imported" steps are checked off, and the GP names the
+    import brought for the first time get a row on the mapping page (docs/domain.md,
+    steps 1 and 4)."""
+    practice = batch.practice
+    on = timezone.localdate(batch.finished_at) if batch.finished_at else timezone.localdate()
+    for project in Project.objects.filter(practice=practice).exclude(
+            status=Project.Status.CLOSED):
+        plan_milestone_reached(project=project, milestone=PlanMilestone.IMPORTED, on=on)
+    known = set(practice.gp_names.values_list("export_name", flat=True))
+    names = (Patient.objects.filter(practice=practice).exclude(gp_name="")
+             .values_list("gp_name", flat=True).distinct())
+    GpNameMapping.objects.bulk_create(
+        [GpNameMapping(practice=practice, export_name=name, first_seen_batch=batch)
+         for name in sorted(set(names) - known)], ignore_conflicts=True)
+
+
+# --- The GP names of the exports (docs/domain.md, step 4, the signer) -----------------
+
+@transaction.atomic
+def gp_name_confirm(*, user, mapping: GpNameMapping, gp) -> GpNameMapping:
+    """The POH-GGZ confirms which GP user an export's name stands for (``gp`` None: none
+    of the practice's GPs, e.g. a locum). The form offers only the practice's GPs."""
+    mapping = GpNameMapping.objects.select_for_update().get(pk=mapping.pk)
+    mapping.user = gp
+    mapping.confirmed_at, mapping.confirmed_by = timezone.now(), user
+    mapping.save(update_fields=["user", "confirmed_at", "confirmed_by"])
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=mapping,
+              detail=f"{mapping.export_name} → {gp.get_username() if gp else 'no GP user'}")
+    return mapping
+
+
+@transaction.atomic
+def gp_names_confirm_suggestions(*, user, practice: Practice) -> int:
+    """Confirm every unconfirmed name that has a suggested GP; returns how many."""
+    confirmed = 0
+    for row in gp_name_rows(practice=practice):
+        if not row.mapping.confirmed and row.suggested is not None:
+            gp_name_confirm(user=user, mapping=row.mapping, gp=row.suggested)
+            confirmed += 1
+    return confirmed
 
 
 def import_batch_discard(*, user, batch: ImportBatch) -> bool:
@@ -232,9 +319,15 @@ def screening_decide(*, participation: Participation, user, decision: str, reaso
                            expected={Participation.Status.TO_SCREEN})
     except MoveRefused:
         raise ScreeningError(_("This patient has already been screened.")) from None
-    return ScreeningDecision.objects.create(
+    decided = ScreeningDecision.objects.create(
         participation=participation, decision=decision, reason="" if approach else reason,
         note=note.strip()[:500], decided_by=user)
+    project = participation.project
+    if not project.participations.filter(status=Participation.Status.TO_SCREEN).exists():
+        # Nobody left to screen: screening is finished (docs/domain.md, step 1).
+        plan_milestone_reached(project=project, milestone=PlanMilestone.SCREENED,
+                               on=timezone.localdate())
+    return decided
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import groslijst, imports, projects, screening
+from .views import gp_names, groslijst, imports, projects, screening
 
 app_name = "patients"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("import/<uuid:import_uuid>/geweigerd.csv", imports.import_rejections_csv,
          name="import-rejections-csv"),
     path("middelen/", imports.substance_list, name="substance-list"),
+    path("huisartsnamen/", gp_names.gp_names, name="gp-names"),
+    path("huisartsnamen/voorstellen-bevestigen/", gp_names.gp_names_confirm_suggestions,
+         name="gp-names-confirm-suggestions"),
+    path("huisartsnamen/<uuid:name_uuid>/", gp_names.gp_name_confirm, name="gp-name-confirm"),
     path("groslijst/", groslijst.groslijst, name="groslijst"),
     path("groslijst/naar-screening/", groslijst.to_screening, name="to-screening"),
     path("projecten/", projects.project_list, name="project-list"),

@@ -16,7 +16,7 @@ from letters.services import LettersRefused, letter_resend
 from patients.audit import audit_log
 from patients.dates import add_working_days, call_again_on
 from patients.models import AuditEvent, DueItem, Participation
-from patients.services import ScreeningError, list_transfer
+from patients.services import ScreeningError, list_transfer, plan_callbacks_check
 from patients.workflow import (
     due_item_schedule,
     due_items_cancel,
@@ -172,6 +172,7 @@ def call_attempt_log(*, participation: Participation, user, outcome: str, today:
         return attempt
     _next_step(locked, user=user, response=response, next_step=next_step, today=today,
                agreed_on=agreed_on, consult_at=consult_at)
+    plan_callbacks_check(project=project, on=today)  # docs/domain.md, step 1
     return attempt
 
 
@@ -191,6 +192,7 @@ def _unanswered(participation: Participation, *, user, today: date, counted: boo
                            what=_("not reached after %(n)s calls")
                            % {"n": project.call_attempts_max},
                            fields={"next_call_on": None})
+        plan_callbacks_check(project=project, on=today)  # the list may be empty now
         return
     retry = add_working_days(today, project.call_retry_workdays)
     Participation.objects.filter(pk=participation.pk).update(next_call_on=retry)

@@ -30,7 +30,8 @@ def test_poh_sees_open_steps_up_to_this_month_and_not_later(project, practice):
 
 
 def test_others_see_only_steps_of_their_own_role(project, practice):
-    todos = todos_for_user(practice=practice, role=Role.ASSISTENT, today=date(2026, 12, 1))
+    # Month 5: the assistant's first default steps (printing the letters, noting calls).
+    todos = todos_for_user(practice=practice, role=Role.ASSISTENT, today=date(2027, 1, 15))
     assert todos and {todo.step.who for todo in todos} == {Role.ASSISTENT}
 
 
@@ -187,6 +188,9 @@ def busy_practice(project, users):
     participation_letter_mailed(participation=waiting, user=users[Role.ASSISTENT],
                                 mailed_on=date(2026, 10, 1))
     due_items_sweep(today=date(2026, 10, 31))
+    # The default plan gives the assistant no step before month 5: one of their own now.
+    project.plan_steps.create(month=1, what="Baliemedewerkers instrueren", how="",
+                              who=Role.ASSISTENT)
     for user in users.values():  # a reminder for everyone
         DueItem.objects.create(kind=DueItem.Kind.PROJECT_END, due_on=date(2026, 11, 4),
                                project=project, assigned_to=user)

@@ -110,7 +110,13 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     if done_import is not None:
         d = {"import_uuid": done_import.uuid}
         audited = str(done_import.uuid)
+        # The import brought the GP name "M. Öztürk": its row on the mapping page.
+        gp_name = project.practice.gp_names.get(export_name="M. Öztürk")
         result += [
+            Case("patients:gp-names", "GET", PROJECT_EDITORS),
+            Case("patients:gp-names-confirm-suggestions", "POST", PROJECT_EDITORS),
+            Case("patients:gp-name-confirm", "POST", PROJECT_EDITORS,
+                 {"name_uuid": gp_name.uuid}, data={f"{gp_name.uuid}-gp": ""}),
             Case("patients:import-detail", "GET", IMPORTERS, d, audited_id=audited),
             Case("patients:import-progress", "GET", IMPORTERS, d, audited_id=audited),
             Case("patients:import-rejections-csv", "GET", IMPORTERS, d, audited_id=audited,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from benzoproject.formats import format_date
 from patients.audit import audit_log, audit_log_many
-from patients.models import AuditEvent, Participation, Practice, Project
-from patients.services import participation_letter_mailed
+from patients.models import AuditEvent, Participation, PlanMilestone, Practice, Project
+from patients.services import participation_letter_mailed, plan_milestone_reached
 from patients.workflow import participation_note
 
 from .. import pdf, text
@@ -318,6 +318,8 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
             participation_note(participation=participation, user=user,
                                what=_("consult invitation mailed on %(day)s")
                                % {"day": format_date(mailed_on)})
+    if run.kind == LetterKind.STOP:  # the plan's "letters mailed" (docs/domain.md, step 1)
+        plan_milestone_reached(project=run.project, milestone=PlanMilestone.MAILED, on=mailed_on)
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=run,
               detail=f"mailed on {mailed_on:%Y-%m-%d}: {len(letters)} letters, "
                      f"{started} wait periods started")

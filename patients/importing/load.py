@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import audit_log
 from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, Substance
+from ..services import import_batch_done
 from .keys import row_keys
 from .postgres import PATIENT_FIELDS, PostgresLoader, address_notice, lent
 from .readers import Chunk, ExportReader, NotForArrow, open_export
@@ -130,6 +131,7 @@ def _load(batch: ImportBatch, reader: ExportReader, *, user,
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=batch, practice=batch.practice,
               detail=f"{batch.file_name}: {total} rows, {rows_new} new, "
                      f"{batch.rows_present} present, {len(rejections)} rejected")
+    import_batch_done(batch=batch)  # plan steps and new GP names (docs/domain.md, steps 1, 4)
     return batch
 
 

@@ -34,6 +34,6 @@ def translate_timeline(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("patients", "0014_patient_address_corrected")]
+    dependencies = [("patients", "0015_plan_milestones_gp_mapping")]
 
     operations = [migrations.RunPython(translate_timeline, migrations.RunPython.noop)]

@@ -95,3 +95,44 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.practice} ({self.get_role_display()})"
+
+
+class GpNameMapping(models.Model):
+    """A GP's name as the practice's exports write it (``Patient.gp_name``, free text such
+    as "M. Öztürk") and the practice's GP user it stands for (docs/domain.md, step 4, the
+    signer).
+
+    A row is made for every new name an import brings; the app suggests a GP user on the
+    mapping page and the POH-GGZ confirms or changes it. Only a confirmed row counts: it
+    names the GP (``user``) or says the name is none of the practice's GP users
+    (``user`` empty, e.g. a locum), and then the project's first GP signs.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="gp_names")
+    export_name = models.CharField(_("GP name in the export"), max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("GP"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    # The import that first brought this name: its result page lists the new names.
+    first_seen_batch = models.ForeignKey("patients.ImportBatch", null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("GP name in the exports")
+        verbose_name_plural = _("GP names in the exports")
+        ordering = ["practice", "export_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "export_name"],
+                                    name="one_mapping_per_gp_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.export_name
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

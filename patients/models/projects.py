@@ -22,6 +22,12 @@ class ProjectCriterion(models.TextChoices):
     EITHER = "either", _("Either criterion")
 
 
+# The shortest wait period after mailing: a month (docs/domain.md, step 5).
+WAIT_DAYS_MIN = 30
+WAIT_DAYS_MESSAGE = _("The wait period is at least %(limit_value)s days: patients get a month "
+                      "to read the letter and to start on their own.")
+
+
 class ProjectStatus(models.TextChoices):
     PREPARING = "preparing", _("In preparation")
     RUNNING = "running", _("Running")
@@ -45,9 +51,11 @@ class Project(models.Model):
                                         blank=True, related_name="assistant_projects")
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
+    # At least a month, as the POH-GGZ guide says (docs/domain.md, step 5).
     wait_days = models.PositiveSmallIntegerField(
-        _("wait period (days)"), default=30, validators=[MinValueValidator(28)],
-        help_text=_("Days between mailing the letters and the first call-back; at least 28."))
+        _("wait period (days)"), default=30,
+        validators=[MinValueValidator(WAIT_DAYS_MIN, message=WAIT_DAYS_MESSAGE)],
+        help_text=_("Days between mailing the letters and the first call-back; at least 30."))
     letter_target = models.PositiveSmallIntegerField(
         _("letters"), default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)])
     reserve_target = models.PositiveSmallIntegerField(
@@ -100,8 +108,27 @@ class Project(models.Model):
         return (today.year - start.year) * 12 + today.month - start.month + 1
 
 
+class PlanMilestone(models.TextChoices):
+    """What the app can see happen, so it checks off the plan steps that carry it
+    (docs/domain.md, step 1, "Steps the app checks off")."""
+
+    IMPORTED = "imported", _("prescriptions imported")
+    GROSLIJST = "groslijst", _("groslijst made (patients put into screening)")
+    SCREENED = "screened", _("screening finished")
+    MAILED = "mailed", _("stop letters mailed")
+    CALLED = "called", _("call-backs done")
+    EVALUATED = "evaluated", _("final evaluation made")
+
+
 class PlanStep(models.Model):
-    """One line of the plan of approach: what, how, who, when (project month)."""
+    """One line of the plan of approach: what, how, who, when (project month).
+
+    A step with a ``milestone`` is checked off by the app when that milestone is
+    reached (``done_on`` set, ``done_by`` empty); anyone allowed may still check it
+    off or reopen it by hand.
+    """
+
+    Milestone = PlanMilestone
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_steps")
@@ -113,6 +140,9 @@ class PlanStep(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
+    milestone = models.CharField(
+        _("checked off by the app when"), max_length=20, choices=Milestone.choices, blank=True,
+        help_text=_("Leave empty for a step the app cannot see done."))
 
     class Meta:
         verbose_name = _("plan step")
@@ -120,10 +150,17 @@ class PlanStep(models.Model):
         ordering = ["month", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(who__in=Role.values), name="planstep_who_valid"),
+            models.CheckConstraint(condition=Q(milestone__in=["", *PlanMilestone.values]),
+                                   name="planstep_milestone_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.month}: {self.what}"
+
+    @property
+    def done_by_app(self) -> bool:
+        """Checked off by the app (a milestone), not by a person."""
+        return self.done_on is not None and self.done_by_id is None
 
     def project_url(self) -> str:
         return self.project.get_absolute_url()

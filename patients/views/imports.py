@@ -25,7 +25,7 @@ from ..importing import FileRefused, import_batch_prepare, import_batch_start
 from ..importing.background import progress_key
 from ..importing.selectors import import_batch_reader, substances_all
 from ..models import AuditEvent, ImportBatch, Substance
-from ..selectors import imports_for_practice
+from ..selectors import gp_name_rows, imports_for_practice
 from ..services import import_batch_discard
 
 PREVIEW_ROWS = 10
@@ -93,6 +93,7 @@ def import_detail(request, import_uuid):
     return render(request, "patients/import_detail.html", {
         "batch": batch, "waiting": waiting, "rejections": rejections,
         "progress": progress_now(progress_key(batch.pk), batch.progress),
+        "new_gp_names": [] if waiting else gp_name_rows(practice=request.practice, batch=batch),
     })
 
 

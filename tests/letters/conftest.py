@@ -1,6 +1,7 @@
 import pytest
+from django.utils import timezone
 
-from patients.models import Role
+from patients.models import GpNameMapping, Role
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -38,9 +39,12 @@ def assistant(users):
 @pytest.fixture
 def letter_project(project, practice, gp, second_gp, poh):
     """The project with two GPs; S. van Dam (under D) is its first, M. Öztürk (under O)
-    its second."""
+    its second. The practice has confirmed which GP the exports' names stand for."""
     practice.street, practice.postcode, practice.city = "Lindelaan 12", "6871 AB", "Renkum"
     practice.phone, practice.email = "0317-123456", "info@delinde.example"
     practice.save()
     project.gps.set([gp, second_gp])
+    for name, user in (("M. Öztürk", gp), ("S. van Dam", second_gp)):
+        GpNameMapping.objects.create(practice=practice, export_name=name, user=user,
+                                     confirmed_at=timezone.now(), confirmed_by=poh)
     return project

@@ -107,3 +107,23 @@ def test_due_item_kind_is_checked(project):
     rows = DueItem.objects.filter(pk=item.pk)
     assert _refused(rows, kind="someday")
     assert not _refused(rows, kind=DueItem.Kind.ASK_AGAIN)
+
+
+@pytest.mark.parametrize("milestone", ["", *PlanStep.Milestone.values])
+def test_every_plan_milestone_and_none_is_accepted(milestone, project):
+    step = PlanStep.objects.filter(pk=project.plan_steps.first().pk)
+    assert not _refused(step, milestone=milestone)
+
+
+def test_an_unknown_plan_milestone_is_refused(project):
+    assert _refused(PlanStep.objects.filter(pk=project.plan_steps.first().pk),
+                    milestone="someday")
+
+
+def test_a_gp_name_is_mapped_once_per_practice(practice, other_practice):
+    from patients.models import GpNameMapping
+
+    GpNameMapping.objects.create(practice=practice, export_name="M. Öztürk")
+    GpNameMapping.objects.create(practice=other_practice, export_name="M. Öztürk")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GpNameMapping.objects.create(practice=practice, export_name="M. Öztürk")

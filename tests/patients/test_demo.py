@@ -23,3 +23,24 @@ def test_demo_project_has_a_screening_queue_filled_once(db):
     assert set(project.participations.values_list("status", flat=True)) == {"to_screen"}
     call_command("demo")
     assert project.participations.count() == queued
+
+
+def test_demo_confirms_its_gp_names_so_patients_own_gp_signs(db):
+    from letters.selectors import project_gps, signer_for
+    from patients.models import PlanMilestone
+
+    call_command("demo")
+    project = Project.objects.get(practice__code="DELINDE")
+    practice = project.practice
+    confirmed = dict(practice.gp_names.filter(confirmed_at__isnull=False)
+                     .values_list("export_name", "user__username"))
+    assert confirmed == {"M. Öztürk": "huisarts", "S. van Dam": "huisarts2"}
+    assert practice.gp_names.filter(confirmed_at__isnull=True).exists()  # left to the POH-GGZ
+    gps = project_gps(project)
+    signers = {p.patient.gp_name: signer_for(p.patient, gps).username
+               for p in project.participations.select_related("patient")}
+    assert signers == {"M. Öztürk": "huisarts", "S. van Dam": "huisarts2"}
+    # The app checked off what it saw: the import and the groslijst.
+    done = set(project.plan_steps.filter(done_on__isnull=False).values_list("milestone",
+                                                                          flat=True))
+    assert done == {PlanMilestone.IMPORTED, PlanMilestone.GROSLIJST}

@@ -56,3 +56,38 @@ def test_digest_moves_to_tapering_and_steps_and_items_get_uuids(transactional_db
                                                                                 flat=True))
     assert len(step_uuids) == 3 and None not in step_uuids and len(set(step_uuids)) == 3
     assert new.get_model("patients", "DueItem").objects.get().uuid is not None
+
+
+BEFORE_11 = [("patients", "0013_choice_checks")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="checks PostgreSQL's migration")
+def test_old_default_steps_get_their_milestones_and_gp_names_their_rows(transactional_db,
+                                                                         newest):
+    """Issue 11: steps keep their text; a default text gets its milestone; the GP names
+    already imported show on the mapping page, unconfirmed."""
+    old = _migrate(BEFORE_11).loader.project_state(BEFORE_11).apps
+    user = old.get_model("auth", "User").objects.create(username="poh-oud")
+    practice = old.get_model("patients", "Practice").objects.create(code="OUD", name="Oud")
+    project = old.get_model("patients", "Project").objects.create(
+        practice=practice, name="Oud project", lead=user,
+        planned_start=date(2026, 9, 1), planned_end=date(2027, 6, 1))
+    plan_step = old.get_model("patients", "PlanStep")
+    for what in ("Voorschrijfgegevens aanleveren", "Groslijst screenen",
+                 "Stopbrieven printen en versturen", "Terugbellen na de wachtperiode",
+                 "Eindevaluatie opstellen", "Eigen stap"):
+        plan_step.objects.create(project=project, month=1, what=what, who="poh_ggz")
+    patient = old.get_model("patients", "Patient")
+    for number, gp in (("1", "M. Öztürk"), ("2", "M. Öztürk"), ("3", ""), ("4", "S. van Dam")):
+        patient.objects.create(practice=practice, source="his", number=number, gp_name=gp)
+
+    new = _migrate(newest).loader.project_state(newest).apps
+    steps = dict(new.get_model("patients", "PlanStep").objects.values_list("what", "milestone"))
+    assert steps == {"Voorschrijfgegevens aanleveren": "imported",
+                     "Groslijst screenen": "screened",
+                     "Stopbrieven printen en versturen": "mailed",
+                     "Terugbellen na de wachtperiode": "called",
+                     "Eindevaluatie opstellen": "evaluated", "Eigen stap": ""}
+    names = new.get_model("patients", "GpNameMapping").objects.filter(practice_id=practice.pk)
+    assert sorted(names.values_list("export_name", "confirmed_at")) == [
+        ("M. Öztürk", None), ("S. van Dam", None)]

@@ -32,13 +32,13 @@ def test_poh_creates_a_project_with_the_default_plan(users, client_for, practice
     assert project.practice == practice
     assert list(project.gps.all()) == [users[Role.HUISARTS]]
     assert list(project.assistants.all()) == [users[Role.ASSISTENT]]
-    steps = list(project.plan_steps.values_list("month", "what", "who"))
-    assert steps == [(m, what, who) for m, what, _how, who in DEFAULT_PLAN]
-    assert all(1 <= m <= 15 for m, _w, _h in steps)
+    steps = list(project.plan_steps.values_list("month", "what", "who", "milestone"))
+    assert steps == [(s.month, s.what, s.who, s.milestone) for s in DEFAULT_PLAN]
+    assert all(1 <= m <= 15 for m, _w, _h, _ms in steps)
 
 
 def test_default_plan_covers_every_phase_of_the_project():
-    whos = {who for _m, _what, _how, who in DEFAULT_PLAN}
+    whos = {step.who for step in DEFAULT_PLAN}
     assert {Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT, Role.APOTHEKER} <= whos
     assert sorted(DEFAULT_PLAN, key=lambda step: step[0]) == DEFAULT_PLAN
 
@@ -46,7 +46,7 @@ def test_default_plan_covers_every_phase_of_the_project():
 @pytest.mark.parametrize("field,value,message", [
     ("planned_end", "2027-01-04", "Het einde moet na de start liggen."),
     ("planned_end", "2028-04-05", "Een project duurt hoogstens 15 maanden"),
-    ("wait_days", "27", "Zorg ervoor dat deze waarde minstens 28 is."),
+    ("wait_days", "27", "De wachttijd is minstens 30 dagen"),
     ("planned_start", "31-02-2027", "Voer een geldige datum in."),
     ("name", "", "Dit veld is verplicht."),
     ("letter_target", "0", "Zorg ervoor dat deze waarde minstens 1 is."),
@@ -61,10 +61,40 @@ def test_invalid_project_input_is_refused_in_dutch_and_nothing_is_saved(
     assert not PlanStep.objects.exists()
 
 
-def test_wait_period_of_exactly_28_days_is_accepted(users, client_for):
-    client_for(users[Role.POH_GGZ]).post(reverse("patients:project-create"),
-                                         _form(users, wait_days="28"))
-    assert Project.objects.get().wait_days == 28
+@pytest.mark.parametrize("days,ok", [(28, False), (29, False), (30, True), (31, True)])
+def test_the_wait_period_is_at_least_30_days(days, ok, users, client_for):
+    """docs/domain.md, step 5: at least a month, as the POH-GGZ guide says."""
+    response = client_for(users[Role.POH_GGZ]).post(reverse("patients:project-create"),
+                                                     _form(users, wait_days=str(days)))
+    assert Project.objects.filter(wait_days=days).exists() is ok
+    if not ok:
+        assert response.status_code == 200
+        assert ("De wachttijd is minstens 30 dagen: patiënten krijgen een maand om de brief "
+                "te lezen en zelf te beginnen.") in response.content.decode()
+
+
+@pytest.mark.parametrize("days,ok", [(29, False), (30, True)])
+def test_the_model_refuses_a_wait_period_under_30_days(days, ok, project):
+    from django.core.exceptions import ValidationError
+
+    project.wait_days = days
+    if ok:
+        project.full_clean()
+    else:
+        with pytest.raises(ValidationError) as refused:
+            project.full_clean()
+        assert "wait_days" in refused.value.message_dict
+
+
+def test_editing_an_old_project_with_a_28_day_wait_asks_for_30(users, client_for, project):
+    Project.objects.filter(pk=project.pk).update(wait_days=28)  # set before issue 11
+    url = reverse("patients:project-edit", kwargs={"project_uuid": project.uuid})
+    html = client_for(users[Role.POH_GGZ]).post(
+        url, _form(users, planned_start="2026-09-01", planned_end="2027-06-01",
+                   wait_days=28)).content.decode()
+    assert "De wachttijd is minstens 30 dagen" in html
+    project.refresh_from_db()
+    assert project.wait_days == 28
 
 
 def test_a_project_of_one_day_is_accepted(users, client_for):

@@ -1,23 +1,28 @@
 """Load the demo practice "Huisartsenpraktijk De Linde" with one user per role.
 
 Also imports a synthetic prescription export (invented patients) so the
-groslijst has something to show. Safe to run again: existing rows are kept
-and passwords reset to the demo ones.
+groslijst has something to show, and confirms the app's suggestions for the
+export's GP names, so demo letters are signed by the patient's own GP. Safe to
+run again: existing rows are kept and passwords reset to the demo ones.
 """
 
 import tempfile
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from patients.importing.load import import_file
-from patients.models import FtoGroup, Membership, Practice, Project, Role
+from patients.models import FtoGroup, GpNameMapping, Membership, Practice, Project, Role
+from patients.plan_defaults import default_planned_end
 from patients.selectors import groslijst_rows
-from patients.services import participations_from_groslijst, project_create
+from patients.services import (
+    gp_names_confirm_suggestions,
+    participations_from_groslijst,
+    project_create,
+)
 
 DEMO_PASSWORD = "demo-benzo-2026"
 DEMO_USERS = [
@@ -48,13 +53,17 @@ class Command(BaseCommand):
                           f"({batch.rows_rejected} rows rejected, as in real exports).")
 
     def _fill_screening(self, practice, user) -> None:
-        """The demo project's GP screening queue: the first 20 chronic users of today."""
+        """The demo project's GP screening queue: the first 20 chronic users of today whose
+        GP (by the confirmed GP names) takes part in the project."""
         project = Project.objects.filter(practice=practice).order_by("id").first()
         if project is None or project.participations.exists():
             return
         today = timezone.localdate()
+        own = set(GpNameMapping.objects.filter(
+            practice=practice, user__in=project.gps.all(), confirmed_at__isnull=False)
+            .values_list("export_name", flat=True))
         chronic = [r.patient_id for r in groslijst_rows(practice=practice, reference_date=today)
-                   if r.meets(project.criterion)][:20]
+                   if r.meets(project.criterion) and r.gp_name in own][:20]
         added = participations_from_groslijst(
             user=user, project=project, patients=list(practice.patients.filter(pk__in=chronic)),
             reference_date=today)
@@ -88,12 +97,15 @@ class Command(BaseCommand):
             project_create(
                 user=users["poh"], practice=practice,
                 data={"name": "Benzoreductie De Linde", "lead": users["poh"],
-                      "planned_start": start, "planned_end": start + relativedelta(months=9),
+                      "planned_start": start, "planned_end": default_planned_end(start),
                       "status": Project.Status.RUNNING},
                 gps=[users["huisarts"], users["huisarts2"]], assistants=[users["assistent"]],
             )
         if not practice.imports.exists():
             self._import_demo_prescriptions(practice, users["poh"])
+        confirmed = gp_names_confirm_suggestions(user=users["poh"], practice=practice)
+        if confirmed:
+            self.stdout.write(f"Confirmed {confirmed} GP names of the export.")
         self._fill_screening(practice, users["poh"])
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo practice {practice.name}."))
