@@ -65,6 +65,8 @@ def send_task(name: str, *args: object) -> None:
     connection timeouts in settings keep a failure to a few seconds; the job tasks
     store no result (``ignore_result``), so nothing waits on the result store either.
     """
+    if name not in current_app.tasks:  # the apps' task modules are found lazily
+        current_app.loader.import_default_modules()
     try:
         current_app.tasks[name].delay(*args)
     except (KombuError, RedisError, OSError) as error:
