@@ -191,12 +191,14 @@ def letter_run_render(*, run_id: int, progress: Progress | None = None,
     a message) and the files written so far are removed.
     """
     run = LetterRun.objects.select_related("project__practice", "project__lead").get(pk=run_id)
-    letters = list(run.letters.select_related("participation__patient", "participation__project")
-                   .order_by("position"))
-    written: list = []
     mine = LetterRun.objects.filter(pk=run_id, status=LetterRun.Status.RENDERING)
     if claim:
         mine = mine.filter(claim=claim)
+    if not mine.exists():  # cancelled or taken over before this process began
+        return run
+    letters = list(run.letters.select_related("participation__patient", "participation__project")
+                   .order_by("position"))
+    written: list = []
     try:
         result = _render_run(run, letters, progress=progress, written=written, mine=mine)
     except ClaimLost:
