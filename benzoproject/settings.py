@@ -203,10 +203,19 @@ CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", default=str(BASE_DIR / "var" / "ce
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    # Longer than the longest task, or Redis hands an unacked task out twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 2 * 3600}
+    # Longer than the longest task, or Redis hands an unacked task out twice. A short
+    # connect timeout: a page that starts work while Redis is down answers within seconds
+    # (docs/architecture.md#celery).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": 2 * 3600, "socket_connect_timeout": 2}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {
+        "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}}
+    # Short timeouts: while Redis is down a page falls back to what the database holds
+    # (benzoproject/progress.py) instead of hanging.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+                          "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}}}
 else:
     # No server needed: messages are files (docs/architecture.md#first-look-platform).
     CELERY_BROKER_URL = "filesystem://"
@@ -230,8 +239,20 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+# Publishing a task tries the broker twice at most, so a request never waits long on a
+# broker that is down (benzoproject/background.py: the row waits to be sent again).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+# A job's claim is stale, and the job is taken over, this long after the hard time limit
+# (benzoproject/background.py); a waiting job is sent again after BACKGROUND_RESEND_SECONDS.
+BACKGROUND_CLAIM_GRACE_SECONDS = env.int("BACKGROUND_CLAIM_GRACE_SECONDS", default=60)
+BACKGROUND_RESEND_SECONDS = env.int("BACKGROUND_RESEND_SECONDS", default=300)
+# Process tests only: a folder whose "pause" file holds a job at a known point. Empty (the
+# hook does nothing) unless the variable is set.
+BACKGROUND_TEST_PAUSE = env("BACKGROUND_TEST_PAUSE", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
@@ -246,6 +267,14 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-due-steps": {
         "task": "patients.tasks.sweep_due_steps",
         "schedule": env.float("DUE_SWEEP_SECONDS", default=300.0),
+    },
+    "requeue-stale-imports": {
+        "task": "patients.tasks.requeue_stale_imports",
+        "schedule": env.float("STALE_SWEEP_SECONDS", default=60.0),
+    },
+    "requeue-stale-print-runs": {
+        "task": "letters.tasks.requeue_stale_runs",
+        "schedule": env.float("STALE_SWEEP_SECONDS", default=60.0),
     },
     "daily-digest": {
         "task": "tapering.tasks.queue_digests",

@@ -99,6 +99,11 @@ class LetterRun(models.Model):
     # When a process took the run to render it; a claim older than the task time limit
     # is stale (that worker died) and the run may be claimed again.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who has the claim (the Celery task id), when the run was last sent to the worker,
+    # and how many times it was started (benzoproject/background.py).
+    claim = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     # Set once, by letter_run_mark_mailed; the wait period counts from it (docs/domain.md, step 5).
     mailed_on = models.DateField(_("mailed on"), null=True, blank=True)

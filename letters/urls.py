@@ -15,6 +15,8 @@ urlpatterns = [
     path("printruns/<uuid:run_uuid>/verstuurd/", mailing.run_mark_mailed,
          name="run-mark-mailed"),
     path("printruns/<uuid:run_uuid>/annuleren/", mailing.run_cancel, name="run-cancel"),
+    path("printruns/<uuid:run_uuid>/opnieuw-starten/", mailing.run_restart,
+         name="run-restart"),
     path("brief/<uuid:letter_uuid>.pdf", records.letter_pdf, name="letter-pdf"),
     path("patienten/<uuid:patient_uuid>/", records.patient_letters, name="patient-letters"),
     path("verzending/<uuid:project_uuid>/<uuid:participation_uuid>/opnieuw-versturen/",

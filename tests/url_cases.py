@@ -164,6 +164,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
             Case("letters:letter-resend", "POST", LETTER_SENDERS,
                  {**p, "participation_uuid": letter.participation.uuid},
                  data={"reason": "nooit ontvangen"}),
+            Case("letters:run-restart", "POST", LETTER_SENDERS, r),
             Case("letters:run-cancel", "POST", LETTER_SENDERS, r),
         ]
     return result

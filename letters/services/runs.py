@@ -2,18 +2,26 @@
 (docs/domain.md, step 4)."""
 
 import logging
+import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from benzoproject.background import (
+    MAX_ATTEMPTS,
+    WorkerUnreachable,
+    resend_queued_before,
+    send_task,
+    stale_claim_before,
+)
 from benzoproject.formats import format_date
 from patients.audit import audit_log, audit_log_many
 from patients.models import AuditEvent, Participation, PlanMilestone, Practice, Project
@@ -47,15 +55,18 @@ def run_sync_max() -> int:
     return getattr(settings, "LETTER_RUN_SYNC_MAX", 25)
 
 
-def stale_claim_before() -> datetime:
-    """A run still 'rendering' after the task's hard time limit lost its worker."""
-    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60)
-    return timezone.now() - timedelta(seconds=limit + 5 * 60)
-
-
 def run_is_stuck(run: LetterRun) -> bool:
+    """Being made under a claim older than the task time limit: its worker is gone, so
+    the run is started again by beat and may be cancelled."""
     return (run.status == LetterRun.Status.RENDERING and run.claimed_at is not None
             and run.claimed_at < stale_claim_before())
+
+
+def run_stuck_from(run: LetterRun) -> datetime | None:
+    """When a run being made counts as stuck if it has not finished by then."""
+    if run.status != LetterRun.Status.RENDERING or run.claimed_at is None:
+        return None
+    return run.claimed_at + (timezone.now() - stale_claim_before())
 
 
 @transaction.atomic
@@ -112,55 +123,125 @@ def _template_parts(practice: Practice, kind: str) -> tuple[str, ...]:
 
 
 def letter_run_start(*, run: LetterRun) -> bool:
-    """Render a small run now; queue a large one for the worker (after the commit).
-    Returns True when it was rendered now."""
+    """Render a small run now; send a large one to the worker (after the commit).
+    Returns True when it was rendered now.
+
+    When the broker cannot be reached the run stays queued without ``queued_at``: its
+    page says so and offers to start it again, and beat sends it once the broker is
+    back. A queued run is sent again (the user's "start again"; the claim keeps a second
+    message harmless).
+    """
     if run.letter_count <= run_sync_max():
-        if letter_run_claim(run_id=run.pk):
-            letter_run_render(run_id=run.pk)
+        claim = letter_run_claim(run_id=run.pk)
+        if claim:
+            letter_run_render(run_id=run.pk, claim=claim)
         return True
-    # The task is looked up by name in Celery's registry: the task module calls these
-    # services, so importing it here would make a cycle.
-    transaction.on_commit(lambda: current_app.tasks[RENDER_TASK].delay(run.pk))
+    if run.status == LetterRun.Status.QUEUED:
+        transaction.on_commit(lambda: letter_run_send(run.pk))
     return False
 
 
-def letter_run_claim(*, run_id: int) -> bool:
-    """Move a waiting run to rendering; False when another process has it (or it is gone).
+def letter_run_send(run_id: int) -> bool:
+    """Send the render task for a run; False when the broker cannot be reached.
 
-    A run left 'rendering' by a worker that died (a redelivered task finds it so)
-    is taken over once its claim is older than the task time limit.
+    The task is looked up by name in Celery's registry: the task module calls these
+    services, so importing it here would make a cycle."""
+    try:
+        send_task(RENDER_TASK, run_id)
+    except WorkerUnreachable:
+        return False
+    LetterRun.objects.filter(pk=run_id, status=LetterRun.Status.QUEUED).update(
+        queued_at=timezone.now())
+    return True
+
+
+def letter_runs_to_send() -> list[int]:
+    """Runs whose task must be sent (again): waiting without a message in the broker
+    (never sent, or sent long ago) or being made under a stale claim."""
+    now = timezone.now()
+    return list(LetterRun.objects.filter(
+        Q(status=LetterRun.Status.QUEUED, queued_at__isnull=True)
+        | Q(status=LetterRun.Status.QUEUED, queued_at__lt=resend_queued_before(now))
+        | Q(status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before(now)))
+        .order_by("created_at", "id").values_list("pk", flat=True))
+
+
+def letter_run_claim(*, run_id: int, task_id: str = "") -> str:
+    """Take a waiting run to render it: its claim, or '' when another process has it
+    (or it is gone).
+
+    A run being made is taken over only when its claim is stale (older than the task
+    time limit: that worker is gone) or was made by this same task (Celery delivers a
+    message again only after the process that had it was lost). A run started
+    ``MAX_ATTEMPTS`` times that never finished is marked failed instead.
     """
-    waiting = Q(status=LetterRun.Status.QUEUED) | Q(
-        status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before())
-    return bool(LetterRun.objects.filter(waiting, pk=run_id).update(
-        status=LetterRun.Status.RENDERING, progress=1, claimed_at=timezone.now()))
+    now = timezone.now()
+    claim = task_id or f"now-{uuid.uuid4().hex}"
+    takeover = Q(status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before(now))
+    if task_id:
+        takeover |= Q(status=LetterRun.Status.RENDERING, claim=task_id)
+    takeable = LetterRun.objects.filter(Q(status=LetterRun.Status.QUEUED) | takeover,
+                                        pk=run_id)
+    if takeable.filter(attempts__lt=MAX_ATTEMPTS).update(
+            status=LetterRun.Status.RENDERING, progress=1, claim=claim, claimed_at=now,
+            attempts=F("attempts") + 1):
+        return claim
+    takeable.update(status=LetterRun.Status.FAILED, finished_at=now, message=_(
+        "Making the letters was interrupted %(count)d times and has been stopped. Cancel "
+        "this print run and make a new one.") % {"count": MAX_ATTEMPTS})
+    return ""
 
 
-def letter_run_render(*, run_id: int, progress: Progress | None = None) -> LetterRun:
+class ClaimLost(Exception):
+    """Another process took the run over (or it was cancelled); this one stores nothing."""
+
+
+def letter_run_render(*, run_id: int, progress: Progress | None = None,
+                      claim: str = "") -> LetterRun:
     """Make a claimed run's PDFs: one per letter, the merged one and the address labels.
 
-    A failure is recorded on the run (status failed, with a message) and the
-    files written so far are removed.
+    The files have fixed names, so a run made again after a crash replaces what the
+    interrupted one wrote. The rows are written in one transaction that checks the claim
+    (``claim`` given) under a row lock: a run taken over or cancelled meanwhile keeps
+    what the other process made. A failure is recorded on the run (status failed, with
+    a message) and the files written so far are removed.
     """
     run = LetterRun.objects.select_related("project__practice", "project__lead").get(pk=run_id)
+    mine = LetterRun.objects.filter(pk=run_id, status=LetterRun.Status.RENDERING)
+    if claim:
+        mine = mine.filter(claim=claim)
+    if not mine.exists():  # cancelled or taken over before this process began
+        return run
     letters = list(run.letters.select_related("participation__patient", "participation__project")
                    .order_by("position"))
     written: list = []
     try:
-        result = _render_run(run, letters, progress=progress, written=written)
+        result = _render_run(run, letters, progress=progress, written=written, mine=mine)
+    except ClaimLost:
+        run.refresh_from_db()
+        if run.status in (LetterRun.Status.CANCELLED, LetterRun.Status.FAILED):
+            for field in written:  # nobody else made these files: they are left over
+                field.delete(save=False)
+        return run
     except Exception as error:
         for field in written:
             field.delete(save=False)
         message = str(getattr(error, "message", "") or _("The letters could not be made."))
-        LetterRun.objects.filter(pk=run.pk).update(
-            status=LetterRun.Status.FAILED, message=message[:300], finished_at=timezone.now())
+        mine.update(status=LetterRun.Status.FAILED, message=message[:300],
+                    finished_at=timezone.now())
         logger.exception("print run %s failed", run.uuid)
         raise
     return result
 
 
+def _save_over(field: FieldFile, name: str, content: bytes) -> None:
+    """Store a file under its fixed name, replacing one an interrupted run left there."""
+    field.storage.delete(field.field.generate_filename(field.instance, name))
+    field.save(name, ContentFile(content), save=False)
+
+
 def _render_run(run: LetterRun, letters: list[Letter], *, progress: Progress | None,
-                written: list) -> LetterRun:
+                written: list, mine: QuerySet[LetterRun]) -> LetterRun:
     project, kind = run.project, run.kind
     practice = project.practice
     data = letter_data_for(project=project, participations=[x.participation for x in letters],
@@ -186,7 +267,7 @@ def _render_run(run: LetterRun, letters: list[Letter], *, progress: Progress | N
             a + b for a, b in zip(counts[::2], counts[1::2], strict=True)])
     for letter, part, pages, d in zip(letters, rendered.letter_pdfs(), rendered.page_counts,
                                       data, strict=True):
-        letter.pdf.save(f"{letter.uuid}.pdf", ContentFile(part), save=False)
+        _save_over(letter.pdf, f"{letter.uuid}.pdf", part)
         written.append(letter.pdf)
         letter.page_count = pages
         letter.signer_name = d.signer_name
@@ -194,11 +275,13 @@ def _render_run(run: LetterRun, letters: list[Letter], *, progress: Progress | N
         progress(85)
     labels = pdf.html_to_pdf(labels_html([Label(d.address_lines) for d in data]))
     stamp = f"{run.created_at:%Y%m%d-%H%M}-{run.uuid.hex[:8]}"
-    run.merged_pdf.save(f"printrun-{stamp}.pdf", ContentFile(rendered.pdf), save=False)
+    _save_over(run.merged_pdf, f"printrun-{stamp}.pdf", rendered.pdf)
     written.append(run.merged_pdf)
-    run.labels_pdf.save(f"etiketten-{stamp}.pdf", ContentFile(labels), save=False)
+    _save_over(run.labels_pdf, f"etiketten-{stamp}.pdf", labels)
     written.append(run.labels_pdf)
     with transaction.atomic():
+        if not list(mine.select_for_update().values_list("pk", flat=True)):
+            raise ClaimLost
         Letter.objects.bulk_update(letters, ["pdf", "page_count", "signer_name"])
         run.status = LetterRun.Status.READY
         run.progress = 100
@@ -240,7 +323,8 @@ def stop_letters_pdf(*, project: Project, user=None) -> tuple[bytes, int]:
 
 
 def run_may_cancel(run: LetterRun) -> bool:
-    """Not mailed and not being made (unless its worker died)."""
+    """Not mailed and not being made, unless its worker is known to be gone (its claim
+    is older than the task time limit: ``run_is_stuck``)."""
     return run.status in (LetterRun.Status.QUEUED, LetterRun.Status.READY,
                           LetterRun.Status.FAILED) or run_is_stuck(run)
 

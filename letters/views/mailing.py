@@ -69,6 +69,28 @@ def run_create(request, project_uuid):
         services.letter_run_start(run=run)
     except Exception:  # recorded on the run; its page says so
         messages.error(request, _("The letters could not be made."))
+        return redirect("letters:run-detail", run_uuid=run.uuid)
+    _warn_when_not_sent(request, run)
+    return redirect("letters:run-detail", run_uuid=run.uuid)
+
+
+def _warn_when_not_sent(request, run: LetterRun) -> None:
+    run.refresh_from_db()
+    if run.status == LetterRun.Status.QUEUED and run.queued_at is None:
+        messages.warning(request, _(
+            "The background worker cannot be reached at the moment. The print run is kept "
+            "and waits: its letters are made as soon as the worker is back, or press ‘Start "
+            "again’ in a few minutes."))
+
+
+@practice_view(roles=LETTER_SENDERS)
+@require_POST
+def run_restart(request, run_uuid):
+    """Send a waiting run to the worker again (after the broker was unreachable)."""
+    run = get_letter_run_for_user(request, run_uuid)
+    if run.status == LetterRun.Status.QUEUED:
+        services.letter_run_start(run=run)
+        _warn_when_not_sent(request, run)
     return redirect("letters:run-detail", run_uuid=run.uuid)
 
 
@@ -80,6 +102,8 @@ def run_detail(request, run_uuid):
         "letters": selectors.run_letters(run=run),
         "waiting": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
         "may_cancel": services.run_may_cancel(run),
+        "stuck": services.run_is_stuck(run),
+        "stuck_from": services.run_stuck_from(run),
         "progress": progress_now(progress_key(run.pk), run.progress),
         "form": MarkMailedForm(),
         "can_send": request.membership.role in LETTER_SENDERS,
@@ -93,7 +117,10 @@ def run_progress(request, run_uuid):
     return progress_bar(
         request, running=run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
         template="letters/_run_progress.html",
-        context={"run": run, "progress": progress_now(progress_key(run.pk), run.progress)})
+        context={"run": run, "progress": progress_now(progress_key(run.pk), run.progress),
+                 "stuck": services.run_is_stuck(run),
+                 "stuck_from": services.run_stuck_from(run),
+                 "can_send": request.membership.role in LETTER_SENDERS})
 
 
 @practice_view(roles=LETTER_VIEWERS)

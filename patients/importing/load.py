@@ -25,8 +25,11 @@ import pandas as pd
 import pyarrow as pa
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from benzoproject.background import MAX_ATTEMPTS, resend_queued_before, stale_claim_before
 
 from ..audit import audit_log
 from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, Substance
@@ -72,31 +75,95 @@ def import_batch_prepare(*, practice: Practice, user, data: bytes,
     return batch, reader
 
 
-def import_batch_claim(*, batch_id: int) -> bool:
-    """Move a previewed or queued import to running; False when someone already has it."""
-    waiting = (ImportBatch.Status.PENDING, ImportBatch.Status.QUEUED)
-    return bool(ImportBatch.objects.filter(pk=batch_id, status__in=waiting)
-                .update(status=ImportBatch.Status.RUNNING, progress=0))
+class ClaimLost(Exception):
+    """Another process took the import over; this one stores nothing."""
+
+
+def import_batch_claim(*, batch_id: int, task_id: str = "") -> str:
+    """Take an import to run it: its claim, or '' when another process has it.
+
+    A previewed or queued import is taken. A running one is taken over only when its
+    claim is stale (older than the task time limit: that worker is gone) or was made
+    by this same task (Celery delivers a message again only after the process that had
+    it was lost). An import started ``MAX_ATTEMPTS`` times that never finished is
+    marked failed instead (benzoproject/background.py).
+    """
+    now = timezone.now()
+    claim = task_id or f"now-{uuid.uuid4().hex}"
+    takeover = Q(status=ImportBatch.Status.RUNNING, claimed_at__lt=stale_claim_before(now))
+    if task_id:
+        takeover |= Q(status=ImportBatch.Status.RUNNING, claim=task_id)
+    takeable = ImportBatch.objects.filter(
+        Q(status__in=(ImportBatch.Status.PENDING, ImportBatch.Status.QUEUED)) | takeover,
+        pk=batch_id)
+    if takeable.filter(attempts__lt=MAX_ATTEMPTS).update(
+            status=ImportBatch.Status.RUNNING, progress=0, claim=claim, claimed_at=now,
+            attempts=F("attempts") + 1):
+        return claim
+    takeable.update(status=ImportBatch.Status.FAILED, finished_at=now, message=_(
+        "The import was interrupted %(count)d times and has been stopped; nothing was "
+        "stored. Upload the file again, or ask the administrator to look at the background "
+        "worker.") % {"count": MAX_ATTEMPTS})
+    return ""
 
 
 def import_batch_queue(*, batch_id: int) -> bool:
-    """Mark a previewed import as waiting for the worker; False when it is not previewed."""
+    """Mark a previewed import as waiting for the worker; False when it is not previewed.
+
+    ``queued_at`` stays empty until the task is in the broker (``import_batch_sent``)."""
     return bool(ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.PENDING)
-                .update(status=ImportBatch.Status.QUEUED))
+                .update(status=ImportBatch.Status.QUEUED, queued_at=None))
 
 
-def import_batch_run(*, batch_id: int, progress: Progress | None = None) -> ImportBatch:
-    """Run a claimed import from its stored file; a failure is recorded on the batch."""
+def import_batch_sent(*, batch_id: int) -> None:
+    """The task for a waiting import is in the broker now."""
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
+        queued_at=timezone.now())
+
+
+def import_batches_to_send() -> list[int]:
+    """Imports whose task must be sent (again): waiting without a message in the broker
+    (never sent, or sent long ago) or running under a stale claim."""
+    now = timezone.now()
+    return list(ImportBatch.objects.filter(
+        Q(status=ImportBatch.Status.QUEUED, queued_at__isnull=True)
+        | Q(status=ImportBatch.Status.QUEUED, queued_at__lt=resend_queued_before(now))
+        | Q(status=ImportBatch.Status.RUNNING, claimed_at__lt=stale_claim_before(now)))
+        .order_by("created_at", "id").values_list("pk", flat=True))
+
+
+def import_batch_is_stuck(batch: ImportBatch) -> bool:
+    """Running under a claim so old that its worker is gone: it is started again."""
+    return (batch.status == ImportBatch.Status.RUNNING and batch.claimed_at is not None
+            and batch.claimed_at < stale_claim_before())
+
+
+def import_batch_run(*, batch_id: int, progress: Progress | None = None,
+                     claim: str = "") -> ImportBatch:
+    """Run a claimed import from its stored file; a failure is recorded on the batch.
+
+    The whole import is one transaction that first locks the batch row and checks the
+    claim (``claim`` given): a process that took the import over waits for this one to
+    end, and one whose claim was taken stores nothing. So an import interrupted
+    half-way left nothing behind, and its rerun starts from scratch.
+    """
     batch = ImportBatch.objects.select_related("practice", "uploaded_by").get(pk=batch_id)
     data = batch.file.read()
     batch.file.close()
+    mine = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.RUNNING)
+    if claim:
+        mine = mine.filter(claim=claim)
     try:
         with transaction.atomic():
+            if not list(mine.select_for_update().values_list("pk", flat=True)):
+                raise ClaimLost
             batch = _load(batch, open_export(data), user=batch.uploaded_by, progress=progress)
+    except ClaimLost:
+        batch.refresh_from_db()
+        return batch
     except Exception as error:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED, finished_at=timezone.now(),
-            message=getattr(error, "message", _("The import failed; nothing was stored.")))
+        mine.update(status=ImportBatch.Status.FAILED, finished_at=timezone.now(),
+                    message=getattr(error, "message", _("The import failed; nothing was stored.")))
         raise
     return batch
 

@@ -34,6 +34,6 @@ def translate_timeline(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("patients", "0015_plan_milestones_gp_mapping")]
+    dependencies = [("patients", "0016_import_attempts")]
 
     operations = [migrations.RunPython(translate_timeline, migrations.RunPython.noop)]

@@ -152,6 +152,13 @@ class ImportBatch(models.Model):
     # different one, which the import did not take: {"number", "kept", "file"} (the two
     # addresses on one line each).
     address_notices = models.JSONField(default=list, blank=True)
+    # The row is the queue of uploads imported on the worker (benzoproject/background.py):
+    # when it was last sent to the worker, who claimed it (the Celery task id) and when,
+    # and how many times it was started; a stale claim is taken over.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("import")

@@ -23,12 +23,16 @@ from ..audit import audit_log
 from ..forms import UploadForm
 from ..importing import FileRefused, import_batch_prepare, import_batch_start
 from ..importing.background import progress_key
+from ..importing.load import import_batch_is_stuck
 from ..importing.selectors import import_batch_reader, substances_all
 from ..models import AuditEvent, ImportBatch, Substance
 from ..selectors import gp_name_rows, imports_for_practice
 from ..services import import_batch_discard
 
 PREVIEW_ROWS = 10
+NOT_SENT = gettext_lazy("The background worker cannot be reached at the moment. The file is kept "
+                 "and waits: it is imported as soon as the worker is back, or press ‘Start "
+                 "again’ in a few minutes.")
 
 
 @practice_view(roles=IMPORTERS)
@@ -71,6 +75,10 @@ def import_start(request, import_uuid):
         import_batch_start(batch=batch)
     except Exception:  # recorded on the batch; the result page shows it
         messages.error(request, _("The import failed; nothing was saved."))
+        return redirect("patients:import-detail", import_uuid=batch.uuid)
+    batch.refresh_from_db()
+    if batch.status == ImportBatch.Status.QUEUED and batch.queued_at is None:
+        messages.warning(request, NOT_SENT)
     return redirect("patients:import-detail", import_uuid=batch.uuid)
 
 
@@ -94,6 +102,7 @@ def import_detail(request, import_uuid):
         "batch": batch, "waiting": waiting, "rejections": rejections,
         "progress": progress_now(progress_key(batch.pk), batch.progress),
         "new_gp_names": [] if waiting else gp_name_rows(practice=request.practice, batch=batch),
+        "stuck": import_batch_is_stuck(batch),
     })
 
 
@@ -104,8 +113,8 @@ def import_progress(request, import_uuid):
     return progress_bar(
         request, running=batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING),
         template="patients/_import_progress.html",
-        context={"batch": batch, "progress": progress_now(progress_key(batch.pk),
-                                                          batch.progress)})
+        context={"batch": batch, "stuck": import_batch_is_stuck(batch),
+                 "progress": progress_now(progress_key(batch.pk), batch.progress)})
 
 
 @practice_view(roles=IMPORTERS)
