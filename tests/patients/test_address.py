@@ -224,3 +224,19 @@ def test_an_import_without_corrected_addresses_shows_no_notice(loader, practice,
     page = client_for(users[Role.POH_GGZ]).get(
         reverse("patients:import-detail", args=[batch.uuid])).content.decode()
     assert "adres-meldingen" not in page
+
+
+def test_the_command_line_import_names_a_kept_address(practice, users, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _import(practice, his_row(patientnummer="100001"))
+    patient_address_correct(patient=Patient.objects.get(number="100001"),
+                            user=users[Role.POH_GGZ], **NEW)
+    export = tmp_path / "export.csv"
+    export.write_bytes(his(his_row(patientnummer="100001", voorschrijfdatum="08-07-2026")))
+    out = StringIO()
+    call_command("import_prescriptions", str(export), "--practice", practice.code, stdout=out)
+    assert ("patiënt 100001: het in de app aangepaste adres is bewaard (Kerkstraat 3, "
+            "6871 CD Renkum); het bestand heeft Molenlaan 64-2, 6874 JC Zevenaar") in out.getvalue()

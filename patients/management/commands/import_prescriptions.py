@@ -60,3 +60,7 @@ class Command(BaseCommand):
                 "present": batch.rows_present, "rejected": batch.rows_rejected})
         for rejection in batch.rejections:
             self.stdout.write(_("  line %(line)s: %(reason)s") % rejection)
+        for notice in batch.address_notices:
+            self.stdout.write(_(
+                "  patient %(number)s: address corrected in the app kept (%(kept)s); the "
+                "file has %(file)s") % notice)
