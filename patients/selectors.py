@@ -449,6 +449,11 @@ def gp_name_rows(*, practice: Practice, batch: ImportBatch | None = None) -> lis
     return rows
 
 
+def gp_names_unconfirmed_count(*, practice: Practice) -> int:
+    """How many GP names from the practice's exports still wait for the POH-GGZ."""
+    return practice.gp_names.filter(confirmed_at__isnull=True).count()
+
+
 def gp_user_id_for(*, practice_id: int, gp_name: str) -> int | None:
     """The GP user the practice confirmed for this export name, or None."""
     if not gp_name:

@@ -1,5 +1,6 @@
 """What ``patients`` puts on the start page: patients to screen, approached patients to
-put on a list, and the plan-of-approach steps that are due (registered in ``apps.py``)."""
+put on a list, GP names from the exports to confirm, and the plan-of-approach steps that
+are due (registered in ``apps.py``)."""
 
 from datetime import date
 
@@ -11,7 +12,7 @@ from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
 from .models import Participation, Practice, Project, Role
-from .selectors import projects_for_practice, todos_for_user
+from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
 S = Participation.Status
 
@@ -60,3 +61,13 @@ def current_projects(*, user, practice: Practice, role: str, today: date) -> Sta
     projects = projects_for_practice(practice=practice).exclude(status=Project.Status.CLOSED)
     return StartItems(panel=Panel("patients/_start_projects.html", {"projects": projects},
                                   task=False, side=True))
+
+
+@startpage_source("patients.gp_names", order=30, roles=(Role.POH_GGZ,))
+def gp_names_to_confirm(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """GP names the exports brought that the POH-GGZ has not confirmed yet: until then the
+    project's first GP signs those patients' letters (docs/domain.md, step 4)."""
+    count = gp_names_unconfirmed_count(practice=practice)
+    if not count:
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_gp_names.html", {"count": count}))

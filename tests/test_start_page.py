@@ -177,3 +177,21 @@ def test_a_letter_to_send_again_is_work_for_the_assistant_and_poh_until_it_is_pr
     html = _home(client_for, users[Role.ASSISTENT])
     assert "opnieuw te versturen" not in html
     assert reverse("letters:run-detail", kwargs={"run_uuid": run.uuid}) not in html
+
+
+def test_the_poh_is_asked_to_confirm_new_gp_names_until_they_are_confirmed(
+        practice, users, client_for):
+
+    practice.gp_names.create(export_name="M. Öztürk")
+    waiting = practice.gp_names.create(export_name="Dr. de Wit")
+    poh = client_for(users[Role.POH_GGZ]).get(reverse("home")).content.decode()
+    assert 'id="huisartsnamen-taak"' in poh and "2 huisartsnamen uit de exports" in poh
+    assert f'href="{reverse("patients:gp-names")}"' in poh
+    gp = client_for(users[Role.HUISARTS]).get(reverse("home")).content.decode()
+    assert 'id="huisartsnamen-taak"' not in gp  # the POH-GGZ confirms them
+    practice.gp_names.exclude(pk=waiting.pk).update(confirmed_at=timezone.now())
+    poh = client_for(users[Role.POH_GGZ]).get(reverse("home")).content.decode()
+    assert "1 huisartsnaam uit de exports te bevestigen" in poh
+    practice.gp_names.update(confirmed_at=timezone.now())
+    poh = client_for(users[Role.POH_GGZ]).get(reverse("home")).content.decode()
+    assert 'id="huisartsnamen-taak"' not in poh
