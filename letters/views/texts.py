@@ -71,6 +71,7 @@ def _edit_page(request, kind_slug: str, form: LetterTextForm, preview: str | Non
         "own": selectors.letter_template_is_own(practice=request.practice, kind=kind),
         "readability": text.readability(body),
         "placeholders": text.PLACEHOLDERS,
+        "print_problem": selectors.print_problem(request.practice),
     })
 
 

@@ -135,3 +135,14 @@ def test_the_gp_and_the_poh_may_use_every_button(client_for, users, role, letter
     assert client.post(url("template-reset")).status_code == 302
     assert not LetterTemplate.objects.exists()
 
+
+
+def test_the_editor_says_when_the_practice_cannot_print_for_lack_of_a_phone_number(
+        client_for, poh, practice):
+    practice.phone = "0317-123456"
+    practice.save()
+    assert 'id="geen-telefoon"' not in client_for(poh).get(url("template-edit")).content.decode()
+    practice.phone = ""
+    practice.save()
+    page = client_for(poh).get(url("template-edit")).content.decode()
+    assert 'id="geen-telefoon"' in page and "nog geen telefoonnummer" in page
