@@ -96,7 +96,7 @@ def test_a_call_noted_at_the_desk_is_called_back_and_found_again_on_the_agreed_d
         expect(page.get_by_text("Gesprek met J. Hendriks vastgelegd.")).to_be_visible()
         upcoming = page.locator("#terugbellen-later")
         expect(upcoming).to_contain_text("J. Hendriks")
-        expect(upcoming).to_contain_text("21 jan 2027")
+        expect(upcoming).to_contain_text("21-01-2027")
 
         # Calling again the same day asks for "Toch nu bellen" and refuses without it.
         upcoming.get_by_role("link", name="J. Hendriks").click()
@@ -115,7 +115,7 @@ def test_a_call_noted_at_the_desk_is_called_back_and_found_again_on_the_agreed_d
         page.get_by_label("Toch nu bellen").check()
         page.get_by_role("button", name="Gesprek opslaan").click()
         expect(page.get_by_text("Gesprek met J. Hendriks vastgelegd.")).to_be_visible()
-        expect(page.locator("#terugbellen-later")).to_contain_text("21 jan 2027")  # unchanged
+        expect(page.locator("#terugbellen-later")).to_contain_text("21-01-2027")  # unchanged
 
         page.locator("#terugbellen-later").get_by_role("link", name="J. Hendriks").click()
         attempts = page.locator("#eerdere-pogingen")

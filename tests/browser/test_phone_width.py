@@ -123,7 +123,7 @@ def busy_phone_practice(practice, users):
     due_items_sweep(today=today)
     called = project.participations.get(patient__number="900001")
     call_attempt_log(participation=called, user=poh, outcome="not_reached",
-                     today=today - timedelta(days=7))
+                     today=today - timedelta(days=7), call_now=True)  # an earlier attempt
     phone_note_create(participation=project.participations.get(patient__number="900002"),
                       user=users[Role.ASSISTENT], called_at=timezone.now() - timedelta(hours=1),
                       caller="patient", wish="call_back",
