@@ -20,6 +20,7 @@ twice. Sending a task gives up quickly when the broker cannot be reached
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -72,6 +73,18 @@ def send_task(name: str, *args: object) -> None:
     except (KombuError, RedisError, OSError) as error:
         logger.warning("could not send %s%r to the broker: %s", name, args, error)
         raise WorkerUnreachable(str(error)) from error
+
+
+def send_each(ids: Iterable[int], send: Callable[[int], bool]) -> int:
+    """Beat's re-queue of stale jobs: ``send(id)`` for each, stopping at the first that
+    cannot reach the broker (the rest would fail too; the next beat tries again).
+    Returns how many were sent."""
+    sent = 0
+    for job_id in ids:
+        if not send(job_id):
+            break
+        sent += 1
+    return sent
 
 
 def pause_point(name: str) -> None:

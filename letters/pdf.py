@@ -14,9 +14,12 @@ other URL is refused (a practice's SVG logo cannot read a file or call out).
 """
 
 import io
+import os
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
@@ -151,3 +154,16 @@ def _keep_drawn_images(page: PageObject) -> None:
 
 def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pdf_file_write(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` whole or not at all: into a temporary file beside it, then
+    renamed over it, so an interrupted command never leaves half a PDF."""
+    handle, temporary = tempfile.mkstemp(dir=out.parent, suffix=".pdf.tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

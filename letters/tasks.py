@@ -3,6 +3,7 @@ task was lost (benzoproject/background.py, docs/architecture.md#celery)."""
 
 from celery import shared_task
 
+from benzoproject.background import send_each
 from benzoproject.progress import progress_reporter
 
 from .services import letter_run_claim, letter_run_render, letter_run_send, letter_runs_to_send
@@ -29,9 +30,4 @@ def render_letter_run(self, run_id: int) -> None:
 def requeue_stale_runs() -> int:
     """Beat: send the task again for runs that wait without a message or whose worker
     died; stops at the first failure to reach the broker. Returns how many were sent."""
-    sent = 0
-    for run_id in letter_runs_to_send():
-        if not letter_run_send(run_id):
-            break
-        sent += 1
-    return sent
+    return send_each(letter_runs_to_send(), letter_run_send)

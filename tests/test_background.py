@@ -326,3 +326,16 @@ def test_the_error_page_does_not_claim_that_nothing_was_saved():
     assert "niets opgeslagen" not in text
     assert "een deel kan al zijn opgeslagen" in text
     assert "Kijk daarom eerst" in text
+
+
+def test_beats_requeue_stops_at_the_first_job_the_broker_refuses():
+    from benzoproject.background import send_each
+
+    tried = []
+
+    def send(job_id):
+        tried.append(job_id)
+        return job_id != 2
+
+    assert send_each([1, 2, 3], send) == 1 and tried == [1, 2]
+    assert send_each([], send) == 0

@@ -18,7 +18,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from benzoproject.background import WorkerUnreachable, send_task
+from benzoproject.background import WorkerUnreachable, send_each, send_task
 from benzoproject.progress import progress_reporter
 
 from ..models import ImportBatch
@@ -81,9 +81,4 @@ def import_batch_start(*, batch: ImportBatch) -> bool:
 def requeue_stale_imports() -> int:
     """Beat: send the task again for imports that wait without a message or whose worker
     died; stops at the first failure to reach the broker. Returns how many were sent."""
-    sent = 0
-    for batch_id in import_batches_to_send():
-        if not import_batch_send(batch_id):
-            break
-        sent += 1
-    return sent
+    return send_each(import_batches_to_send(), import_batch_send)

@@ -13,8 +13,6 @@ or the letter cannot be printed (no phone number of the practice, no GP to sign,
 a text the letter refuses). See docs/domain.md#cli-letter-preview.
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -84,19 +82,8 @@ class Command(BaseCommand):
             [fragment(i) for i in range(len(texts))],
             document=lambda parts: document_html(parts, practice=data.practice),
             multipage=lambda i: fragment(i, multipage=True))
-        self._write(out, rendered.pdf)
+        pdf.pdf_file_write(out, rendered.pdf)
         self.stdout.write(_("Letter (%(kind)s) for patient %(number)s written to %(file)s; "
                             "nothing was stored or marked.")
                           % {"kind": kind, "number": participation.patient.number,
                              "file": out})
-
-    @staticmethod
-    def _write(out: Path, data: bytes) -> None:
-        handle, temporary = tempfile.mkstemp(dir=out.parent, suffix=".pdf.tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, out)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise

@@ -11,8 +11,6 @@ project is unknown, there are no letters to print, or the text of the letter
 is refused.
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -20,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from letters.pdf import pdf_file_write
 from letters.services import LettersRefused, stop_letters_pdf
 from letters.text import UnknownPlaceholders
 from patients.models import Practice, Project
@@ -47,14 +46,7 @@ class Command(BaseCommand):
         if not out.parent.is_dir():
             raise CommandError(_("The folder %(folder)s does not exist.")
                                % {"folder": out.parent})
-        handle, temporary = tempfile.mkstemp(dir=out.parent, suffix=".pdf.tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, out)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        pdf_file_write(out, data)
         self.stdout.write(ngettext(
             "%(count)s letter of project “%(project)s” written to %(file)s (not marked as "
             "mailed).",
