@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "demo_his.csv"
-            generate(path, layout="his", patients=400, seed=7, reference=timezone.localdate())
+            generate(path, layout="his", patients=2000, seed=7, reference=timezone.localdate())
             batch = import_file(practice=practice, user=user, data=path.read_bytes(),
                                 file_name="demo-his-export.csv")
         self.stdout.write(f"Imported {batch.rows_new} demo prescriptions "
