@@ -20,12 +20,15 @@ twice. Sending a task gives up quickly when the broker cannot be reached
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -55,6 +58,45 @@ def resend_queued_before(now: datetime | None = None) -> datetime:
     """A row queued (or last sent) before this may have no message: send it again."""
     seconds = int(getattr(settings, "BACKGROUND_RESEND_SECONDS", 300))
     return (now or timezone.now()) - timedelta(seconds=seconds)
+
+
+def claim_is_stale(claimed_at: datetime | None) -> bool:
+    """A job's claim that has outlived the task time limit: its worker is gone."""
+    return claimed_at is not None and claimed_at < stale_claim_before()
+
+
+def job_claim(jobs: QuerySet[Any], *, waiting: Iterable[str], running: str, failed: str,
+              task_id: str, gave_up: str, **start: Any) -> str:
+    """Claim the job in ``jobs`` (one row) to work on it: the claim, or '' when another
+    process has it (or it is gone).
+
+    A job in a ``waiting`` status is taken. A ``running`` one is taken over only when
+    its claim is stale or was made by this same task (a message delivered again: the
+    process that had it was lost). A job claimed ``MAX_ATTEMPTS`` times that never
+    finished is set to ``failed`` with the message ``gave_up`` instead. ``start`` are
+    further fields set with the claim (the progress to show)."""
+    now = timezone.now()
+    claim = task_id or f"now-{uuid.uuid4().hex}"
+    takeover = Q(status=running, claimed_at__lt=stale_claim_before(now))
+    if task_id:
+        takeover |= Q(status=running, claim=task_id)
+    takeable = jobs.filter(Q(status__in=list(waiting)) | takeover)
+    if takeable.filter(attempts__lt=MAX_ATTEMPTS).update(
+            status=running, claim=claim, claimed_at=now, attempts=F("attempts") + 1, **start):
+        return claim
+    takeable.update(status=failed, finished_at=now, message=gave_up)
+    return ""
+
+
+def jobs_to_send(jobs: QuerySet[Any], *, queued: str, running: str) -> list[int]:
+    """The jobs whose task must be sent (again), oldest first: waiting without a message
+    in the broker (never sent, or sent long ago) or running under a stale claim."""
+    now = timezone.now()
+    return list(jobs.filter(
+        Q(status=queued, queued_at__isnull=True)
+        | Q(status=queued, queued_at__lt=resend_queued_before(now))
+        | Q(status=running, claimed_at__lt=stale_claim_before(now)))
+        .order_by("created_at", "id").values_list("pk", flat=True))
 
 
 def send_task(name: str, *args: object) -> None:

@@ -2,14 +2,13 @@
 (docs/domain.md, step 4)."""
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +17,9 @@ from django.utils.translation import gettext as _
 from benzoproject.background import (
     MAX_ATTEMPTS,
     WorkerUnreachable,
-    resend_queued_before,
+    claim_is_stale,
+    job_claim,
+    jobs_to_send,
     send_task,
     stale_claim_before,
 )
@@ -58,8 +59,7 @@ def run_sync_max() -> int:
 def run_is_stuck(run: LetterRun) -> bool:
     """Being made under a claim older than the task time limit: its worker is gone, so
     the run is started again by beat and may be cancelled."""
-    return (run.status == LetterRun.Status.RENDERING and run.claimed_at is not None
-            and run.claimed_at < stale_claim_before())
+    return run.status == LetterRun.Status.RENDERING and claim_is_stale(run.claimed_at)
 
 
 def run_stuck_from(run: LetterRun) -> datetime | None:
@@ -158,12 +158,8 @@ def letter_run_send(run_id: int) -> bool:
 def letter_runs_to_send() -> list[int]:
     """Runs whose task must be sent (again): waiting without a message in the broker
     (never sent, or sent long ago) or being made under a stale claim."""
-    now = timezone.now()
-    return list(LetterRun.objects.filter(
-        Q(status=LetterRun.Status.QUEUED, queued_at__isnull=True)
-        | Q(status=LetterRun.Status.QUEUED, queued_at__lt=resend_queued_before(now))
-        | Q(status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before(now)))
-        .order_by("created_at", "id").values_list("pk", flat=True))
+    return jobs_to_send(LetterRun.objects.all(), queued=LetterRun.Status.QUEUED,
+                        running=LetterRun.Status.RENDERING)
 
 
 def letter_run_claim(*, run_id: int, task_id: str = "") -> str:
@@ -175,21 +171,12 @@ def letter_run_claim(*, run_id: int, task_id: str = "") -> str:
     message again only after the process that had it was lost). A run started
     ``MAX_ATTEMPTS`` times that never finished is marked failed instead.
     """
-    now = timezone.now()
-    claim = task_id or f"now-{uuid.uuid4().hex}"
-    takeover = Q(status=LetterRun.Status.RENDERING, claimed_at__lt=stale_claim_before(now))
-    if task_id:
-        takeover |= Q(status=LetterRun.Status.RENDERING, claim=task_id)
-    takeable = LetterRun.objects.filter(Q(status=LetterRun.Status.QUEUED) | takeover,
-                                        pk=run_id)
-    if takeable.filter(attempts__lt=MAX_ATTEMPTS).update(
-            status=LetterRun.Status.RENDERING, progress=1, claim=claim, claimed_at=now,
-            attempts=F("attempts") + 1):
-        return claim
-    takeable.update(status=LetterRun.Status.FAILED, finished_at=now, message=_(
-        "Making the letters was interrupted %(count)d times and has been stopped. Cancel "
-        "this print run and make a new one.") % {"count": MAX_ATTEMPTS})
-    return ""
+    return job_claim(
+        LetterRun.objects.filter(pk=run_id), task_id=task_id, progress=1,
+        waiting=(LetterRun.Status.QUEUED,), running=LetterRun.Status.RENDERING,
+        failed=LetterRun.Status.FAILED, gave_up=_(
+            "Making the letters was interrupted %(count)d times and has been stopped. "
+            "Cancel this print run and make a new one.") % {"count": MAX_ATTEMPTS})
 
 
 class ClaimLost(Exception):

@@ -25,11 +25,10 @@ import pandas as pd
 import pyarrow as pa
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benzoproject.background import MAX_ATTEMPTS, resend_queued_before, stale_claim_before
+from benzoproject.background import MAX_ATTEMPTS, claim_is_stale, job_claim, jobs_to_send
 
 from ..audit import audit_log
 from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, Substance
@@ -88,23 +87,13 @@ def import_batch_claim(*, batch_id: int, task_id: str = "") -> str:
     it was lost). An import started ``MAX_ATTEMPTS`` times that never finished is
     marked failed instead (benzoproject/background.py).
     """
-    now = timezone.now()
-    claim = task_id or f"now-{uuid.uuid4().hex}"
-    takeover = Q(status=ImportBatch.Status.RUNNING, claimed_at__lt=stale_claim_before(now))
-    if task_id:
-        takeover |= Q(status=ImportBatch.Status.RUNNING, claim=task_id)
-    takeable = ImportBatch.objects.filter(
-        Q(status__in=(ImportBatch.Status.PENDING, ImportBatch.Status.QUEUED)) | takeover,
-        pk=batch_id)
-    if takeable.filter(attempts__lt=MAX_ATTEMPTS).update(
-            status=ImportBatch.Status.RUNNING, progress=0, claim=claim, claimed_at=now,
-            attempts=F("attempts") + 1):
-        return claim
-    takeable.update(status=ImportBatch.Status.FAILED, finished_at=now, message=_(
-        "The import was interrupted %(count)d times and has been stopped; nothing was "
-        "stored. Upload the file again, or ask the administrator to look at the background "
-        "worker.") % {"count": MAX_ATTEMPTS})
-    return ""
+    return job_claim(
+        ImportBatch.objects.filter(pk=batch_id), task_id=task_id, progress=0,
+        waiting=(ImportBatch.Status.PENDING, ImportBatch.Status.QUEUED),
+        running=ImportBatch.Status.RUNNING, failed=ImportBatch.Status.FAILED, gave_up=_(
+            "The import was interrupted %(count)d times and has been stopped; nothing was "
+            "stored. Upload the file again, or ask the administrator to look at the "
+            "background worker.") % {"count": MAX_ATTEMPTS})
 
 
 def import_batch_queue(*, batch_id: int) -> bool:
@@ -124,18 +113,13 @@ def import_batch_sent(*, batch_id: int) -> None:
 def import_batches_to_send() -> list[int]:
     """Imports whose task must be sent (again): waiting without a message in the broker
     (never sent, or sent long ago) or running under a stale claim."""
-    now = timezone.now()
-    return list(ImportBatch.objects.filter(
-        Q(status=ImportBatch.Status.QUEUED, queued_at__isnull=True)
-        | Q(status=ImportBatch.Status.QUEUED, queued_at__lt=resend_queued_before(now))
-        | Q(status=ImportBatch.Status.RUNNING, claimed_at__lt=stale_claim_before(now)))
-        .order_by("created_at", "id").values_list("pk", flat=True))
+    return jobs_to_send(ImportBatch.objects.all(), queued=ImportBatch.Status.QUEUED,
+                        running=ImportBatch.Status.RUNNING)
 
 
 def import_batch_is_stuck(batch: ImportBatch) -> bool:
     """Running under a claim so old that its worker is gone: it is started again."""
-    return (batch.status == ImportBatch.Status.RUNNING and batch.claimed_at is not None
-            and batch.claimed_at < stale_claim_before())
+    return batch.status == ImportBatch.Status.RUNNING and claim_is_stale(batch.claimed_at)
 
 
 def import_batch_run(*, batch_id: int, progress: Progress | None = None,
