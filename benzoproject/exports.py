@@ -23,6 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .formats import format_date, format_datetime
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,10 +46,9 @@ def dutch_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") \
-            if timezone.is_aware(value) else value.strftime("%d-%m-%Y %H:%M")
+        return format_datetime(value)
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return format_date(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):

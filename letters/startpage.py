@@ -5,9 +5,11 @@ to send again to print, and print runs to mark as mailed once posted (registered
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from benzoproject.formats import format_date
 from benzoproject.startpage import StartItems, WorkItem, startpage_source
 from patients.models import Practice, Project, Role
 
@@ -41,6 +43,6 @@ def mailing_work(*, user, practice: Practice, role: str, today: date) -> StartIt
         for run in project.letter_runs.filter(status=LetterRun.Status.READY):
             work.append(WorkItem(
                 _("Print run of %(date)s: mark as mailed once posted")
-                % {"date": f"{run.created_at:%d-%m-%Y}"},
+                % {"date": format_date(timezone.localdate(run.created_at))},
                 reverse("letters:run-detail", kwargs={"run_uuid": run.uuid}), project))
     return StartItems(work=tuple(work))

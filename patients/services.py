@@ -231,8 +231,6 @@ def participation_letter_mailed(*, participation: Participation, user,
     nothing and returns False. Schedules the end of the wait period for the
     project lead.
     """
-
-    project = participation.project
     try:
         moved = participation_move(
             participation=participation, to=Participation.Status.LETTER_SENT, user=user,
@@ -240,10 +238,17 @@ def participation_letter_mailed(*, participation: Participation, user,
             expected={Participation.Status.MAILING}, fields={"letter_sent_on": mailed_on})
     except MoveRefused:
         return False
-    due_item_schedule(kind=DueItem.Kind.WAIT_ENDS, participation=moved,
-                      due_on=wait_period_end(mailed_on, project.wait_days),
-                      assigned_to=project.lead)
+    wait_schedule(participation=moved, mailed_on=mailed_on)
     return True
+
+
+def wait_schedule(*, participation: Participation, mailed_on: date) -> DueItem:
+    """The wait after a letter mailed on ``mailed_on`` (the first, or one sent again):
+    its end is due for the project lead; an open wait is moved, not doubled."""
+    project = participation.project
+    return due_item_schedule(kind=DueItem.Kind.WAIT_ENDS, participation=participation,
+                             due_on=wait_period_end(mailed_on, project.wait_days),
+                             assigned_to=project.lead)
 
 
 # --- A patient's postal address corrected in the app (docs/domain.md, step 6) ----------

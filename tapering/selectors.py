@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from benzoproject.formats import format_date
 from patients.due import HANDLERS
 from patients.models import (
     DueItem,
@@ -202,5 +203,5 @@ def digest_lines(*, user, today: date) -> list[str]:
             if item.due_on <= today:
                 lines.append(_("%(practice)s: %(what)s (%(project)s, %(day)s)") % {
                     "practice": practice.name, "what": item.get_kind_display(),
-                    "project": item.project.name, "day": f"{item.due_on:%d-%m-%Y}"})
+                    "project": item.project.name, "day": format_date(item.due_on)})
     return lines

@@ -13,11 +13,11 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from benzoproject.formats import format_date
 from patients.audit import audit_log
-from patients.dates import wait_period_end
 from patients.models import AuditEvent, DueItem, Participation
+from patients.services import wait_schedule
 from patients.workflow import (
-    due_item_schedule,
     due_items_cancel,
     participation_move,
     participation_note,
@@ -133,13 +133,10 @@ def resend_letters_mailed(*, letters: Sequence[Letter], user, mailed_on: date) -
     started = 0
     for letter in letters:
         participation = participations[letter.participation_id]
-        project = participation.project
         participation_note(participation=participation, user=user,
                            what=_("stop letter sent again, mailed on %(day)s")
-                           % {"day": f"{mailed_on:%d-%m-%Y}"})
+                           % {"day": format_date(mailed_on)})
         if participation.status == S.LETTER_SENT:
-            due_item_schedule(kind=DueItem.Kind.WAIT_ENDS, participation=participation,
-                              due_on=wait_period_end(mailed_on, project.wait_days),
-                              assigned_to=project.lead)
+            wait_schedule(participation=participation, mailed_on=mailed_on)
             started += 1
     return started
