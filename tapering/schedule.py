@@ -129,7 +129,7 @@ class TabletCount:
 
 
 def plan_check(plan: Plan) -> None:
-    """Raise ScheduleRefused for an unmarketed product or strength, or a dose that cannot be taken."""
+    """Raise ScheduleRefused for an unmarketed product or strength, or an untakeable dose."""
     raise NotImplementedError
 
 

@@ -1,21 +1,21 @@
 from django.urls import path
 
-from . import address, views
+from .views import address, callbacks
 
 app_name = "tapering"
 
 urlpatterns = [
-    path("terugbellen/", views.callbacks, name="callbacks"),
-    path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/", views.call,
+    path("terugbellen/", callbacks.callbacks, name="callbacks"),
+    path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/", callbacks.call,
          name="call"),
     path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/adres/",
          address.address_correct, name="address-correct"),
     path("terugbellen/<uuid:project_uuid>/<uuid:participation_uuid>/reserve/",
-         views.reserve_replace, name="reserve-replace"),
-    path("telefoon/", views.phone_note_search, name="phone-note-search"),
-    path("telefoon/<uuid:project_uuid>/<uuid:participation_uuid>/", views.phone_note,
+         callbacks.reserve_replace, name="reserve-replace"),
+    path("telefoon/", callbacks.phone_note_search, name="phone-note-search"),
+    path("telefoon/<uuid:project_uuid>/<uuid:participation_uuid>/", callbacks.phone_note,
          name="phone-note"),
-    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", views.timeline,
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", callbacks.timeline,
          name="timeline"),
-    path("herinnering/<uuid:item_uuid>/klaar/", views.reminder_done, name="reminder-done"),
+    path("herinnering/<uuid:item_uuid>/klaar/", callbacks.reminder_done, name="reminder-done"),
 ]

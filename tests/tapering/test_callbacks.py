@@ -407,7 +407,7 @@ def test_a_failed_digest_mail_leaves_no_trace_so_the_retry_sends_it(project, use
     def broken(*args, **kwargs):
         raise SMTPException("server away")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(services.callbacks, "send_mail", broken)
     with pytest.raises(SMTPException):
         services.digest_send(user=poh, day=date(2026, 11, 2), lines=["x"])
     assert not DigestSent.objects.exists()

@@ -17,9 +17,10 @@ from benzoproject.access import (
 )
 from patients.dates import call_again_on
 
-from . import scripts, services
-from .forms import CallAttemptForm, PhoneNoteForm
-from .selectors import (
+from .. import scripts, services
+from ..forms import CallAttemptForm, PhoneNoteForm
+from ..models import CallAttempt
+from ..selectors import (
     callback_list,
     callback_rows,
     participation_timeline,
@@ -76,7 +77,7 @@ def _call_words(project) -> dict[str, object]:
         "opening": scripts.opening_line(poh=poh, practice=practice.name),
         "opening_hint": scripts.OPENING_HINT,
         "replies": [(r.value, r.label, scripts.REPLIES[r], services.NEXT_FOR_RESPONSE[r])
-                    for r in services.A.Response],
+                    for r in CallAttempt.Response],
         "voicemail": scripts.voicemail_text(poh=poh, practice=practice.name,
                                             phone=practice.phone),
     }

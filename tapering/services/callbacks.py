@@ -24,8 +24,8 @@ from patients.workflow import (
     participation_note,
 )
 
-from .due import enter_callback_list
-from .models import CallAttempt, DigestSent, PhoneNote
+from ..due import enter_callback_list
+from ..models import CallAttempt, DigestSent, PhoneNote
 
 log = logging.getLogger(__name__)
 S = Participation.Status
