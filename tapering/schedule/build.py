@@ -155,7 +155,10 @@ def schedule_build(plan: Plan) -> list[Step]:
     day = plan.start
     for number, dose in enumerate(doses):
         if dose > 0:
-            strength = takeable_strength(dose, product.strengths_mg, prefer=main)
+            # Keep the tablets of the step before when they can take this dose, so the
+            # patient changes strength as rarely as possible (step 0: the main strength).
+            keep = steps[-1].strength_mg if steps else main
+            strength = takeable_strength(dose, product.strengths_mg, prefer=keep)
             assert strength is not None  # every dose is takeable by construction
             days, per_day = interval, dose / strength
         else:

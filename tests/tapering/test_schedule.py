@@ -365,6 +365,19 @@ def test_without_a_switch_the_patients_strength_is_used_whenever_it_can_be():
     assert steps[0].tablets_per_day == 5
 
 
+def test_a_step_keeps_the_tablets_of_the_step_before_when_it_can_so_strengths_never_alternate():
+    # Temazepam 20 mg tablets, 10 % of the start dose per step: 17.5 mg needs 10 mg tablets;
+    # 15, 10 and 5 mg could go back to 20 mg tablets, but stay on 10 mg.
+    steps = schedule_build(plan(TEMAZEPAM, "20", "20", step_percent=D(10), interval_days=21))
+    assert [(s.strength_mg, s.tablets_per_day) for s in steps] == [
+        (20, 1), (10, D("1.75")), (10, D("1.5")), (10, D("1.25")), (10, 1), (10, D("0.75")),
+        (10, D("0.5")), (10, D("0.25")), (10, 0)]
+    # The other side: a dose the tablets before cannot take moves to another strength
+    # (oxazepam 12.5 mg on 50 mg tablets, then 7.5 mg needs 10 mg tablets).
+    steps = schedule_build(plan(OXAZEPAM, "50", "50", Preset.DEPRESCRIBING))
+    assert [s.strength_mg for s in steps] == [50, 50, 50, 50, 10, 10]
+
+
 # --- refusals -----------------------------------------------------------------------------------
 
 def test_a_product_not_on_the_dutch_market_is_refused():

@@ -119,6 +119,16 @@ def test_every_dose_is_whole_quarter_tablets_of_a_marketed_strength_of_its_produ
 
 @PROPERTIES
 @given(plans())
+def test_a_step_changes_strength_only_when_the_tablets_before_cannot_take_its_dose(plan):
+    steps = built(plan).steps
+    for before, step in zip(steps, steps[1:-1], strict=False):
+        if step.strength_mg != before.strength_mg:
+            with_before = step.daily_dose_mg / (before.strength_mg * QUARTER)
+            assert with_before != with_before.to_integral()
+
+
+@PROPERTIES
+@given(plans())
 def test_no_reduction_is_larger_than_the_preset_allows_plus_a_quarter_of_the_smallest_tablet(
         plan):
     checked = built(plan)
