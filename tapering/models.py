@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from patients.models import Participation, Role
 
@@ -133,7 +134,8 @@ class ConsultationStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     HELD = "held", _("held")
     NO_SHOW = "no_show", _("did not come")
-    CANCELLED = "cancelled", _("cancelled")
+    # An appointment is called off ("afgezegd"), unlike a print run ("geannuleerd").
+    CANCELLED = "cancelled", pgettext_lazy("consult status", "cancelled")
 
 
 class ConsultationNext(models.TextChoices):
