@@ -1,8 +1,7 @@
 """Consultations: booking, recording each next step, no-show and rebook, cancelling, and the
 refusals (docs/domain.md, step 7, "Consultations"), with a frozen clock."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -15,16 +14,13 @@ from patients.models import AuditEvent, DueItem, Participation, ParticipationEve
 from patients.workflow import MoveRefused, may_move, participation_move
 from tapering import services
 from tapering.forms import CallAttemptForm
-from tapering.models import CallAttempt, Consultation
+from tapering.models import Consultation
 from tapering.services import ConsultError, Outcome
-from tests.factories import PatientFactory
+
+from .consult_helpers import AT, NOW, TODAY, at, book, in_callback_list, refreshed
 
 S = Participation.Status
 C = Consultation
-AMS = ZoneInfo("Europe/Amsterdam")
-TODAY = date(2026, 11, 16)  # a Monday
-NOW = datetime(2026, 11, 16, 8, 30, tzinfo=AMS)
-AT = datetime(2026, 11, 16, 10, 30, tzinfo=AMS)  # the consult, later today
 
 
 @pytest.fixture(autouse=True)
@@ -33,36 +29,11 @@ def _frozen():
         yield
 
 
-def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=AMS)
-
-
-def in_callback_list(project, users, number="500001") -> Participation:
-    patient = PatientFactory(practice=project.practice, number=number, surname=f"P{number}",
-                             phone="06-12345678")
-    return Participation.objects.create(
-        project=project, patient=patient, reference_date=date(2026, 9, 15),
-        status=S.CALLBACK_DUE, next_call_on=TODAY, created_by=users[Role.POH_GGZ])
-
-
-def book(project, users, when=AT, number="500001") -> Consultation:
-    """A patient reached on the call-back screen who agrees to a consult at ``when``."""
-    part = in_callback_list(project, users, number)
-    services.call_attempt_log(participation=part, user=users[Role.POH_GGZ],
-                              outcome=CallAttempt.Outcome.REACHED, today=TODAY,
-                              response=CallAttempt.Response.AGREES,
-                              next_step=CallAttempt.Next.CONSULT, consult_at=when)
-    return refreshed(part).consultations.get()
-
-
 def record(consult, users, step, role=Role.POH_GGZ, today=TODAY, **fields):
     return services.consultation_record(consultation=consult, user=users[role], today=today,
                                         outcome=Outcome(next_step=step, **fields))
 
 
-def refreshed(obj):
-    obj.refresh_from_db()
-    return obj
 
 
 def last_event(part) -> ParticipationEvent:
