@@ -54,7 +54,11 @@ class ConsultOutcomeForm(_HolderMixin, forms.Form):
     relatives_who = forms.CharField(label=_("Who came along"), max_length=200, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=10000,
                             widget=forms.Textarea(attrs={"rows": 5}))
+    # Every next step is accepted here; the page offers those that fit the patient's status
+    # (``offered_steps``) and the service checks the fit under its lock, so a page gone stale
+    # gets the service's message rather than a bare "not a valid choice".
     next_step = forms.ChoiceField(label=_("Agreed next step"), widget=forms.RadioSelect,
+                                  choices=C.Next.choices,
                                   error_messages={"required": _("Choose the agreed next step.")})
     ask_again_on = forms.DateField(label=_("Ask again on"), required=False, widget=DATE_WIDGET,
                                    help_text=_("Empty: after the project's standard period."))
@@ -67,7 +71,7 @@ class ConsultOutcomeForm(_HolderMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self._set_holders(holders)
-        _set_choices(self, "next_step", [(step, C.Next(step).label) for step in next_steps])
+        self.offered_steps = [(step, C.Next(step).label) for step in next_steps]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -77,7 +77,8 @@ def _consult_page(request, consult: Consultation, *, form=None, no_show_form=Non
         "consult": consult, "participation": participation, "project": project,
         "patient": participation.patient, "row": callback_rows([participation])[0],
         "benzodiazepines": current_benzodiazepines(participation=participation, today=today),
-        "consultations": consultations_of(participation=participation),
+        "earlier": [other for other in consultations_of(participation=participation)
+                    if other.pk != consult.pk],
         "form": form, "no_show_form": no_show_form or NoShowForm(today=today),
         "rebook_form": rebook_form or RebookForm(today=today),
         "cancel_form": cancel_form or CancelForm(),

@@ -62,6 +62,7 @@ def test_the_consult_page_shows_the_patient_in_short_and_the_form(users, client_
     assert 'id="consult-form"' in page and 'name="next_step" value="start"' in page
     assert 'value="continue"' not in page  # not offered before a schedule started
     assert 'id="niet-gekomen"' in page and 'id="annuleren"' in page
+    assert "Geen." in page[page.index('id="eerdere-consulten"'):]  # no earlier consults
 
 
 def test_the_consult_page_is_logged_with_the_consult_and_the_patient(users, client_for,
@@ -131,6 +132,8 @@ def test_no_show_with_a_new_date_rebooks_and_opens_the_new_consult(users, client
     assert refreshed(consult).status == C.Status.NO_SHOW
     page = html(client_for(users[Role.POH_GGZ]).get(response.url))
     assert "opnieuw gepland nadat de patiënt op 16-11-2026 10:30 niet kwam" in page
+    earlier = page[page.index('id="eerdere-consulten"'):]
+    assert "16-11-2026 10:30" in earlier and "niet gekomen" in earlier
 
 
 def test_no_show_without_a_date_then_rebook_from_the_consult_page(users, client_for, consult):
