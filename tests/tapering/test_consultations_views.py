@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from patients.models import AuditEvent, Participation, Role
+from patients.workflow import participation_move
 from tapering import services
 from tapering.models import Consultation, PhoneNote
 from tapering.selectors import digest_lines
@@ -368,3 +369,16 @@ def test_a_phone_note_of_a_referred_patient_is_a_timeline_note(users, consult):
     assert refreshed(part).status == S.REFERRED
     assert PhoneNote.objects.filter(participation=part).count() == 2
 
+
+
+def test_a_consult_of_a_patient_who_left_offers_no_next_step_only_cancel(users, client_for,
+                                                                         consult):
+    participation_move(participation=consult.participation, to=S.LEFT,
+                       user=users[Role.POH_GGZ], what="verhuisd")
+    client = client_for(users[Role.POH_GGZ])
+    page = html(client.get(url("tapering:consult", consult)))
+    assert 'id="geen-volgende-stap"' in page and 'name="next_step"' not in page
+    response = client.post(url("tapering:consult", consult), {
+        "held_by": users[Role.POH_GGZ].pk, "next_step": "start"})
+    assert "past niet bij" in html(response)
+    assert refreshed(consult).status == C.Status.PLANNED
