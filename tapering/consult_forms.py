@@ -29,6 +29,18 @@ def _moment(day: date | None, at: Any) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, at))
 
 
+def _booking(form: forms.Form, data: dict[str, Any], date_field: str,
+             time_field: str) -> datetime | None:
+    """The moment a date and a time field give, checked against the booking limits (the
+    problem, if any, is put on the date field)."""
+    moment = _moment(data.get(date_field), data.get(time_field))
+    if moment is not None:
+        problem = booking_problem(at=moment, today=form.today)  # type: ignore[attr-defined]
+        if problem:
+            form.add_error(date_field, problem)
+    return moment
+
+
 class _HolderMixin:
     """A choice of who holds the consult: the practice's POH-GGZ and GPs."""
 
@@ -133,12 +145,7 @@ class ConsultPlanForm(_HolderMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        at = _moment(data.get("consult_date"), data.get("consult_time"))
-        if at is not None:
-            problem = booking_problem(at=at, today=self.today)
-            if problem:
-                self.add_error("consult_date", problem)
-            data["at"] = at
+        data["at"] = _booking(self, data, "consult_date", "consult_time")
         return data
 
 
@@ -158,18 +165,17 @@ class NoShowForm(forms.Form):
         if (day is None) != (at is None) and not self.errors:
             self.add_error("rebook_date", _("Give both the date and the time of the new consult, "
                                             "or neither."))
-        moment = _moment(day, at)
-        if moment is not None:
-            problem = booking_problem(at=moment, today=self.today)
-            if problem:
-                self.add_error("rebook_date", problem)
-        data["rebook_at"] = moment
+        data["rebook_at"] = _booking(self, data, "rebook_date", "rebook_time")
         return data
 
 
 class RebookForm(NoShowForm):
-    rebook_date = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
-    rebook_time = forms.TimeField(label=_("Time"), widget=TIME_WIDGET)
+    """A new date and time for a no-show: both required."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in ("rebook_date", "rebook_time"):
+            self.fields[name].required = True
 
 
 class CancelForm(forms.Form):

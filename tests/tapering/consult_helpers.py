@@ -4,6 +4,9 @@ through the call-back screen (docs/domain.md, steps 6-7)."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+import time_machine
+
 from patients.models import Participation, Role
 from tapering import services
 from tapering.models import CallAttempt, Consultation
@@ -14,6 +17,13 @@ AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = date(2026, 11, 16)  # a Monday
 NOW = datetime(2026, 11, 16, 8, 30, tzinfo=AMS)
 AT = datetime(2026, 11, 16, 10, 30, tzinfo=AMS)  # the consult, later today
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands still on Monday 16 November 2026, 8:30 in Amsterdam."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:

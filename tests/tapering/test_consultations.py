@@ -4,7 +4,6 @@ refusals (docs/domain.md, step 7, "Consultations"), with a frozen clock."""
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -17,16 +16,20 @@ from tapering.forms import CallAttemptForm
 from tapering.models import Consultation
 from tapering.services import ConsultError, Outcome
 
-from .consult_helpers import AT, NOW, TODAY, at, book, in_callback_list, refreshed
+from .consult_helpers import (
+    AT,
+    NOW,
+    TODAY,
+    at,
+    book,
+    frozen_clock,  # noqa: F401  (a fixture)
+    in_callback_list,
+    refreshed,
+)
 
 S = Participation.Status
 C = Consultation
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def record(consult, users, step, role=Role.POH_GGZ, today=TODAY, **fields):

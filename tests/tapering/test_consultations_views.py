@@ -14,16 +14,20 @@ from tapering.models import Consultation, PhoneNote
 from tapering.selectors import digest_lines
 from tapering.services import Outcome
 
-from .consult_helpers import AMS, NOW, TODAY, at, book, in_callback_list, refreshed
+from .consult_helpers import (
+    AMS,
+    NOW,
+    TODAY,
+    at,
+    book,
+    frozen_clock,  # noqa: F401  (a fixture)
+    in_callback_list,
+    refreshed,
+)
 
 S = Participation.Status
 C = Consultation
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture
