@@ -32,7 +32,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.NOT_REACHED: frozenset({S.CALLBACK_DUE}),
     S.CALL_LATER: frozenset({S.CALLBACK_DUE, S.CONSULT_PLANNED}),
     S.DECLINED: frozenset({S.CALLBACK_DUE, S.CONSULT_PLANNED}),
-    S.CONSULT_PLANNED: frozenset({S.TAPERING, S.DECLINED, S.CALLBACK_DUE}),
+    # After the consult (docs/domain.md, step 7): a schedule, not now, referred elsewhere,
+    # or stopped already; back to the call-back list.
+    S.CONSULT_PLANNED: frozenset({S.TAPERING, S.DECLINED, S.REFERRED, S.STOPPED,
+                                  S.CALLBACK_DUE}),
+    S.REFERRED: frozenset({S.TAPERING}),  # back from the referral, ready to taper
     S.TAPERING: frozenset({S.STOPPED, S.REDUCED, S.UNCHANGED}),
     S.STOPPED: frozenset({S.TAPERING}),
     S.REDUCED: frozenset({S.TAPERING, S.STOPPED}),

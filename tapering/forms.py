@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.forms import DATE_WIDGET
 
 from .models import CallAttempt, PhoneNote
-from .services import not_due_message
+from .services import booking_problem, not_due_message
 
 A = CallAttempt
 
@@ -74,11 +74,14 @@ class CallAttemptForm(forms.Form):
         if step == A.Next.CONSULT:
             if not data.get("consult_date") or not data.get("consult_time"):
                 self.add_error("consult_date", _("Give the date and time of the consult."))
-            elif data["consult_date"] < self.today:
-                self.add_error("consult_date", _("The consult cannot be in the past."))
             else:
-                data["consult_at"] = timezone.make_aware(
-                    datetime.combine(data["consult_date"], data["consult_time"]))
+                at = timezone.make_aware(datetime.combine(data["consult_date"],
+                                                          data["consult_time"]))
+                problem = booking_problem(at=at, today=self.today)
+                if problem:
+                    self.add_error("consult_date", problem)
+                else:
+                    data["consult_at"] = at
         if step in (A.Next.CALL_LATER, A.Next.DECLINED) and data.get("agreed_on") and \
                 data["agreed_on"] <= self.today:
             self.add_error("agreed_on", _("The agreed day must be after today."))

@@ -1,11 +1,16 @@
-"""Phone notes, call attempts and the daily digest of due items (docs/domain.md, steps 5 and 6)."""
+"""Phone notes, call attempts, the daily digest of due items and consultations (docs/domain.md,
+steps 5-7)."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from patients.models import Participation
+from patients.models import Participation, Role
 
 
 class PhoneNote(models.Model):
@@ -117,3 +122,134 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day}"
+
+
+class ConsultationKind(models.TextChoices):
+    EVALUATION = "evaluation", _("evaluation consult")
+    MONITORING_VISIT = "monitoring_visit", _("monitoring contact in person")
+    MONITORING_PHONE = "monitoring_phone", _("monitoring contact by phone")
+
+
+class ConsultationStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    NO_SHOW = "no_show", _("did not come")
+    # An appointment is called off ("afgezegd"), unlike a print run ("geannuleerd").
+    CANCELLED = "cancelled", pgettext_lazy("consult status", "cancelled")
+
+
+class ConsultationNext(models.TextChoices):
+    """The next step agreed in a consult (docs/domain.md, step 7, "Consultations")."""
+
+    START = "start", _("start a tapering schedule")
+    NOT_NOW = "not_now", _("not now: ask again on a day")
+    REFER = "refer", _("refer elsewhere")
+    STOPPED = "stopped", _("has already stopped")
+    CONTINUE = "continue", _("continue the schedule")
+
+
+class ConsultationReferral(models.TextChoices):
+    ADDICTION = "addiction", _("addiction care")
+    MENTAL_HEALTH = "mental_health", _("mental-health care")
+    OTHER = "other", _("other care")
+
+
+# The roles that hold consults (docs/domain.md#roles): the POH-GGZ, and the GP may too.
+CONSULT_HOLDER_ROLES = (Role.POH_GGZ, Role.HUISARTS)
+
+
+class Consultation(models.Model):
+    """A consult or monitoring contact of one participation: planned, then held, not
+    attended (no-show) or cancelled (docs/domain.md, step 7, "Consultations").
+
+    Written only by ``tapering/services/consultations.py``. ``notes`` are clinical: the
+    assistant never sees them (the consult pages are for the POH-GGZ and the GP only).
+    """
+
+    Kind = ConsultationKind
+    Status = ConsultationStatus
+    Next = ConsultationNext
+    Referral = ConsultationReferral
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="consultations")
+    at = models.DateTimeField(_("date and time"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
+                            default=Kind.EVALUATION)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PLANNED)
+    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("held by"),
+                                on_delete=models.PROTECT, related_name="+")
+    # The holder's role in the practice when the consult was planned or held: a user's
+    # role may change later, the record keeps what it was (empty: no membership then).
+    held_by_role = models.CharField(_("role"), max_length=20, choices=Role.choices,
+                                    blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutes spent"), null=True, blank=True)
+    relatives_present = models.BooleanField(_("relatives present"), default=False)
+    relatives_who = models.CharField(_("which relatives"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    next_step = models.CharField(_("agreed next step"), max_length=12, choices=Next.choices,
+                                 blank=True)
+    ask_again_on = models.DateField(_("ask again on"), null=True, blank=True)
+    refer_to = models.CharField(_("referred to"), max_length=20, choices=Referral.choices,
+                                blank=True)
+    refer_note = models.CharField(_("referral note"), max_length=500, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # The no-show this consult replaces; a no-show is rebooked at most once.
+    rebooked_from = models.OneToOneField("self", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="rebooked_as")
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    planned_at = models.DateTimeField(default=timezone.now)
+    # Who recorded the outcome (held, no-show, cancelled) and when.
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ConsultationKind.values),
+                                   name="consultation_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ConsultationStatus.values),
+                                   name="consultation_status_valid"),
+            models.CheckConstraint(condition=Q(next_step__in=["", *ConsultationNext.values]),
+                                   name="consultation_next_step_valid"),
+            models.CheckConstraint(condition=Q(refer_to__in=["", *ConsultationReferral.values]),
+                                   name="consultation_refer_to_valid"),
+            models.CheckConstraint(condition=Q(held_by_role__in=["", *Role.values]),
+                                   name="consultation_held_by_role_valid"),
+            # A held consult has its agreed next step; any other has none.
+            models.CheckConstraint(
+                condition=(Q(status=ConsultationStatus.HELD) & ~Q(next_step=""))
+                | (~Q(status=ConsultationStatus.HELD) & Q(next_step="")),
+                name="consultation_next_step_when_held"),
+            # A second click on "plan" cannot book the same moment twice.
+            models.UniqueConstraint(fields=["participation", "at"],
+                                    condition=Q(status=ConsultationStatus.PLANNED),
+                                    name="one_planned_consult_per_moment"),
+        ]
+        indexes = [models.Index(fields=["status", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} ({self.get_status_display()})"
+
+    # The audit log finds the patient and practice of an object through these.
+    @property
+    def patient(self):
+        return self.participation.patient
+
+    @property
+    def project(self):
+        return self.participation.project
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == ConsultationStatus.PLANNED
+
+    @property
+    def is_monitoring(self) -> bool:
+        return self.kind != ConsultationKind.EVALUATION

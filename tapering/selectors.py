@@ -23,7 +23,8 @@ from patients.models import (
 )
 from patients.queries import benzo_filter
 
-from .models import CallAttempt, PhoneNote
+from .consult_selectors import consult_day
+from .models import CONSULT_HOLDER_ROLES, CallAttempt, PhoneNote
 from .services import AFTER_LETTER
 
 S = Participation.Status
@@ -199,9 +200,29 @@ def digest_lines(*, user, today: date) -> list[str]:
                 lines.append(ngettext("%(practice)s: %(n)s patient to call back",
                                       "%(practice)s: %(n)s patients to call back", n)
                              % {"practice": practice.name, "n": n})
+        if membership.role in CONSULT_HOLDER_ROLES:
+            lines += _consult_lines(user=user, practice=practice, role=membership.role,
+                                    today=today)
         for item in reminders_for_user(user=user, practice=practice, today=today):
             if item.due_on <= today:
                 lines.append(_("%(practice)s: %(what)s (%(project)s, %(day)s)") % {
                     "practice": practice.name, "what": item.get_kind_display(),
                     "project": item.project.name, "day": format_date(item.due_on)})
+    return lines
+
+
+def _consult_lines(*, user, practice: Practice, role: str, today: date) -> list[str]:
+    """Today's consults and those never recorded (docs/domain.md, step 7), for the digest."""
+    day = consult_day(practice=practice, user=user, role=role, today=today)
+    lines = []
+    if day.today:
+        n = len(day.today)
+        lines.append(ngettext("%(practice)s: %(n)s consult today",
+                              "%(practice)s: %(n)s consults today", n)
+                     % {"practice": practice.name, "n": n})
+    if day.to_record:
+        n = len(day.to_record)
+        lines.append(ngettext("%(practice)s: %(n)s consult from an earlier day still to record",
+                              "%(practice)s: %(n)s consults from earlier days still to record",
+                              n) % {"practice": practice.name, "n": n})
     return lines

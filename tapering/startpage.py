@@ -1,12 +1,25 @@
-"""What ``tapering`` puts on the start page: the call-backs due today, the assistant's
-phone-note button and the user's reminders (registered in ``apps.py``)."""
+"""What ``tapering`` puts on the start page: today's consults, the call-backs due today, the
+assistant's phone-note button and the user's reminders (registered in ``apps.py``)."""
 
 from datetime import date
 
 from benzoproject.startpage import NOTHING, Panel, StartItems, startpage_source
 from patients.models import Practice, Role
 
+from .consult_selectors import consult_day
 from .selectors import callbacks_due_count, reminders_for_user
+
+
+@startpage_source("tapering.consults", order=5, roles=(Role.POH_GGZ, Role.HUISARTS))
+def consults_today(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """Today's consults, each opening the consult page (``#consulten-vandaag``); planned
+    consults of earlier days never recorded ("nog vastleggen") and no-shows still to
+    rebook, so nothing is forgotten. The POH-GGZ sees every consult of the practice, a GP
+    the consults they hold."""
+    day = consult_day(practice=practice, user=user, role=role, today=today)
+    if not day:
+        return NOTHING
+    return StartItems(panel=Panel("tapering/_start_consults.html", {"day": day}))
 
 
 @startpage_source("tapering.callbacks", order=10, roles=(Role.POH_GGZ,))

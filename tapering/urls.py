@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import address, callbacks
+from .views import address, callbacks, consultations
 
 app_name = "tapering"
 
@@ -18,4 +18,17 @@ urlpatterns = [
     path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", callbacks.timeline,
          name="timeline"),
     path("herinnering/<uuid:item_uuid>/klaar/", callbacks.reminder_done, name="reminder-done"),
+    # Consultations (docs/domain.md, step 7).
+    path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/plannen/",
+         consultations.consult_plan, name="consult-plan"),
+    path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/vastleggen/",
+         consultations.consult_record_contact, name="consult-record-contact"),
+    path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/<uuid:consult_uuid>/",
+         consultations.consult, name="consult"),
+    path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/<uuid:consult_uuid>/"
+         "niet-gekomen/", consultations.consult_no_show, name="consult-no-show"),
+    path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/<uuid:consult_uuid>/"
+         "opnieuw-plannen/", consultations.consult_rebook, name="consult-rebook"),
+    path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/<uuid:consult_uuid>/"
+         "annuleren/", consultations.consult_cancel, name="consult-cancel"),
 ]

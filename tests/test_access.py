@@ -76,18 +76,41 @@ def letters(project, users):
 
 
 @pytest.fixture
-def all_cases(project, step, imports, participation, letters):
-    return cases(project, step, *imports, participation=participation, letters=letters)
+def consultation(project, practice, users):
+    """A consult planned today at 9:00 for a patient of the project with a consult planned."""
+    from datetime import date, datetime, time
+
+    from django.utils import timezone
+
+    from patients.models import Participation
+    from tapering.services import consultation_plan
+    from tests.factories import PatientFactory
+
+    poh = users[Role.POH_GGZ]
+    part = Participation.objects.create(
+        project=project, patient=PatientFactory(practice=practice, number="900003"),
+        reference_date=date(2026, 9, 15), created_by=poh, status="consult_planned")
+    today = timezone.localdate()
+    return consultation_plan(participation=part, user=poh, kind="evaluation", held_by=poh,
+                             at=timezone.make_aware(datetime.combine(today, time(9))),
+                             today=today)
 
 
-def _fresh_cases(project, step, practice, users, participation, letters):
+@pytest.fixture
+def all_cases(project, step, imports, participation, letters, consultation):
+    return cases(project, step, *imports, participation=participation, letters=letters,
+                 consultation=consultation)
+
+
+def _fresh_cases(project, step, practice, users, participation, letters, consultation):
     """Cases with their own pending import, for tests that POST (start/discard consume it)."""
     from patients.importing.load import import_batch_prepare
 
     done = practice.imports.filter(status="done").first()
     pending, _reader = import_batch_prepare(practice=practice, user=users[Role.POH_GGZ],
                                             data=SMALL_HIS, file_name="his3.csv")
-    return cases(project, step, done, pending, participation=participation, letters=letters)
+    return cases(project, step, done, pending, participation=participation, letters=letters,
+                 consultation=consultation)
 
 
 def _call(client, case):
@@ -118,9 +141,11 @@ def test_anonymous_requests_are_sent_to_login(client, all_cases):
 @pytest.mark.parametrize("role", Role.values)
 def test_each_role_gets_403_exactly_where_it_has_no_access(role, users, client_for, project,
                                                             step, imports, practice,
-                                                            participation, letters):
+                                                            participation, letters,
+                                                            consultation):
     client = client_for(users[role])
-    for case in _fresh_cases(project, step, practice, users, participation, letters):
+    for case in _fresh_cases(project, step, practice, users, participation, letters,
+                             consultation):
         response = _call(client, case)
         if role in case.roles:
             assert response.status_code in (200, 204, 302), (case.name, role, response.status_code)

@@ -23,6 +23,7 @@ LETTER_SENDERS = frozenset({Role.POH_GGZ, Role.ASSISTENT})
 LETTER_TEXT_EDITORS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 LOGO_EDITORS = frozenset({Role.POH_GGZ, Role.BEHEERDER})
 SIGNATURE_OWNERS = frozenset({Role.HUISARTS})
+CONSULT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -42,10 +43,11 @@ class Case:
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
-          letters=None) -> list[Case]:
+          letters=None, consultation=None) -> list[Case]:
     """``step`` is one of ``project``'s steps, assigned to the POH-GGZ; ``participation``
     a patient of ``project`` still to screen; ``letters`` holds a ready print run of
-    ``project`` with one letter (``run``, ``letter``, ``participation``)."""
+    ``project`` with one letter (``run``, ``letter``, ``participation``); ``consultation``
+    a consult planned today for a patient of ``project`` with a consult planned."""
     p = {"project_uuid": project.uuid}
     s = {**p, "step_uuid": step.uuid}
     result = [
@@ -167,4 +169,37 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
             Case("letters:run-restart", "POST", LETTER_SENDERS, r),
             Case("letters:run-cancel", "POST", LETTER_SENDERS, r),
         ]
+    if consultation is not None:
+        result += _consult_cases(project, consultation)
     return result
+
+
+def _consult_cases(project, consultation) -> list[Case]:
+    from django.utils import timezone
+
+    participation = consultation.participation
+    q = {"project_uuid": project.uuid, "participation_uuid": participation.uuid}
+    c = {**q, "consult_uuid": consultation.uuid}
+    today = timezone.localdate()
+    now = timezone.localtime()
+    week_on = (today + timezone.timedelta(days=7)).isoformat()
+    holder = str(consultation.held_by_id)
+    # In this order: each POST leaves the consult and the patient ready for the next one.
+    return [
+        Case("tapering:consult", "GET", CONSULT_USERS, c, audited_id=str(consultation.uuid)),
+        Case("tapering:consult-plan", "GET", CONSULT_USERS, q, audited_id=str(participation.uuid)),
+        Case("tapering:consult-record-contact", "GET", CONSULT_USERS, q,
+             audited_id=str(participation.uuid)),
+        Case("tapering:consult-plan", "POST", CONSULT_USERS, q,
+             data={"kind": "evaluation", "consult_date": week_on, "consult_time": "10:00",
+                   "held_by": holder}),
+        Case("tapering:consult-no-show", "POST", CONSULT_USERS, c),
+        Case("tapering:consult-rebook", "POST", CONSULT_USERS, c,
+             data={"rebook_date": week_on, "rebook_time": "11:00"}),
+        Case("tapering:consult-cancel", "POST", CONSULT_USERS, c, data={"reason": "ziek"}),
+        Case("tapering:consult", "POST", CONSULT_USERS, c,
+             data={"held_by": holder, "next_step": "start"}),
+        Case("tapering:consult-record-contact", "POST", CONSULT_USERS, q,
+             data={"kind": "evaluation", "contact_date": now.date().isoformat(),
+                   "contact_time": f"{now:%H:%M}", "held_by": holder, "next_step": "start"}),
+    ]

@@ -178,6 +178,8 @@ class ParticipationStatus(models.TextChoices):
     CALL_LATER = "call_later", _("call again later")
     CONSULT_PLANNED = "consult_planned", _("consult planned")
     DECLINED = "declined", _("does not want to reduce now")
+    # Referred elsewhere after a consult (addiction care, mental-health care, ...): step 7.
+    REFERRED = "referred", _("referred elsewhere")
     TAPERING = "tapering", _("tapering")
     STOPPED = "stopped", _("stopped")
     REDUCED = "reduced", _("reduced")

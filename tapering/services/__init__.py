@@ -1,7 +1,8 @@
 """Writes for the steps after the letter (docs/domain.md, steps 5-7), one module per
-concern: ``callbacks`` (phone notes, call-backs, reminders and the daily e-mail).
-Each write takes the acting user and writes its audit entries. The names other
-modules use are importable from here."""
+concern: ``callbacks`` (phone notes, call-backs, reminders and the daily e-mail) and
+``consultations`` (planning and recording consults and monitoring contacts). Each write
+takes the acting user and writes its audit entries. The names other modules use are
+importable from here."""
 
 from .callbacks import (
     AFTER_LETTER,
@@ -19,9 +20,27 @@ from .callbacks import (
     phone_note_create,
     reserve_replace,
 )
+from .consultations import (
+    ConsultError,
+    Outcome,
+    ask_again_problem,
+    booking_problem,
+    consultation_cancel,
+    consultation_no_show,
+    consultation_plan,
+    consultation_rebook,
+    consultation_record,
+    consultation_record_contact,
+    contact_time_problem,
+    kinds_for,
+    next_steps_for,
+)
 
 __all__ = [
-    "AFTER_LETTER", "NEXT_FOR_RESPONSE", "WAITING", "WAIT_KINDS", "CallError", "attempt_counts",
-    "attempts_counted", "call_attempt_log", "call_due_from", "digest_send", "due_item_done",
-    "not_due_message", "phone_note_create", "reserve_replace",
+    "AFTER_LETTER", "NEXT_FOR_RESPONSE", "WAITING", "WAIT_KINDS", "CallError", "ConsultError",
+    "Outcome", "ask_again_problem", "attempt_counts", "attempts_counted", "booking_problem",
+    "call_attempt_log", "call_due_from", "consultation_cancel", "consultation_no_show",
+    "consultation_plan", "consultation_rebook", "consultation_record",
+    "consultation_record_contact", "contact_time_problem", "digest_send", "due_item_done",
+    "kinds_for", "next_steps_for", "not_due_message", "phone_note_create", "reserve_replace",
 ]

@@ -26,6 +26,7 @@ from patients.workflow import (
 
 from ..due import enter_callback_list
 from ..models import CallAttempt, DigestSent, PhoneNote
+from .consultations import ConsultError, consultation_book_from_call
 
 log = logging.getLogger(__name__)
 S = Participation.Status
@@ -33,7 +34,7 @@ A = CallAttempt
 # Statuses from which a phone call of the patient puts them in the call-back list.
 WAITING = {S.LETTER_SENT, S.NOT_REACHED, S.CALL_LATER, S.DECLINED}
 # After the letter: who may phone in (and be noted) at all.
-AFTER_LETTER = WAITING | {S.CALLBACK_DUE, S.CONSULT_PLANNED, S.TAPERING}
+AFTER_LETTER = WAITING | {S.CALLBACK_DUE, S.CONSULT_PLANNED, S.TAPERING, S.REFERRED, S.STOPPED}
 WAIT_KINDS = {DueItem.Kind.WAIT_ENDS, DueItem.Kind.CALL_LATER, DueItem.Kind.ASK_AGAIN}
 
 # The next step each response of docs/domain.md, step 6 leads to, as pre-filled on the screen.
@@ -227,7 +228,13 @@ def _next_step(participation: Participation, *, user, response: str, next_step: 
                            what=_("%(what)s; consult on %(when)s") % {"what": what,
                                                                 "when": format_datetime(when)},
                            fields={"consult_at": consult_at, "next_call_on": None})
-        # The invitation letter goes out with the next invitation print run (letters app).
+        # The planned consult itself (docs/domain.md, step 7), in this transaction; the
+        # invitation letter goes out with the next invitation print run (letters app).
+        try:
+            consultation_book_from_call(participation=participation, user=user, at=consult_at,
+                                        today=today)
+        except ConsultError as error:
+            raise CallError(error.message) from None
     elif next_step == A.Next.CALL_LATER:
         participation_move(participation=participation, to=S.CALL_LATER, user=user,
                            what=_("%(what)s; call again on %(day)s") % {"what": what,

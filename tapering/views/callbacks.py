@@ -18,6 +18,7 @@ from benzoproject.access import (
 from patients.dates import call_again_on
 
 from .. import scripts, services
+from ..consult_selectors import consultations_of
 from ..forms import CallAttemptForm, PhoneNoteForm
 from ..models import CallAttempt
 from ..selectors import (
@@ -152,5 +153,7 @@ def timeline(request, project_uuid, participation_uuid):
     timeline = participation_timeline(participation=participation)
     return render(request, "tapering/timeline.html", {
         "participation": participation, "row": callback_rows([participation])[0],
-        "events": timeline.events, "due_items": timeline.planned})
+        "events": timeline.events, "due_items": timeline.planned,
+        "consultations": consultations_of(participation=participation),
+        "can_plan_consult": bool(services.kinds_for(participation.status))})
 
