@@ -1,6 +1,6 @@
 """Benchmark the import, the groslijst and print runs of letters (docs/domain.md#quality-bars).
 
-    python -m bench [--only import|letters] [--patients 100000] [--seed 1] [--keep]
+    python -m bench [--only import|letters|printout] [--patients 100000] [--seed 1] [--keep]
                     [--letters 200] [--repeat 3]
 
 Generates a synthetic HIS export (``bench/generate.py``) under ``bench/out/``
@@ -28,6 +28,14 @@ Letters (``--only letters`` runs only these), against the scratch database
 Each is run ``--repeat`` times (default 3), each time in a fresh process, a
 baseline right before each run; the table shows medians, and the ratio is the
 median of each run against its own baseline.
+
+The patient's printout of a tapering schedule (``--only printout`` runs only these;
+no database):
+
+6. WeasyPrint alone rendering a plain document of as many pages (the baseline);
+7. ``schedule_pdf`` of a year-long schedule (73 pages): time (limit 15 s, what a
+   POH-GGZ waits for the download) and peak memory (limit 1 GiB); medians of
+   ``--repeat`` runs, the ratio against the baseline shown beside it.
 
 Prints a table with PASS/FAIL per line. Exits 0 also on FAIL (it is a report);
 2 when it cannot measure at all (no PostgreSQL, a failed migration).
@@ -57,6 +65,8 @@ MEMORY_LIMIT_MIB = 1024
 GROSLIJST_LIMIT_SECONDS = 10
 LETTERS_LIMIT_TIMES_WEASYPRINT = 1.5
 LETTERS_MEMORY_LIMIT_MIB = 1024
+PRINTOUT_LIMIT_SECONDS = 15
+PRINTOUT_MEMORY_LIMIT_MIB = 1024
 
 
 @dataclass
@@ -158,8 +168,8 @@ def verdict(ok: bool, extra: str = "") -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["import", "letters"],
-                        help="run only the import and groslijst, or only the letters")
+    parser.add_argument("--only", choices=["import", "letters", "printout"],
+                        help="run only the import and groslijst, the letters or the printout")
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true",
@@ -169,14 +179,16 @@ def main() -> int:
                         help="times each measured step runs (the median is shown)")
     args = parser.parse_args()
     table = Table()
-    if args.only != "letters":
+    if args.only in (None, "import"):
         status = bench_import(args, table)
         if status:
             return status
-    if args.only != "import":
+    if args.only in (None, "letters"):
         status = bench_letters(args, table)
         if status:
             return status
+    if args.only in (None, "printout"):
+        bench_printout(args, table)
     table.print()
     return 0
 
@@ -288,6 +300,38 @@ def bench_letters(args, table: Table) -> int:
     return 0
 
 
+
+
+def bench_printout(args, table: Table) -> None:
+    """The patient's printout of a year-long schedule against WeasyPrint alone (medians)."""
+    baselines, runs = [], []
+    for attempt in range(1, args.repeat + 1):
+        print(f"Measuring the printout ({attempt}/{args.repeat}): WeasyPrint alone, "
+              "schedule_pdf ...", flush=True)
+        run = run_child(["-m", "bench.printout", "run"], dict(os.environ))
+        if run.result is None:
+            table.add("schedule printout", "ERROR", "", "FAIL  <<< (see below)")
+            table.notes.append("printout failed:\n" + run.failure())
+            return
+        base = run_child(["-m", "bench.printout", "baseline", "--pages",
+                          str(run.result["pages"])], dict(os.environ))
+        if base.result is None:
+            table.notes.append("printout baseline failed:\n" + base.failure())
+            return
+        runs.append(run)
+        baselines.append(base)
+    pages = runs[0].result["pages"]
+    base = statistics.median(c.result["seconds"] for c in baselines)
+    seconds = statistics.median(c.result["seconds"] for c in runs)
+    ratio = statistics.median(r.result["seconds"] / b.result["seconds"]
+                              for b, r in zip(baselines, runs, strict=True))
+    table.add(f"WeasyPrint, {pages} pages", f"{base:.2f} s", "–", "(base)")
+    table.add(f"printout, {runs[0].result['weeks']} weeks",
+              f"{seconds:.2f} s", f"≤ {PRINTOUT_LIMIT_SECONDS} s",
+              verdict(seconds <= PRINTOUT_LIMIT_SECONDS, f"{ratio:.1f}× WeasyPrint alone"))
+    peak = statistics.median(c.maxrss_mib for c in runs)
+    table.add("printout peak memory", f"{peak:.0f} MiB", f"< {PRINTOUT_MEMORY_LIMIT_MIB} MiB",
+              verdict(peak < PRINTOUT_MEMORY_LIMIT_MIB))
 
 
 def _import_lines(table: Table, path: Path, stats: Stats, copies: list[Child],
