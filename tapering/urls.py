@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import address, callbacks
+from .views import address, callbacks, schedules
 
 app_name = "tapering"
 
@@ -18,4 +18,19 @@ urlpatterns = [
     path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", callbacks.timeline,
          name="timeline"),
     path("herinnering/<uuid:item_uuid>/klaar/", callbacks.reminder_done, name="reminder-done"),
+    # Tapering schedules (docs/domain.md, step 7).
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/",
+         schedules.schedule_detail, name="schedule"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/maken/",
+         schedules.schedule_new, name="schedule-new"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/voorbeeld/",
+         schedules.schedule_preview, name="schedule-preview"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/aanpassen/",
+         schedules.schedule_adjust, name="schedule-adjust"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/bevestigen/",
+         schedules.schedule_confirm, name="schedule-confirm"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/afdrukken/",
+         schedules.schedule_print, name="schedule-print"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/versie/<uuid:version_uuid>/",
+         schedules.schedule_version, name="schedule-version"),
 ]
