@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from benzoproject.formats import format_date
 
-from .schedule import Step
-from .stepdata import mg_text
+from .schedule import Step, mg_text
 
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 24, 56

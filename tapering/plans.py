@@ -13,12 +13,17 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .schedule import Plan, Preset, Product, ScheduleRefused, Step, schedule_build
+from .schedule import (
+    DIAZEPAM_ATC,
+    EQUIVALENCE_SOURCE,
+    Plan,
+    Preset,
+    Product,
+    ScheduleRefused,
+    Step,
+    schedule_build,
+)
 from .schedules import diazepam, product_for_atc
-
-DIAZEPAM_ATC = "N05BA01"
-# The equivalence table the reference data keeps (patients/data/benzo_reference.csv).
-EQUIVALENCE_SOURCE = "Ashton"
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class Built:
     steps: list[Step]
     switched_dose_mg: Decimal | None = None
     equivalence_mg: Decimal | None = None  # the product's dose equal to 10 mg diazepam
-    equivalence_source: str = ""
+    equivalence_source: str = ""  # the source's name as a message id (EquivalenceSource.name)
 
 
 def product_or_refuse(atc: str) -> Product:
@@ -78,4 +83,4 @@ def plan_build(choice: PlanChoice) -> Built:
     return Built(choice=choice, product=product, steps=steps,
                  # Step 0 is the switched dose (the engine's switch_dose, made takeable).
                  switched_dose_mg=steps[0].daily_dose_mg if steps else None,
-                 equivalence_mg=product.ashton_mg, equivalence_source=EQUIVALENCE_SOURCE)
+                 equivalence_mg=product.ashton_mg, equivalence_source=EQUIVALENCE_SOURCE.name)

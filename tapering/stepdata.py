@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .schedule import Step
+from .schedule import Step, mg_text
 
 _DECIMALS = ("strength_mg", "tablets_per_day", "daily_dose_mg", "tablets_needed")
 
@@ -82,12 +82,6 @@ def step_begun_between(steps: Sequence[Step], first: date, last: date) -> Step |
     """The latest step after the start that began in ``[first, last]``, or None."""
     begun = [step for step in steps if step.number >= 1 and first <= step.start <= last]
     return begun[-1] if begun else None
-
-
-def mg_text(value: Decimal | int) -> str:
-    """A dose as the pages write it, with a decimal comma: 7.500 -> '7,5', 10.0 -> '10'."""
-    text = format(Decimal(value).normalize(), "f")
-    return text.replace(".", ",")
 
 
 def contact_note(step: Step) -> str:

@@ -30,9 +30,16 @@ from patients.workflow import (
 
 from ..models import TaperSchedule, TaperScheduleVersion
 from ..plans import Built, PlanChoice, plan_build, product_or_refuse
-from ..schedule import ScheduleRefused, Step, schedule_back, schedule_hold, schedule_repeat
+from ..schedule import (
+    ScheduleRefused,
+    Step,
+    mg_text,
+    schedule_back,
+    schedule_hold,
+    schedule_repeat,
+)
 from ..schedules import product_for_atc
-from ..stepdata import mg_text, next_step_after, steps_from_json, steps_to_json
+from ..stepdata import next_step_after, steps_from_json, steps_to_json
 
 S = Participation.Status
 V = TaperScheduleVersion.Change
@@ -289,7 +296,7 @@ def taper_schedule_confirm(*, schedule: TaperSchedule, user, expected_version: i
         "diazepam a day (%(source)s)") % {
         "dose": mg_text(version.dose_mg), "substance": substance_name(version.atc),
         "diazepam": mg_text(version.switched_dose_mg or 0),
-        "source": version.equivalence_source})
+        "source": _(version.equivalence_source)})
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked,
               detail=f"diazepam switch of version {version.number} confirmed")
     return True

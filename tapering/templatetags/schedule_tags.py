@@ -5,7 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from ..stepdata import mg_text, tablets_as_fraction
+from ..schedule import mg_text
+from ..stepdata import tablets_as_fraction
 
 register = template.Library()
 
