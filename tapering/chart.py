@@ -144,13 +144,15 @@ def step_chart_svg(steps: Sequence[Step], *, chart_id: str = "afbouwgrafiek",
             out.append(f'<text x="{left_edge + LABEL_WIDTH / 2:.1f}" y="{bottom + 18}" '
                        f'text-anchor="middle">{format_date(step.start)}</text>')
             label_end = left_edge + LABEL_WIDTH
+    x_label = escape(_("date the step begins"))
     out.append(f'<text x="{(LEFT + right) / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-               f'{escape(_("date the step begins"))}</text>')
+               f'{x_label}</text>')
     if today is not None and first_day <= today <= last_day:
         tx = x(today)
         out.append(f'<line x1="{tx:.1f}" y1="{TOP}" x2="{tx:.1f}" y2="{bottom}" stroke="#000" '
                    f'stroke-width="1" stroke-dasharray="6 4"/>')
+        today_label = escape(_("today"))
         out.append(f'<text x="{tx + 4:.1f}" y="{TOP + 10}" font-style="italic">'
-                   f'{escape(_("today"))}</text>')
+                   f'{today_label}</text>')
     out.append("</svg>")
     return "\n".join(out)

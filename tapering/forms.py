@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.db import models
@@ -118,8 +119,9 @@ SLOW_INTERVAL = (14, 28)  # days: "every 2 to 4 weeks"
 
 class ScheduleForm(forms.Form):
     """The plan of a tapering schedule. ``products`` are the choosable products
-    (``selectors.product_options``); ``changing`` when a schedule exists (a reason is then
-    needed); ``preview`` skips what only saving needs."""
+    (``selectors.product_options``); ``preview`` skips what only saving needs. A form
+    shown for a schedule in force carries its version number (0: none), and then needs
+    a reason."""
 
     atc = forms.ChoiceField(label=_("Product"))
     strength_mg = CommaDecimalField(label=_("Tablet strength (mg)"), max_digits=8,
@@ -133,14 +135,14 @@ class ScheduleForm(forms.Form):
     start = forms.DateField(label=_("Start date"), widget=forms.DateInput(
         attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
     step_percent = CommaDecimalField(
-        label=_("Own step (% less each time)"), required=False, max_digits=5,
+        label=_("Own step (percent less each time)"), required=False, max_digits=5,
         decimal_places=2, min_value=Decimal(1), max_value=Decimal(50),
         help_text=_("Empty: the step of the chosen way."))
     interval_days = forms.IntegerField(
         label=_("Own interval (days between steps)"), required=False, min_value=1,
         max_value=84, help_text=_("Empty: the interval of the chosen way."))
-    final_small_step = forms.BooleanField(label=_("An extra step at 12.5% before stopping"),
-                                          required=False)
+    final_small_step = forms.BooleanField(
+        label=_("An extra step at 12.5 percent before stopping"), required=False)
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
     replace = forms.BooleanField(
@@ -148,12 +150,12 @@ class ScheduleForm(forms.Form):
         help_text=_("The current schedule ends and stays readable under earlier versions."))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
 
-    def __init__(self, *args, products, changing: bool = False, preview: bool = False,
-                 **kwargs):
+    def __init__(self, *args, products, preview: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.products = {p.atc: p for p in products}
-        self.fields["atc"].choices = [(p.atc, f"{p.name} ({p.atc})") for p in products]
-        self.changing, self.preview = changing, preview
+        cast(forms.ChoiceField, self.fields["atc"]).choices = [
+            (p.atc, f"{p.name} ({p.atc})") for p in products]
+        self.preview = preview
 
     def clean(self):
         data = super().clean()
@@ -174,7 +176,7 @@ class ScheduleForm(forms.Form):
         if data.get("preset") != "nhg":
             data["final_small_step"] = False
         data["reason"] = " ".join(data.get("reason", "").split())
-        if self.changing and not self.preview and not data["reason"]:
+        if data.get("version") and not self.preview and not data["reason"]:
             self.add_error("reason", _("Give the reason for the change."))
         return data
 
@@ -183,7 +185,8 @@ class ScheduleForm(forms.Form):
         return PlanChoice(atc=data["atc"], strength_mg=data["strength_mg"],
                           dose_mg=data["dose_mg"], preset=data["preset"], start=data["start"],
                           switch_diazepam=data["switch_diazepam"],
-                          step_percent=data["step_percent"], interval_days=data["interval_days"],
+                          step_percent=data["step_percent"],
+                          interval_days=data["interval_days"],
                           final_small_step=data["final_small_step"])
 
 

@@ -201,11 +201,12 @@ class TaperScheduleVersion(models.Model):
     preset = models.CharField(_("preset"), max_length=20)
     start = models.DateField(_("start date"))
     switch_diazepam = models.BooleanField(_("switch to diazepam first"), default=False)
-    step_percent = models.DecimalField(_("own step (%)"), max_digits=5, decimal_places=2,
+    step_percent = models.DecimalField(_("own step (percent)"), max_digits=5, decimal_places=2,
                                        null=True, blank=True)
     interval_days = models.PositiveSmallIntegerField(_("own interval (days)"), null=True,
                                                      blank=True)
-    final_small_step = models.BooleanField(_("12.5% step before stopping"), default=False)
+    final_small_step = models.BooleanField(_("a step at 12.5 percent before stopping"),
+                                           default=False)
     # What the engine made of it.
     steps = models.JSONField(_("steps"))
     switched_dose_mg = models.DecimalField(_("diazepam dose (mg)"), max_digits=8,

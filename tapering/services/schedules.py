@@ -13,6 +13,7 @@ contact for the project lead on the day).
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -295,7 +296,7 @@ def taper_schedule_confirm(*, schedule: TaperSchedule, user, expected_version: i
         "switch to diazepam confirmed: %(dose)s mg %(substance)s a day becomes %(diazepam)s mg "
         "diazepam a day (%(source)s)") % {
         "dose": mg_text(version.dose_mg), "substance": substance_name(version.atc),
-        "diazepam": mg_text(version.switched_dose_mg or 0),
+        "diazepam": mg_text(version.switched_dose_mg or Decimal(0)),
         "source": _(version.equivalence_source)})
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked,
               detail=f"diazepam switch of version {version.number} confirmed")

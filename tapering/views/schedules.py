@@ -67,7 +67,7 @@ def schedule_new(request, project_uuid, participation_uuid):
     schedule = active_schedule(participation=participation)
     hint = prescription_hint(participation=participation, today=today)
     products = product_options()
-    form = ScheduleForm(request.POST or None, products=products, changing=schedule is not None,
+    form = ScheduleForm(request.POST or None, products=products,
                         initial=_initial(participation, schedule, hint, today))
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,9 +103,16 @@ def _save(request, participation, schedule, form, today) -> str:
 
 
 def _preview(form) -> dict:
-    """The preview's context for a filled-in form (a missing reason does not stop it)."""
+    """The preview's context for a filled-in form: what is wrong with what was filled in,
+    or the schedule (a missing reason does not stop it)."""
     form.is_valid()
-    return _preview_of(form.choice() if not set(form.errors) - {"reason"} else None)
+    errors = {name: errors for name, errors in form.errors.as_data().items()
+              if name != "reason"}
+    wrong = [str(message) for errors_of in errors.values() for e in errors_of
+             if e.code != "required" for message in e.messages]
+    if wrong:
+        return {"refused": " ".join(wrong)}
+    return _preview_of(None if errors else form.choice())
 
 
 def _preview_of(choice) -> dict:
@@ -126,10 +133,8 @@ def _preview_of(choice) -> dict:
 @require_GET
 def schedule_preview(request, project_uuid, participation_uuid):
     """The live preview beside the form (htmx): table and chart of what the form says."""
-    participation = get_participation_for_user(request, project_uuid, participation_uuid)
-    schedule = active_schedule(participation=participation)
-    form = ScheduleForm(request.GET, products=product_options(), preview=True,
-                        changing=schedule is not None)
+    get_participation_for_user(request, project_uuid, participation_uuid)
+    form = ScheduleForm(request.GET, products=product_options(), preview=True)
     return render(request, "tapering/_schedule_preview.html", {"preview": _preview(form)})
 
 

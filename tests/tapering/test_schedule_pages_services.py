@@ -58,7 +58,8 @@ def test_a_schedule_made_after_a_planned_consult_starts_tapering(part, users):
     assert steps[-1].daily_dose_mg == 0
     # Ashton: 20 mg temazepam equals 10 mg diazepam; the source is named.
     assert version.switched_dose_mg == Decimal(10) == steps[0].daily_dose_mg
-    assert (version.equivalence_mg, version.equivalence_source) == (Decimal(20), "Ashton")
+    assert version.equivalence_mg == Decimal(20)
+    assert version.equivalence_source.startswith("Ashton")
     assert version.needs_confirmation
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_id=str(schedule.uuid),
                                      patient=part.patient).exists()
