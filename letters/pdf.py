@@ -17,12 +17,18 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 from weasyprint import HTML
 from weasyprint.document import Document, Page
 from weasyprint.urls import URLFetcher
@@ -150,6 +156,66 @@ def _keep_drawn_images(page: PageObject) -> None:
     own = DictionaryObject({NameObject(k): v for k, v in resources.items()})
     own[NameObject("/XObject")] = kept
     page[NameObject("/Resources")] = own
+
+
+def pdf_underlay(pdf: bytes, forms: bytes, placement: Mapping[int, int]) -> bytes:
+    """``pdf`` with a page of ``forms`` drawn under some of its pages: ``placement``
+    maps a page of ``pdf`` to the page of ``forms`` under it (both 0-based).
+
+    For what repeats on many pages (the lines and boxes of the tapering calendar
+    and diary): WeasyPrint lays a form out once instead of on every page, and the
+    pages draw it first, so what they draw themselves (a grey day) covers it. Each
+    form becomes one form XObject, in the file once; ``PageObject.merge_page`` would
+    copy and rewrite it into every page (about 0.1 s a page).
+    """
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    form_pages = PdfReader(io.BytesIO(forms)).pages
+    drawn: dict[int, tuple[str, IndirectObject, IndirectObject]] = {}
+    for index, form_index in sorted(placement.items()):
+        if form_index not in drawn:
+            drawn[form_index] = _form_xobject(writer, form_pages[form_index], form_index)
+        name, form_ref, draw_ref = drawn[form_index]
+        page = writer.pages[index]
+        # The page's own copy of its resources (WeasyPrint's pages share one), with the form.
+        resources = DictionaryObject(_dictionary(page, "/Resources"))
+        xobjects = DictionaryObject(_dictionary(resources, "/XObject"))
+        xobjects[NameObject(name)] = form_ref
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        contents = page.raw_get("/Contents")
+        own = contents.get_object()
+        page[NameObject("/Contents")] = ArrayObject(
+            [draw_ref, *(own if isinstance(own, ArrayObject) else [contents])])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _form_xobject(writer: PdfWriter, form_page: PageObject, number: int,
+                  ) -> tuple[str, IndirectObject, IndirectObject]:
+    """A page as a form XObject in ``writer``: (its resource name, the XObject, a content
+    stream that draws it)."""
+    name = f"/BenzoForm{number}"
+    contents = form_page.get_contents()
+    form = StreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(form_page.mediabox),
+        NameObject("/Resources"): _dictionary(form_page, "/Resources").clone(writer),
+    })
+    draw = StreamObject()
+    draw.set_data(f"q {name} Do Q\n".encode("ascii"))
+    # pypdf has no public call that adds a new object to a writer.
+    return name, writer._add_object(form), writer._add_object(draw)
+
+
+def _dictionary(parent: DictionaryObject, key: str) -> DictionaryObject:
+    """``parent[key]`` resolved, or an empty dictionary when there is none."""
+    value = parent.get(key)
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, DictionaryObject) else DictionaryObject()
 
 
 def page_count(pdf: bytes) -> int:
