@@ -85,7 +85,9 @@ def schedule(project, practice, users):
     from tapering.plans import PlanChoice
     from tapering.services import taper_schedule_make
     from tests.factories import PatientFactory
+    from tests.tapering.schedule_helpers import reference_table_load
 
+    reference_table_load()
     part = Participation.objects.create(
         project=project, patient=PatientFactory(practice=practice, number="900003"),
         reference_date=date(2026, 9, 15), created_by=users[Role.POH_GGZ],

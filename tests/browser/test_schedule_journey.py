@@ -18,6 +18,7 @@ from tapering.models import TaperSchedule
 from tapering.stepdata import steps_from_json
 from tests.conftest import make_project
 from tests.factories import PatientFactory
+from tests.tapering.schedule_helpers import reference_table  # noqa: F401 - an autouse fixture
 
 from .test_poh_journey import _log_in
 

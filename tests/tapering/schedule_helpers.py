@@ -1,10 +1,14 @@
 """Shared pieces of the schedule tests: a temazepam user after a consult, and the plan the
 NHG preset makes for her (docs/domain.md#tapering-schedules)."""
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
-from patients.models import Participation, Role
+import pytest
+from django.apps import apps
+
+from patients.models import Participation, Role, Substance
 from tapering import services
 from tapering.plans import PlanChoice
 from tests.factories import PatientFactory
@@ -38,3 +42,15 @@ def consult_planned(project, users, number="700001", status=S.CONSULT_PLANNED,
 def make(part, users, choice=None, today=START, role=Role.POH_GGZ):
     return services.taper_schedule_make(participation=part, user=users[role],
                                         choice=choice or nhg_temazepam(), today=today)
+
+
+def reference_table_load() -> None:
+    """The reference table's substances: a migration loads them, but a transactional test
+    elsewhere may have flushed them."""
+    if not Substance.objects.exists():
+        importlib.import_module("patients.migrations.0004_substances_reference").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_table(db):
+    reference_table_load()

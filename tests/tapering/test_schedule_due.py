@@ -16,7 +16,13 @@ from tapering import services
 from tapering.selectors import digest_lines
 from tapering.stepdata import steps_from_json
 
-from .schedule_helpers import START, consult_planned, make, nhg_temazepam
+from .schedule_helpers import (
+    START,
+    consult_planned,
+    make,
+    nhg_temazepam,
+    reference_table,  # noqa: F401 - an autouse fixture
+)
 
 S = Participation.Status
 

@@ -14,7 +14,13 @@ from tapering.models import TaperSchedule, TaperScheduleVersion
 from tapering.schedule import ScheduleRefused
 from tapering.stepdata import steps_from_json
 
-from .schedule_helpers import START, consult_planned, make, nhg_temazepam
+from .schedule_helpers import (
+    START,
+    consult_planned,
+    make,
+    nhg_temazepam,
+    reference_table,  # noqa: F401 - an autouse fixture
+)
 
 S = Participation.Status
 

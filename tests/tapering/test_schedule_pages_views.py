@@ -17,7 +17,14 @@ from tapering.models import TaperSchedule
 from tapering.selectors import product_options
 from tapering.stepdata import steps_from_json
 
-from .schedule_helpers import START, TEMAZEPAM, consult_planned, make, nhg_temazepam
+from .schedule_helpers import (
+    START,
+    TEMAZEPAM,
+    consult_planned,
+    make,
+    nhg_temazepam,
+    reference_table,  # noqa: F401 - an autouse fixture
+)
 
 S = Participation.Status
 AMS = ZoneInfo("Europe/Amsterdam")
