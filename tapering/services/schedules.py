@@ -156,9 +156,9 @@ def taper_schedule_make(*, participation: Participation, user, choice: PlanChoic
                               % {"status": locked.get_status_display()})
     active = TaperSchedule.objects.select_for_update().filter(
         participation=locked, replaced_at__isnull=True).first()
-    if (active is None) != (replacing is None) or (
-            active is not None and (active.pk != replacing.pk  # type: ignore[union-attr]
-                                    or active.current_number != expected_version)):
+    shown = replacing.pk if replacing is not None else None
+    if (active.pk if active is not None else None) != shown or (
+            active is not None and active.current_number != expected_version):
         raise _stale()
     why = _reason(reason) if active is not None else " ".join(reason.split())[:500]
     built = plan_build(choice)
