@@ -49,6 +49,15 @@ def _refuse_unmarketed(product: Product) -> None:
               "schedule for it.") % {"substance": product.name, "atc": product.atc})
 
 
+def _ashton_figure(product: Product) -> Decimal:
+    """The product's dose equal to 10 mg diazepam; refused when the table has none."""
+    if product.ashton_mg is None or product.ashton_mg <= 0:
+        raise ScheduleRefused(
+            _("The reference table has no diazepam equivalent for %(substance)s, so the "
+              "switch to diazepam cannot be worked out.") % {"substance": product.name})
+    return product.ashton_mg
+
+
 def plan_check(plan: Plan) -> None:
     """Raise ScheduleRefused for an unmarketed product or strength, or an untakeable dose."""
     product = plan.product
@@ -72,10 +81,7 @@ def plan_check(plan: Plan) -> None:
                "strengths": _or_list(list(product.strengths_mg)), "near": _or_list(near)})
     if plan.switching:
         assert plan.switch_to is not None  # switching says so
-        if product.ashton_mg is None or product.ashton_mg <= 0:
-            raise ScheduleRefused(
-                _("The reference table has no diazepam equivalent for %(substance)s, so the "
-                  "switch to diazepam cannot be worked out.") % {"substance": product.name})
+        _ashton_figure(product)
         _refuse_unmarketed(plan.switch_to)
     if plan.step_percent is not None and not 0 < plan.step_percent <= 100:
         raise ScheduleRefused(
@@ -93,12 +99,9 @@ def switch_dose(product: Product, dose_mg: Decimal, diazepam: Product) -> Decima
     The exact equivalent is rounded to the nearest takeable diazepam dose (on a tie
     the higher one), and is never 0.
     """
-    if product.ashton_mg is None or product.ashton_mg <= 0:
-        raise ScheduleRefused(
-            _("The reference table has no diazepam equivalent for %(substance)s, so the "
-              "switch to diazepam cannot be worked out.") % {"substance": product.name})
+    ashton = _ashton_figure(product)
     _refuse_unmarketed(diazepam)
-    exact = dose_mg * DIAZEPAM_EQUIVALENT_MG / product.ashton_mg
+    exact = dose_mg * DIAZEPAM_EQUIVALENT_MG / ashton
     if exact <= 0:
         return diazepam.strengths_mg[0] * QUARTER
     return nearest_takeable(exact, diazepam.strengths_mg)
