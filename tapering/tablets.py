@@ -82,10 +82,6 @@ def _quarters(x: Decimal, y: Decimal, r: Decimal, count: int) -> str:
                    for curve in curves[:count])
 
 
-def _circle(x: Decimal, y: Decimal, r: Decimal) -> str:
-    return f"M{_number(x)},{_number(y - r)}{_quarters(x, y, r, 4)}z"
-
-
 def _pie(x: Decimal, y: Decimal, r: Decimal, quarters: int) -> str:
     """The quarters taken: clockwise from the top, as the hands of a clock."""
     return f"M{_number(x)},{_number(y)}V{_number(y - r)}{_quarters(x, y, r, quarters)}z"
@@ -96,37 +92,49 @@ def _drawing(rows: Sequence[list[int]], *, width: Decimal, row_height: Decimal,
     """Rows of tablets of diameter ``size``, each row ``row_height`` high and starting
     at the left edge, as one SVG.
 
-    A whole tablet is black with white score lines; a part tablet is an outline with
-    its quarters to take black, clockwise from the top, and black score lines over the
-    part to leave. All tablets share four paths (black discs, their white lines, the
-    outlines, the black parts): WeasyPrint parses and draws an SVG anew at each use,
-    at a cost that grows with each element, and a year's calendar draws some fifty.
-    The root's ``data-rows`` lists each row's tablets as the quarters taken of each
-    ("4,4,2;;1": 2½ tablets, none, ¼), for tests.
+    A whole tablet is black with white score lines; a part tablet is a black ring
+    with its quarters to take black, clockwise from the top, and black score lines
+    over the part to leave. WeasyPrint parses and draws an SVG anew at each use, at
+    a cost that grows with each element and each number in a path, and a year's
+    calendar draws some fifty of them with a few thousand tablets. So all tablets
+    share five paths, and a disc is a dot: a line of no length with round ends as
+    wide as the disc (PDF draws such a line as a filled circle), one point instead
+    of a circle's thirteen. The root's ``data-rows`` lists each row's tablets as the
+    quarters taken of each ("4,4,2;;1": 2½ tablets, none, ¼), for tests.
     """
-    radius = (size - LINE) / 2
-    score = _number(2 * (radius - LINE))
-    discs, lines, outlines, parts = [], [], [], []
+    radius = size / 2
+    inner = radius - LINE  # inside the ring of a part tablet
+    score = _number(2 * inner)
+    dots, holes, parts, white_lines, black_lines = [], [], [], [], []
     for row, pieces in enumerate(rows):
         y = row_height * row + row_height / 2
         for index, quarters in enumerate(pieces):
-            x = size / 2 + index * size * (1 + GAP)
-            cross = f"M{_number(x - radius + LINE)},{_number(y)}h{score}" \
-                    f"M{_number(x)},{_number(y - radius + LINE)}v{score}"
+            x = radius + index * size * (1 + GAP)
+            dot = f"M{_number(x)},{_number(y)}h0"
+            cross = f"M{_number(x - inner)},{_number(y)}h{score}" \
+                    f"M{_number(x)},{_number(y - inner)}v{score}"
+            dots.append(dot)
             if quarters == 4:
-                discs.append(_circle(x, y, radius))
-                lines.append(cross)
+                white_lines.append(cross)
             else:
-                outlines.append(_circle(x, y, radius))
-                parts.append(_pie(x, y, radius, quarters) + cross)
-    paths = [(discs, ''), (lines, ' fill="none" stroke="#fff"'),
-             (outlines, ' fill="#fff" stroke="#000"'), (parts, ' stroke="#000"')]
+                holes.append(dot)
+                parts.append(_pie(x, y, inner, quarters))
+                black_lines.append(cross)
+    dot = ' fill="none" stroke-linecap="round" stroke="#{colour}" stroke-width="{width}"'
+    paths = [  # drawn in this order; the class names them for tests
+        ("dots", dots, dot.format(colour="000", width=_number(size))),
+        ("holes", holes, dot.format(colour="fff", width=_number(2 * inner))),
+        ("parts", parts, ""),
+        ("white-lines", white_lines, ' fill="none" stroke="#fff"'),
+        ("black-lines", black_lines, ' fill="none" stroke="#000"'),
+    ]
     listed = ";".join(",".join(str(q) for q in pieces) for pieces in rows)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" data-rows="{listed}" '
             f'stroke-width="{_number(LINE)}" width="{_number(width)}mm" '
             f'height="{_number(row_height * len(rows))}mm" '
             f'viewBox="0 0 {_number(width)} {_number(row_height * len(rows))}">'
-            + "".join(f'<path d="{"".join(d)}"{style}/>' for d, style in paths if d) + "</svg>")
+            + "".join(f'<path class="{name}" d="{"".join(d)}"{style}/>'
+                      for name, d, style in paths if d) + "</svg>")
 
 
 def _row_width(count: int, size: Decimal) -> Decimal:
