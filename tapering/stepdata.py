@@ -1,5 +1,5 @@
-"""A schedule's steps as stored JSON and back (docs/domain.md#tapering-schedules): plain
-Python, no ORM.
+"""A schedule's steps as stored JSON and back, and what their dates mean for today
+(docs/domain.md#monitoring-contacts): plain Python, no ORM.
 
 A ``TaperScheduleVersion`` keeps the engine's ``Step`` rows as a list of objects:
 Decimals as strings (so nothing is rounded by a float), dates as ISO strings.
@@ -46,23 +46,6 @@ def steps_from_json(rows: Sequence[dict[str, Any]]) -> list[Step]:
         values["days"] = int(values["days"])
         steps.append(Step(**values))
     return steps
-
-
-_FRACTIONS = {Decimal("0"): "", Decimal("0.25"): "¼", Decimal("0.5"): "½", Decimal("0.75"): "¾"}
-
-
-def tablets_as_fraction(tablets: Decimal) -> str:
-    """Tablets per day as a patient reads them: 1.75 -> '1¾', 0.5 -> '½', 2 -> '2'.
-
-    Anything that is not a multiple of a quarter (never made by the engine) is written
-    as a plain number rather than rounded.
-    """
-    whole, part = divmod(tablets, 1)
-    if part not in _FRACTIONS:
-        return format(tablets.normalize(), "f")
-    if part == 0:
-        return str(int(whole))
-    return f"{int(whole) if whole else ''}{_FRACTIONS[part]}"
 
 
 def current_step(steps: Sequence[Step], today: date) -> Step | None:

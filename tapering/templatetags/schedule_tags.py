@@ -1,4 +1,5 @@
-"""Template filters of the schedule pages: tablets as fractions and doses with a comma."""
+"""Template filters of the schedule pages: tablets as fractions (``tapering.tablets``) and
+doses with a comma (``tapering.schedule.mg_text``)."""
 
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -6,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from ..schedule import mg_text
-from ..stepdata import tablets_as_fraction
+from ..tablets import tablets_amount
 
 register = template.Library()
 
@@ -26,9 +27,15 @@ def _decimal(value: object) -> Decimal | None:
 
 @register.filter
 def tablets(value: object) -> str:
-    """1.75 -> '1¾' (tablets per day as a patient reads them)."""
+    """1.75 -> '1¾' (tablets as a patient reads them); a figure that is no whole number of
+    quarter tablets (never made by the engine) as it is, rather than rounded."""
     number = _decimal(value)
-    return "" if number is None else tablets_as_fraction(number)
+    if number is None:
+        return ""
+    try:
+        return tablets_amount(number)
+    except ValueError:
+        return format(number.normalize(), "f")
 
 
 @register.filter

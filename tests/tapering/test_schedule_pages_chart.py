@@ -10,17 +10,16 @@ import pytest
 from django.utils import translation
 
 from tapering.chart import HEIGHT, LEFT, TOP, WIDTH, nice_ticks, step_chart_svg
-from tapering.schedule import Step, StepKind
+from tapering.schedule import Step, StepKind, mg_text
 from tapering.stepdata import (
     contact_note,
     current_step,
-    mg_text,
     next_step_after,
     step_begun_between,
     steps_from_json,
     steps_to_json,
-    tablets_as_fraction,
 )
+from tapering.templatetags import schedule_tags
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = date(2027, 1, 4)
@@ -169,13 +168,19 @@ def test_steps_go_to_json_and_back_unchanged():
     ("2.50", "2½"), ("3.00", "3"), ("0.1", "0.1"),
 ])
 def test_tablets_read_as_fractions(tablets, text):
-    assert tablets_as_fraction(Decimal(tablets)) == text
+    assert schedule_tags.tablets(Decimal(tablets)) == text
+    assert schedule_tags.tablets(tablets) == text  # also from a stored string
 
 
 @pytest.mark.parametrize(("mg", "text"), [("7.500", "7,5"), ("10.000", "10"), ("0.25", "0,25"),
                                           ("100", "100")])
 def test_doses_are_written_with_a_decimal_comma(mg, text):
     assert mg_text(Decimal(mg)) == text
+    assert schedule_tags.mg(mg) == schedule_tags.mg(mg.replace(".", ",")) == text
+
+
+def test_what_is_no_number_is_shown_as_typed():
+    assert schedule_tags.mg("abc") == "abc" and schedule_tags.tablets("") == ""
 
 
 def test_the_step_of_a_day_is_the_last_begun():
