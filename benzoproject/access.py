@@ -190,6 +190,10 @@ CALLBACK_USERS = (Role.POH_GGZ, Role.HUISARTS)
 # Consultations (step 7) are held by the POH-GGZ or a GP; their notes are clinical, so the
 # assistant has no consult page at all.
 CONSULT_USERS = (Role.POH_GGZ, Role.HUISARTS)
+# Tapering schedules (docs/domain.md, step 7): made and adjusted by the POH-GGZ or a GP;
+# only a GP confirms a switch to diazepam. Clinical: no assistant, pharmacist or monitor.
+SCHEDULE_USERS = (Role.POH_GGZ, Role.HUISARTS)
+SCHEDULE_CONFIRMERS = (Role.HUISARTS,)
 # The assistant notes incoming calls at the desk (step 5); so may the POH-GGZ and GP.
 PHONE_NOTE_USERS = (Role.ASSISTENT, Role.POH_GGZ, Role.HUISARTS)
 # Letters (docs/domain.md, step 4): the assistant prints and mails them, the POH-GGZ may too;

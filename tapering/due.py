@@ -1,8 +1,11 @@
-"""The call-back list's timed steps (docs/domain.md, step 6, "Timed steps"; docs/architecture.md).
+"""The timed steps of ``tapering`` (docs/domain.md#timed-steps; docs/architecture.md): the
+call-back list's (step 6) and the tapering schedule's (step 7).
 
 The sweep itself lives in ``patients.due``; these handlers register with it through
-``patients.due.handles`` when the app is ready (``apps.py``). Each moves a
-participation into the call-back list when its wait is over.
+``patients.due.handles`` when the app is ready (``apps.py``). The call-back handlers
+move a participation into the call-back list when its wait is over; the schedule's
+handler turns the day a step begins into a monitoring-contact reminder for the
+project lead.
 """
 
 from collections.abc import Collection
@@ -13,7 +16,15 @@ from django.utils.translation import gettext as _
 from benzoproject.formats import format_date
 from patients.due import handles
 from patients.models import DueItem, Participation
-from patients.workflow import MoveRefused, participation_move
+from patients.workflow import (
+    MoveRefused,
+    due_item_schedule,
+    participation_move,
+    participation_note,
+)
+
+from .models import TaperSchedule
+from .stepdata import contact_note, next_step_after, step_begun_between, steps_from_json
 
 S = Participation.Status
 # The note on a done wait-end item that put the patient in the list (counted per week).
@@ -88,3 +99,35 @@ def _call_later(item: DueItem, today: date) -> str:
 @handles(DueItem.Kind.ASK_AGAIN)
 def _ask_again(item: DueItem, today: date) -> str:
     return _back_to_callbacks(item, today, S.DECLINED, _("agreed day to ask again"))
+
+
+@handles(DueItem.Kind.TAPER_STEP)
+def _taper_step(item: DueItem, today: date) -> str:
+    """A step of the schedule begins: a monitoring contact for the project lead, due that
+    day (an open one moves to this step), and this item moves on to the next step's day.
+
+    After the last step (dose 0) the item is done. docs/domain.md#tapering-schedules.
+    """
+    participation = _participation_of(item)
+    if participation.status != S.TAPERING:
+        return _("not moved: no longer tapering")
+    schedule = (TaperSchedule.objects.filter(participation=participation,
+                                             replaced_at__isnull=True).first())
+    if schedule is None:
+        return _("not moved: no tapering schedule")
+    steps = steps_from_json(schedule.current.steps)
+    # Normally one step began on the due day; a sweep that ran late takes the latest.
+    step = step_begun_between(steps, item.due_on, today)
+    what = _("no step begins on this day")
+    if step is not None:
+        note = contact_note(step)
+        due_item_schedule(kind=DueItem.Kind.MONITOR_CONTACT, participation=participation,
+                          due_on=step.start, assigned_to=participation.project.lead,
+                          note=note)
+        what = _("monitoring contact due: %(step)s") % {"step": note}
+        participation_note(participation=participation, user=None, what=what)
+    upcoming = next_step_after(steps, today)
+    if upcoming is not None:
+        item.due_on = upcoming.start
+        item.note = _("step %(n)s begins") % {"n": upcoming.number}
+    return what

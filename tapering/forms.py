@@ -1,14 +1,18 @@
 """Forms validate and convert; the services save (docs/architecture.md#house-style)."""
 
 from datetime import datetime
+from decimal import Decimal
+from typing import cast
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.forms import DATE_WIDGET
 
 from .models import CallAttempt, PhoneNote
+from .plans import PlanChoice
 from .services import booking_problem, not_due_message
 
 A = CallAttempt
@@ -86,3 +90,132 @@ class CallAttemptForm(forms.Form):
                 data["agreed_on"] <= self.today:
             self.add_error("agreed_on", _("The agreed day must be after today."))
         return data
+
+
+# --- Tapering schedules (docs/domain.md, step 7 and #tapering-schedules) -------------------
+
+
+class CommaDecimalField(forms.DecimalField):
+    """A decimal typed the Dutch way (7,5) or the browser's way (7.5)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+PRESETS = [
+    ("nhg", _("NHG")),
+    ("deprescribing", _("deprescribing.org")),
+    ("slow", _("Slow")),
+]
+# One line each under the choice (docs/domain.md#tapering-schedules).
+PRESET_HELP = {
+    "nhg": _("Switch to diazepam and stay on that dose for a week; then a quarter of the "
+             "starting dose less each week."),
+    "deprescribing": _("A quarter of the starting dose less every two weeks; smaller steps "
+                       "(an eighth) near the end."),
+    "slow": _("A tenth of the current dose less every two to four weeks."),
+}
+SLOW_INTERVAL = (14, 28)  # days: "every 2 to 4 weeks"
+
+
+class ScheduleForm(forms.Form):
+    """The plan of a tapering schedule. ``products`` are the choosable products
+    (``selectors.product_options``); ``preview`` skips what only saving needs. A form
+    shown for a schedule in force carries its version number (0: none), and then needs
+    a reason."""
+
+    atc = forms.ChoiceField(label=_("Product"))
+    strength_mg = CommaDecimalField(label=_("Tablet strength (mg)"), max_digits=8,
+                                    decimal_places=3)
+    dose_mg = CommaDecimalField(label=_("Current daily dose (mg)"), max_digits=8,
+                                decimal_places=3, min_value=Decimal("0.01"))
+    preset = forms.ChoiceField(label=_("Way of tapering"), choices=PRESETS,
+                               widget=forms.RadioSelect, initial="nhg")
+    switch_diazepam = forms.BooleanField(label=_("Switch to diazepam first"), required=False,
+                                         initial=True)
+    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
+    step_percent = CommaDecimalField(
+        label=_("Own step (percent less each time)"), required=False, max_digits=5,
+        decimal_places=2, min_value=Decimal(1), max_value=Decimal(50),
+        help_text=_("Empty: the step of the chosen way."))
+    interval_days = forms.IntegerField(
+        label=_("Own interval (days between steps)"), required=False, min_value=1,
+        max_value=84, help_text=_("Empty: the interval of the chosen way."))
+    final_small_step = forms.BooleanField(
+        label=_("An extra step at 12.5 percent before stopping"), required=False)
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    replace = forms.BooleanField(
+        label=_("Start a new schedule instead of changing this one"), required=False,
+        help_text=_("The current schedule ends and stays readable under earlier versions."))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+    def __init__(self, *args, products, preview: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products = {p.atc: p for p in products}
+        cast(forms.ChoiceField, self.fields["atc"]).choices = [
+            (p.atc, f"{p.name} ({p.atc})") for p in products]
+        self.preview = preview
+
+    def clean(self):
+        data = super().clean()
+        product = self.products.get(data.get("atc", ""))
+        strength = data.get("strength_mg")
+        if product is not None and strength is not None and strength not in product.strengths:
+            self.add_error("strength_mg", _(
+                "%(name)s is sold in %(strengths)s mg; choose one of these strengths.") % {
+                "name": product.name,
+                "strengths": ", ".join(format(s.normalize(), "f").replace(".", ",")
+                                       for s in product.strengths)})
+        interval = data.get("interval_days")
+        low, high = SLOW_INTERVAL
+        if data.get("preset") == "slow" and interval is not None and not low <= interval <= high:
+            self.add_error("interval_days", _(
+                "The slow way takes a step every %(low)s to %(high)s days.") % {
+                "low": low, "high": high})
+        if data.get("preset") != "nhg":
+            data["final_small_step"] = False
+        data["reason"] = " ".join(data.get("reason", "").split())
+        if data.get("version") and not self.preview and not data["reason"]:
+            self.add_error("reason", _("Give the reason for the change."))
+        return data
+
+    def choice(self) -> PlanChoice:
+        data = self.cleaned_data
+        return PlanChoice(atc=data["atc"], strength_mg=data["strength_mg"],
+                          dose_mg=data["dose_mg"], preset=data["preset"], start=data["start"],
+                          switch_diazepam=data["switch_diazepam"],
+                          step_percent=data["step_percent"],
+                          interval_days=data["interval_days"],
+                          final_small_step=data["final_small_step"])
+
+
+class AdjustForm(forms.Form):
+    """Hold, repeat or go one step back, with a reason (docs/domain.md#tapering-schedules)."""
+
+    class Action(models.TextChoices):
+        HOLD = "hold", _("Hold this step longer")
+        REPEAT = "repeat", _("Repeat this step")
+        BACK = "back", _("One step back")
+
+    action = forms.ChoiceField(choices=Action.choices, widget=forms.RadioSelect,
+                               label=_("What to do"))
+    step = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    days = forms.IntegerField(label=_("Days longer"), required=False, min_value=1,
+                              max_value=56, initial=7)
+    reason = forms.CharField(label=_("Reason"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.Action.HOLD and not data.get("days"):
+            self.add_error("days", _("How many days longer?"))
+        return data
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,5 +1,6 @@
-"""Phone notes, call attempts, the daily digest of due items and consultations (docs/domain.md,
-steps 5-7)."""
+"""Phone notes, call attempts, the daily digest of due items (docs/domain.md, steps 5 and 6),
+consultations and the tapering schedules with their versions (step 7,
+docs/domain.md#tapering-schedules)."""
 
 import uuid
 
@@ -253,3 +254,119 @@ class Consultation(models.Model):
     @property
     def is_monitoring(self) -> bool:
         return self.kind != ConsultationKind.EVALUATION
+
+
+class TaperSchedule(models.Model):
+    """A participation's personal tapering schedule (docs/domain.md#tapering-schedules).
+
+    The plan and its steps live in :class:`TaperScheduleVersion` rows: every change
+    adds a version and keeps the earlier ones. A participation has at most one active
+    schedule; a new schedule may replace it (``replaced_at``), and the old one stays
+    readable.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="taper_schedules")
+    # The number of the version in force: a form carries it, so a stale page is refused.
+    current_number = models.PositiveIntegerField(_("current version"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    replaced_at = models.DateTimeField(_("replaced on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tapering schedule")
+        verbose_name_plural = _("tapering schedules")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["participation"],
+                                    condition=models.Q(replaced_at__isnull=True),
+                                    name="one_active_taper_schedule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation} v{self.current_number}"
+
+    @property
+    def current(self) -> "TaperScheduleVersion":
+        return self.versions.get(number=self.current_number)
+
+    # For the audit log, which names a changed object's patient and practice.
+    @property
+    def patient(self):
+        return self.participation.patient
+
+    @property
+    def project(self):
+        return self.participation.project
+
+
+class TaperScheduleVersion(models.Model):
+    """One version of a schedule: the plan as chosen, the steps it gave, why it changed.
+
+    ``steps`` is the engine's list of ``tapering.schedule.Step`` as JSON (Decimals as
+    strings, dates as ISO; ``tapering.stepdata``). A switch to diazepam needs a GP's
+    confirmation before the schedule can be printed; a version that keeps the same
+    switch (hold, repeat, one step back) keeps it.
+    """
+
+    class Change(models.TextChoices):
+        MADE = "made", _("schedule made")
+        CHANGED = "changed", _("schedule changed")
+        HOLD = "hold", _("step held longer")
+        REPEAT = "repeat", _("step repeated")
+        BACK = "back", _("one step back")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    schedule = models.ForeignKey(TaperSchedule, on_delete=models.PROTECT,
+                                 related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    made_at = models.DateTimeField(_("made on"), default=timezone.now)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    # The plan (tapering.schedule.Plan).
+    atc = models.CharField(_("ATC code"), max_length=7)
+    strength_mg = models.DecimalField(_("tablet strength (mg)"), max_digits=8,
+                                      decimal_places=3)
+    dose_mg = models.DecimalField(_("daily dose (mg)"), max_digits=8, decimal_places=3)
+    preset = models.CharField(_("preset"), max_length=20)
+    start = models.DateField(_("start date"))
+    switch_diazepam = models.BooleanField(_("switch to diazepam first"), default=False)
+    step_percent = models.DecimalField(_("own step (percent)"), max_digits=5, decimal_places=2,
+                                       null=True, blank=True)
+    interval_days = models.PositiveSmallIntegerField(_("own interval (days)"), null=True,
+                                                     blank=True)
+    final_small_step = models.BooleanField(_("a step at 12.5 percent before stopping"),
+                                           default=False)
+    # What the engine made of it.
+    steps = models.JSONField(_("steps"))
+    switched_dose_mg = models.DecimalField(_("diazepam dose (mg)"), max_digits=8,
+                                           decimal_places=3, null=True, blank=True)
+    # The dose of the product equal to 10 mg diazepam, and the table it came from.
+    equivalence_mg = models.DecimalField(_("equal to 10 mg diazepam (mg)"), max_digits=8,
+                                         decimal_places=3, null=True, blank=True)
+    equivalence_source = models.CharField(_("source of the equivalence"), max_length=50,
+                                          blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tapering schedule version")
+        verbose_name_plural = _("tapering schedule versions")
+        ordering = ["schedule", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "number"],
+                                    name="one_taper_version_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule_id} v{self.number} {self.change}"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A switch to diazepam waits for a GP (docs/domain.md#tapering-schedules)."""
+        return self.switch_diazepam and self.confirmed_at is None

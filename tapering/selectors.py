@@ -3,14 +3,16 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from benzoproject.formats import format_date
 from patients.due import HANDLERS
+from patients.groslijst import months_back
 from patients.models import (
     DueItem,
     Membership,
@@ -20,12 +22,23 @@ from patients.models import (
     Prescription,
     Project,
     Role,
+    Substance,
 )
 from patients.queries import benzo_filter
 
+from .chart import step_chart_svg
 from .consult_selectors import consult_day
-from .models import CONSULT_HOLDER_ROLES, CallAttempt, PhoneNote
+from .models import (
+    CONSULT_HOLDER_ROLES,
+    CallAttempt,
+    PhoneNote,
+    TaperSchedule,
+    TaperScheduleVersion,
+)
+from .schedule import Step, TabletCount, equivalence_uncertain, tablets_by_strength
+from .schedules import product_for_atc
 from .services import AFTER_LETTER
+from .stepdata import current_step, steps_from_json
 
 S = Participation.Status
 
@@ -226,3 +239,123 @@ def _consult_lines(*, user, practice: Practice, role: str, today: date) -> list[
                               "%(practice)s: %(n)s consults from earlier days still to record",
                               n) % {"practice": practice.name, "n": n})
     return lines
+# --- Tapering schedules (docs/domain.md, step 7 and #tapering-schedules) -------------------
+
+
+def active_schedule(*, participation: Participation) -> TaperSchedule | None:
+    """The participation's schedule in force, or None."""
+    return (TaperSchedule.objects.filter(participation=participation, replaced_at__isnull=True)
+            .select_related("participation__project", "participation__patient").first())
+
+
+def schedule_versions(*, participation: Participation) -> list[TaperScheduleVersion]:
+    """Every version of every schedule of the participation, newest first."""
+    return list(TaperScheduleVersion.objects.filter(schedule__participation=participation)
+                .select_related("schedule", "made_by", "confirmed_by")
+                .order_by("-schedule__created_at", "-schedule_id", "-number"))
+
+
+@dataclass(frozen=True)
+class ProductOption:
+    atc: str
+    name: str
+    strengths: tuple[Decimal, ...]
+
+
+def product_options() -> list[ProductOption]:
+    """The benzodiazepines on the Dutch market with their tablet strengths, by name."""
+    options = []
+    for substance in (Substance.objects.filter(nl_marketed=True).exclude(nl_strengths_mg="")
+                      .filter(benzo_filter()).order_by("name_nl")):
+        strengths = tuple(sorted(Decimal(s) for s in substance.nl_strengths_mg.split("|")
+                                 if s.strip()))
+        options.append(ProductOption(atc=substance.atc, name=substance.name_nl,
+                                     strengths=strengths))
+    return options
+
+
+@dataclass(frozen=True)
+class PrescriptionHint:
+    """What the latest benzodiazepine prescription suggests for the schedule form."""
+
+    atc: str
+    strength_mg: Decimal | None
+    description: str
+    prescribed_on: date
+    dose_mg: Decimal | None  # units x strength / days over the last 3 months, if known
+    since: date
+
+
+def prescription_hint(*, participation: Participation, today: date) -> PrescriptionHint | None:
+    """The patient's most recent benzodiazepine prescription, and the mean daily dose of
+    that substance prescribed in the 3 months before ``today`` (units x strength / days):
+    a hint, the POH-GGZ checks the dose with the patient."""
+    prescriptions = Prescription.objects.filter(benzo_filter(), patient=participation.patient,
+                                                date__lte=today)
+    latest = prescriptions.order_by("-date", "-batch_id", "-line").first()
+    if latest is None:
+        return None
+    since = months_back(today, 3)
+    total = Decimal(0)
+    for units, strength in (prescriptions.filter(atc=latest.atc, date__gt=since)
+                            .values_list("units", "strength_mg")):
+        if strength is None:
+            total = Decimal(-1)
+            break
+        total += units * strength
+    dose = None
+    if total > 0:
+        dose = (total / (today - since).days).quantize(Decimal("0.01"))
+    return PrescriptionHint(atc=latest.atc, strength_mg=latest.strength_mg,
+                            description=latest.description, prescribed_on=latest.date,
+                            dose_mg=dose, since=since)
+
+
+@dataclass
+class SchedulePage:
+    """What the schedule page shows of one version."""
+
+    schedule: TaperSchedule
+    version: TaperScheduleVersion
+    steps: list[Step]
+    today_step: Step | None
+    totals: list[TabletCount]  # the whole schedule, per strength
+    remaining: list[TabletCount]  # from the step taken today on (empty before the start)
+    chart: str
+    product_name: str
+    uncertain: bool  # published equivalence tables disagree most for this product
+
+    @property
+    def is_current(self) -> bool:
+        return (self.schedule.replaced_at is None
+                and self.version.number == self.schedule.current_number)
+
+
+def schedule_page(*, version: TaperScheduleVersion, today: date) -> SchedulePage:
+    """The table, chart, tablet counts and switch details of ``version``."""
+    steps = steps_from_json(version.steps)
+    today_step = current_step(steps, today)
+    remaining: list[TabletCount] = []
+    if today_step is not None and today_step.number > 0:
+        remaining = tablets_by_strength([s for s in steps if s.start >= today_step.start])
+    product = product_for_atc(version.atc)
+    return SchedulePage(
+        schedule=version.schedule, version=version, steps=steps, today_step=today_step,
+        totals=tablets_by_strength(steps), remaining=remaining,
+        chart=step_chart_svg(steps, chart_id=f"grafiek-{version.uuid}", today=today),
+        product_name=product.name if product is not None else version.atc,
+        uncertain=version.switch_diazepam and equivalence_uncertain(version.atc))
+
+
+def schedules_awaiting_confirmation(*, practice: Practice) -> list[TaperSchedule]:
+    """Active schedules of the practice whose current version switches to diazepam without
+    a GP's confirmation yet (the GP's start page)."""
+    waiting = TaperScheduleVersion.objects.filter(
+        schedule=OuterRef("pk"), number=OuterRef("current_number"), switch_diazepam=True,
+        confirmed_at__isnull=True)
+    return list(TaperSchedule.objects.filter(
+        participation__project__practice=practice, replaced_at__isnull=True)
+        .exclude(participation__project__status=Project.Status.CLOSED)
+        .filter(Exists(waiting))
+        .select_related("participation__patient", "participation__project")
+        .order_by("created_at", "id"))

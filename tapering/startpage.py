@@ -1,5 +1,7 @@
 """What ``tapering`` puts on the start page: today's consults, the call-backs due today, the
-assistant's phone-note button and the user's reminders (registered in ``apps.py``)."""
+assistant's phone-note button, the user's reminders (monitoring contacts of a tapering schedule
+among them) and, for a GP, the schedules whose switch to diazepam waits for a GP's
+confirmation (registered in ``apps.py``)."""
 
 from datetime import date
 
@@ -7,7 +9,11 @@ from benzoproject.startpage import NOTHING, Panel, StartItems, startpage_source
 from patients.models import Practice, Role
 
 from .consult_selectors import consult_day
-from .selectors import callbacks_due_count, reminders_for_user
+from .selectors import (
+    callbacks_due_count,
+    reminders_for_user,
+    schedules_awaiting_confirmation,
+)
 
 
 @startpage_source("tapering.consults", order=5, roles=(Role.POH_GGZ, Role.HUISARTS))
@@ -44,3 +50,13 @@ def reminders(*, user, practice: Practice, role: str, today: date) -> StartItems
     if not items:
         return NOTHING
     return StartItems(panel=Panel("tapering/_start_reminders.html", {"reminders": items}))
+
+
+@startpage_source("tapering.schedules-to-confirm", order=15, roles=(Role.HUISARTS,))
+def schedules_to_confirm(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """Tapering schedules whose switch to diazepam waits for a GP (``#schema-bevestigen``)."""
+    schedules = schedules_awaiting_confirmation(practice=practice)
+    if not schedules:
+        return NOTHING
+    return StartItems(panel=Panel("tapering/_start_schedules_to_confirm.html",
+                                  {"schedules": schedules}))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import address, callbacks, consultations
+from .views import address, callbacks, consultations, schedules
 
 app_name = "tapering"
 
@@ -31,4 +31,19 @@ urlpatterns = [
          "opnieuw-plannen/", consultations.consult_rebook, name="consult-rebook"),
     path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/<uuid:consult_uuid>/"
          "annuleren/", consultations.consult_cancel, name="consult-cancel"),
+    # Tapering schedules (docs/domain.md, step 7).
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/",
+         schedules.schedule_detail, name="schedule"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/maken/",
+         schedules.schedule_new, name="schedule-new"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/voorbeeld/",
+         schedules.schedule_preview, name="schedule-preview"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/aanpassen/",
+         schedules.schedule_adjust, name="schedule-adjust"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/bevestigen/",
+         schedules.schedule_confirm, name="schedule-confirm"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/afdrukken/",
+         schedules.schedule_print, name="schedule-print"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/versie/<uuid:version_uuid>/",
+         schedules.schedule_version, name="schedule-version"),
 ]

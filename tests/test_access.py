@@ -97,12 +97,36 @@ def consultation(project, practice, users):
 
 
 @pytest.fixture
-def all_cases(project, step, imports, participation, letters, consultation):
+def schedule(project, practice, users):
+    """A tapering schedule, without a switch to diazepam, of a patient after a consult."""
+    from datetime import date
+    from decimal import Decimal
+
+    from patients.models import Participation
+    from tapering.plans import PlanChoice
+    from tapering.services import taper_schedule_make
+    from tests.factories import PatientFactory
+    from tests.tapering.schedule_helpers import reference_table_load
+
+    reference_table_load()
+    part = Participation.objects.create(
+        project=project, patient=PatientFactory(practice=practice, number="900004"),
+        reference_date=date(2026, 9, 15), created_by=users[Role.POH_GGZ],
+        status=Participation.Status.CONSULT_PLANNED)
+    choice = PlanChoice(atc="N05CD07", strength_mg=Decimal(20), dose_mg=Decimal(20),
+                        preset="deprescribing", start=date(2027, 1, 4))
+    return taper_schedule_make(participation=part, user=users[Role.POH_GGZ], choice=choice,
+                               today=date(2027, 1, 4))
+
+
+@pytest.fixture
+def all_cases(project, step, imports, participation, letters, consultation, schedule):
     return cases(project, step, *imports, participation=participation, letters=letters,
-                 consultation=consultation)
+                 consultation=consultation, schedule=schedule)
 
 
-def _fresh_cases(project, step, practice, users, participation, letters, consultation):
+def _fresh_cases(project, step, practice, users, participation, letters, consultation,
+                 schedule):
     """Cases with their own pending import, for tests that POST (start/discard consume it)."""
     from patients.importing.load import import_batch_prepare
 
@@ -110,7 +134,7 @@ def _fresh_cases(project, step, practice, users, participation, letters, consult
     pending, _reader = import_batch_prepare(practice=practice, user=users[Role.POH_GGZ],
                                             data=SMALL_HIS, file_name="his3.csv")
     return cases(project, step, done, pending, participation=participation, letters=letters,
-                 consultation=consultation)
+                 consultation=consultation, schedule=schedule)
 
 
 def _call(client, case):
@@ -142,10 +166,10 @@ def test_anonymous_requests_are_sent_to_login(client, all_cases):
 def test_each_role_gets_403_exactly_where_it_has_no_access(role, users, client_for, project,
                                                             step, imports, practice,
                                                             participation, letters,
-                                                            consultation):
+                                                            consultation, schedule):
     client = client_for(users[role])
     for case in _fresh_cases(project, step, practice, users, participation, letters,
-                             consultation):
+                             consultation, schedule):
         response = _call(client, case)
         if role in case.roles:
             assert response.status_code in (200, 204, 302), (case.name, role, response.status_code)

@@ -24,6 +24,8 @@ LETTER_TEXT_EDITORS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 LOGO_EDITORS = frozenset({Role.POH_GGZ, Role.BEHEERDER})
 SIGNATURE_OWNERS = frozenset({Role.HUISARTS})
 CONSULT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+SCHEDULE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+SCHEDULE_CONFIRMERS = frozenset({Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -43,11 +45,12 @@ class Case:
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
-          letters=None, consultation=None) -> list[Case]:
+          letters=None, consultation=None, schedule=None) -> list[Case]:
     """``step`` is one of ``project``'s steps, assigned to the POH-GGZ; ``participation``
     a patient of ``project`` still to screen; ``letters`` holds a ready print run of
     ``project`` with one letter (``run``, ``letter``, ``participation``); ``consultation``
-    a consult planned today for a patient of ``project`` with a consult planned."""
+    a consult planned today for a patient of ``project`` with a consult planned;
+    ``schedule`` a tapering schedule without a switch to diazepam (printable at once)."""
     p = {"project_uuid": project.uuid}
     s = {**p, "step_uuid": step.uuid}
     result = [
@@ -171,6 +174,30 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         ]
     if consultation is not None:
         result += _consult_cases(project, consultation)
+    if schedule is not None:
+        part = schedule.participation
+        q = {**p, "participation_uuid": part.uuid}
+        audited = str(part.uuid)
+        version = schedule.versions.get(number=1)
+        change = {"atc": version.atc, "strength_mg": str(version.strength_mg),
+                  "dose_mg": str(version.dose_mg), "preset": version.preset,
+                  "start": version.start.isoformat(), "version": "1", "reason": "test"}
+        result += [
+            Case("tapering:schedule", "GET", SCHEDULE_USERS, q, audited_id=audited),
+            Case("tapering:schedule-new", "GET", SCHEDULE_USERS, q, audited_id=audited),
+            Case("tapering:schedule-preview", "GET", SCHEDULE_USERS, q, audited_id=audited),
+            Case("tapering:schedule-version", "GET", SCHEDULE_USERS,
+                 {**q, "version_uuid": version.uuid}, audited_id=audited),
+            # The printout is a download: logged as an export of the schedule.
+            Case("tapering:schedule-print", "GET", SCHEDULE_USERS, q,
+                 audited_id=str(schedule.uuid), audit_action="export"),
+            Case("tapering:schedule-new", "POST", SCHEDULE_USERS, q, data=change),
+            Case("tapering:schedule-adjust", "POST", SCHEDULE_USERS, q,
+                 data={"action": "hold", "step": "0", "days": "3", "reason": "test",
+                       "version": "2"}),
+            Case("tapering:schedule-confirm", "POST", SCHEDULE_CONFIRMERS, q,
+                 data={"version": "1"}),
+        ]
     return result
 
 

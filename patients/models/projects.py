@@ -339,6 +339,11 @@ class DueItemKind(models.TextChoices):
     CALL_LATER = "call_later", _("call again later, as agreed")
     ASK_AGAIN = "ask_again", _("ask again whether the patient wants to reduce")
     PROJECT_END = "project_end", _("project ends: evaluation due")
+    # A tapering schedule's next step begins (swept: it makes the reminder below and moves
+    # on to the step after; docs/domain.md#tapering-schedules).
+    TAPER_STEP = "taper_step", _("next step of the tapering schedule")
+    # A reminder for the project lead: contact the patient about the step just begun.
+    MONITOR_CONTACT = "monitor_contact", _("monitoring contact: step of the tapering schedule")
 
 
 class DueItem(models.Model):

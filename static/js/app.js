@@ -92,3 +92,38 @@ document.addEventListener("change", (event) => {
   syncConditional(form);
 });
 document.querySelectorAll("form").forEach(syncConditional);
+// A select with data-filter-options="ID" shows, in the select with that id, only the options
+// whose data-atc is its value (a product's tablet strengths); the first of them is chosen
+// when the one chosen before does not belong to the new product.
+function filterOptions(select) {
+  const target = document.getElementById(select.getAttribute("data-filter-options"));
+  if (!target) return;
+  let keep = null;
+  target.querySelectorAll("option[data-atc]").forEach((option) => {
+    const match = option.getAttribute("data-atc") === select.value;
+    option.hidden = !match;
+    option.disabled = !match;
+    if (match && (keep === null || option.selected)) keep = option;
+  });
+  if (keep && !keep.selected) {
+    keep.selected = true;
+    target.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-filter-options]")) filterOptions(event.target);
+});
+document.querySelectorAll("select[data-filter-options]").forEach(filterOptions);
+// A button with data-copy="ID" copies that element's text (a line for the HIS) and says so
+// with its data-copied text for a moment.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.getElementById(button.getAttribute("data-copy"));
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.textContent.trim()).then(() => {
+    const label = button.innerHTML;
+    button.textContent = button.getAttribute("data-copied") || "✓";
+    setTimeout(() => { button.innerHTML = label; }, 1500);
+  });
+});

@@ -1,3 +1,4 @@
 """Pages of the tapering app, one module per concern: ``callbacks`` (the call-back list,
 the call screen, phone notes, reminders and the timeline), ``address`` (correcting
-an address from the call screen) and ``consultations`` (the consult pages)."""
+an address from the call screen), ``consultations`` (the consult pages) and
+``schedules`` (tapering schedules: make, change, adjust, confirm, print)."""
