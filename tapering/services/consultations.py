@@ -25,6 +25,7 @@ from patients.models import AuditEvent, DueItem, Membership, Participation, Prac
 from patients.workflow import due_item_schedule, participation_move, participation_note
 
 from ..models import CONSULT_HOLDER_ROLES, Consultation
+from .schedules import monitoring_contact_done
 
 S = Participation.Status
 C = Consultation
@@ -311,6 +312,9 @@ def _held(participation: Participation, consult: Consultation, *, user, today: d
                           due_on=consult.ask_again_on, assigned_to=participation.project.lead)
     if step in (C.Next.NOT_NOW, C.Next.REFER, C.Next.STOPPED):
         _cancel_the_rest(participation, consult, user=user, agreed=agreed)
+    # Any consult held while tapering is the contact the schedule's step asked for: its
+    # reminder is done (none open: nothing happens).
+    monitoring_contact_done(participation=participation, user=user)
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=consult, practice=practice,
               patient=participation.patient, detail=f"consult held: {step}")
     consult_at_sync(participation)

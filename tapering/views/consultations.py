@@ -46,13 +46,8 @@ def _consult_url(consult: Consultation) -> str:
 
 
 def _after_schedule_start(participation: Participation) -> str:
-    """Where the user goes once a consult agreed to start a tapering schedule.
-
-    For now the participation's timeline. When the schedule pages are merged (issue 12,
-    point 4), this is the one place to point at them:
-    ``reverse("tapering:schedule-new", args=[participation.project.uuid, participation.uuid])``.
-    """
-    return _timeline_url(participation)
+    """Where the user goes once a consult agreed to start a tapering schedule: making it."""
+    return reverse("tapering:schedule-new", args=[participation.project.uuid, participation.uuid])
 
 
 def _after_recording(consult: Consultation) -> str:

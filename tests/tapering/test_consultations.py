@@ -199,6 +199,31 @@ def test_a_monitoring_contact_continues_the_schedule_without_a_status_change(
     assert "controlegesprek per telefoon" in event.what and "doorgaan met het schema" in event.what
 
 
+def test_a_held_monitoring_contact_closes_the_schedules_open_reminder(users, tapering):
+    # The sweep made the monitoring-contact reminder of a step (tapering/due.py).
+    reminder = DueItem.objects.create(kind=DueItem.Kind.MONITOR_CONTACT, due_on=TODAY,
+                                      project=tapering.project, participation=tapering,
+                                      assigned_to=users[Role.POH_GGZ])
+    contact = services.consultation_plan(
+        participation=tapering, user=users[Role.POH_GGZ], at=at(TODAY, 15),
+        kind=C.Kind.MONITORING_PHONE, held_by=users[Role.POH_GGZ], today=TODAY)
+    record(contact, users, C.Next.CONTINUE, minutes=5)
+    reminder.refresh_from_db()
+    assert reminder.done_at is not None
+
+
+def test_a_monitoring_contact_the_patient_missed_leaves_the_reminder_open(users, tapering):
+    reminder = DueItem.objects.create(kind=DueItem.Kind.MONITOR_CONTACT, due_on=TODAY,
+                                      project=tapering.project, participation=tapering,
+                                      assigned_to=users[Role.POH_GGZ])
+    contact = services.consultation_plan(
+        participation=tapering, user=users[Role.POH_GGZ], at=at(TODAY, 15),
+        kind=C.Kind.MONITORING_VISIT, held_by=users[Role.POH_GGZ], today=TODAY)
+    services.consultation_no_show(consultation=contact, user=users[Role.POH_GGZ], today=TODAY)
+    reminder.refresh_from_db()
+    assert reminder.done_at is None
+
+
 def test_a_monitoring_contact_may_end_in_stopped(users, tapering):
     contact = services.consultation_plan(
         participation=tapering, user=users[Role.POH_GGZ], at=at(TODAY, 15),

@@ -24,6 +24,7 @@ from .consult_helpers import (
     in_callback_list,
     refreshed,
 )
+from .schedule_helpers import reference_table_load
 
 S = Participation.Status
 C = Consultation
@@ -78,18 +79,27 @@ def test_the_consult_page_is_logged_with_the_consult_and_the_patient(users, clie
     assert event.patient == consult.participation.patient
 
 
-def test_recording_start_a_schedule_ends_on_the_timeline(users, client_for, consult):
+def test_recording_start_a_schedule_opens_the_schedule_form(users, client_for, consult):
+    reference_table_load()  # the form offers the marketed products
     client = client_for(users[Role.POH_GGZ])
     response = client.post(url("tapering:consult", consult), {
         "held_by": users[Role.POH_GGZ].pk, "minutes": "30", "next_step": "start",
         "notes": "wil rustig afbouwen", "relatives_present": "on", "relatives_who": "partner"})
     part = consult.participation
     assert response.status_code == 302
-    assert response.url == part_url("tapering:timeline", part)
+    assert response.url == part_url("tapering:schedule-new", part)
     assert refreshed(part).status == S.TAPERING
     page = html(client.get(response.url))
     assert "Consult met" in page and "vastgelegd: starten met een afbouwschema" in page
-    assert "wil rustig afbouwen" in page  # notes on the timeline's consult list, for the POH
+    timeline = html(client.get(part_url("tapering:timeline", part)))
+    assert "wil rustig afbouwen" in timeline  # notes on the timeline's consult list, for the POH
+
+
+def test_recording_not_now_ends_on_the_timeline(users, client_for, consult):
+    response = client_for(users[Role.POH_GGZ]).post(url("tapering:consult", consult), {
+        "held_by": users[Role.POH_GGZ].pk, "next_step": "not_now"})
+    assert response.status_code == 302
+    assert response.url == part_url("tapering:timeline", consult.participation)
 
 
 def test_the_second_submit_shows_the_outcome_and_keeps_the_unsaved_notes(users, client_for,

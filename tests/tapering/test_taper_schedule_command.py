@@ -3,7 +3,6 @@ line"): the exact columns and rows, and each refusal with a Dutch message, a non
 exit and nothing written. The expected files are written out by hand.
 """
 
-import importlib
 import io
 import subprocess
 import sys
@@ -13,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -23,6 +21,7 @@ from tapering.schedules import diazepam, product_for_atc
 
 from ..processes import ROOT, process_env
 from .schedule_data import DIAZEPAM, PRODUCTS
+from .schedule_helpers import reference_table  # noqa: F401 - an autouse fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +40,6 @@ OXAZEPAM_DEPRESCRIBING = HEADER + (
     "3,2027-02-15,14,N05BA04,50,0.25,12.5,3.5\n"
     "4,2027-03-01,14,N05BA04,10,0.75,7.5,10.5\n"
     "5,2027-03-15,0,N05BA04,10,0,0,0\n")
-
-
-@pytest.fixture(autouse=True)
-def _reference_table(db):
-    # The migration's rows; a transactional test elsewhere may have flushed them.
-    if not Substance.objects.exists():
-        importlib.import_module("patients.migrations.0004_substances_reference").load(apps, None)
 
 
 def taper(*argv: str) -> tuple[str, str]:
