@@ -1,6 +1,7 @@
 """The POH-GGZ opens the consult booked on the call-back screen from the start page on its day,
 reads the patient in short, and records it with the next step "start a tapering schedule";
-the page ends on the patient's timeline for now (issue 12, point 1)."""
+the schedule form opens, and the timeline shows the consult (issue 12, point 1). The
+schedule itself is made in test_schedule_journey.py."""
 
 import re
 from datetime import date, datetime
@@ -89,11 +90,12 @@ def test_the_poh_records_the_booked_consult_from_the_start_page(
 
         page.get_by_role("button", name="Consult opslaan").click()
 
-        # For now the timeline (the schedule pages take over when merged).
+        # "Start a schedule" opens the schedule form (test_schedule_journey.py goes on).
         expect(page).to_have_url(re.compile(
-            rf"/afbouw/tijdlijn/{booked.project.uuid}/{booked.uuid}/$"))
+            rf"/afbouw/afbouwschema/{booked.project.uuid}/{booked.uuid}/maken/$"))
         expect(page.get_by_text("Consult met A. Visser vastgelegd: starten met een "
                                 "afbouwschema.")).to_be_visible()
+        page.goto(f"{live_server.url}/afbouw/tijdlijn/{booked.project.uuid}/{booked.uuid}/")
         consults = page.locator("#consulten")
         expect(consults).to_contain_text("07-12-2026 10:30")
         expect(consults).to_contain_text("gehouden")

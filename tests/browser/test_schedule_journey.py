@@ -1,8 +1,11 @@
-"""A tapering schedule in a real browser (docs/domain.md, step 7): the POH-GGZ makes an NHG
-schedule with a switch to diazepam for a temazepam user, watching the live preview; the GP
-confirms the switch; the POH-GGZ prints it, holds a step, and on the step's date
-(``run_due_steps --now``) finds the monitoring contact on the start page."""
+"""A tapering schedule in a real browser (docs/domain.md, step 7; issue 12's journey): the
+POH-GGZ opens the consult booked on the call-back screen from the start page on its day,
+records it with the next step "start a schedule", and makes an NHG schedule with a switch
+to diazepam for a temazepam user, watching the live preview; the GP confirms the switch;
+the POH-GGZ prints it, holds a step, and on the step's date (``run_due_steps --now``)
+finds the monitoring contact on the start page."""
 
+import re
 import subprocess
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from patients.models import DueItem, Participation, Role
-from tapering.models import TaperSchedule
+from tapering.models import CallAttempt, Consultation, TaperSchedule
+from tapering.services import call_attempt_log
 from tapering.stepdata import steps_from_json
 from tests.conftest import make_project
 from tests.factories import PatientFactory
@@ -30,16 +34,24 @@ START = date(2027, 1, 4)
 
 @pytest.fixture
 def temazepam_user(practice, users, prescribe):
-    """A temazepam 20 mg user whose consult is planned (as the call-back leaves it)."""
+    """A temazepam 20 mg user reached on the call-back screen a week before, who agreed to
+    an evaluation consult on the schedule's first day at 10:30."""
     project = make_project(practice, users[Role.POH_GGZ], name="Ronde najaar")
     patient = PatientFactory(practice=practice, number="800001", surname="Vermeulen",
                              prefix="", initials="H.", phone="06-33334444")
     for day in (date(2026, 10, 20), date(2026, 11, 19), date(2026, 12, 19)):
         prescribe(patient, day, atc="N05CD07", units=30, strength="20")
-    return Participation.objects.create(
+    part = Participation.objects.create(
         project=project, patient=patient, reference_date=date(2026, 9, 15),
-        status=S.CONSULT_PLANNED, created_by=users[Role.POH_GGZ],
-        consult_at=datetime(2027, 1, 4, 9, 0, tzinfo=AMS))
+        status=S.CALLBACK_DUE, next_call_on=START - timedelta(days=7),
+        created_by=users[Role.POH_GGZ])
+    call_attempt_log(participation=part, user=users[Role.POH_GGZ],
+                     outcome=CallAttempt.Outcome.REACHED, today=START - timedelta(days=7),
+                     response=CallAttempt.Response.AGREES, next_step=CallAttempt.Next.CONSULT,
+                     consult_at=datetime(START.year, START.month, START.day, 10, 30,
+                                         tzinfo=AMS), minutes=4)
+    part.refresh_from_db()
+    return part
 
 
 def _at(day: date, hour: int = 9):
@@ -50,12 +62,19 @@ def test_nhg_schedule_with_switch_confirmed_printed_held_and_followed_up(
         transactional_db, live_server, page: Page, users, temazepam_user, artifacts_dir):
     part = temazepam_user
     base = f"{live_server.url}/afbouw"
-    timeline = f"{base}/tijdlijn/{part.project.uuid}/{part.uuid}/"
     with _at(START):
-        # The POH-GGZ makes the schedule from the patient's timeline.
+        # On the consult's day the POH-GGZ opens it from the start page and records it.
         _log_in(page, live_server, users[Role.POH_GGZ].username)
-        page.goto(timeline)
-        page.get_by_role("link", name="Afbouwschema maken").click()
+        consults = page.locator("#consulten-vandaag")
+        expect(consults).to_contain_text("10:30")
+        consults.get_by_role("link", name=re.compile("H. Vermeulen")).click()
+        page.get_by_label("Bestede minuten").fill("30")
+        page.get_by_label("Aantekeningen").fill("Wil afbouwen, slaapt matig.")
+        page.get_by_label("starten met een afbouwschema").check()
+        page.get_by_role("button", name="Consult opslaan").click()
+        # The schedule form opens, filled in from the prescriptions.
+        expect(page).to_have_url(
+            re.compile(rf"/afbouwschema/{part.project.uuid}/{part.uuid}/maken/$"))
         expect(page.get_by_label("Middel")).to_have_value("N05CD07")
         expect(page.get_by_label("Sterkte van de tablet (mg)")).to_have_value("20")
         expect(page.locator("#voorschrift-hint")).to_contain_text("ongeveer")
@@ -85,6 +104,7 @@ def test_nhg_schedule_with_switch_confirmed_printed_held_and_followed_up(
         page.screenshot(path=artifacts_dir / "schedule-waiting-for-gp.png", full_page=True)
         part.refresh_from_db()
         assert part.status == S.TAPERING
+        assert part.consultations.get().status == Consultation.Status.HELD
 
         # The GP finds it on the start page and confirms the diazepam dose.
         page.context.clear_cookies()
