@@ -13,6 +13,7 @@ from patients.forms import DATE_WIDGET
 
 from .models import CallAttempt, PhoneNote
 from .plans import PlanChoice
+from .schedule import mg_text
 from .services import booking_problem, not_due_message
 
 A = CallAttempt
@@ -164,12 +165,11 @@ class ScheduleForm(forms.Form):
         data = super().clean()
         product = self.products.get(data.get("atc", ""))
         strength = data.get("strength_mg")
-        if product is not None and strength is not None and strength not in product.strengths:
+        if product is not None and strength is not None and strength not in product.strengths_mg:
             self.add_error("strength_mg", _(
                 "%(name)s is sold in %(strengths)s mg; choose one of these strengths.") % {
                 "name": product.name,
-                "strengths": ", ".join(format(s.normalize(), "f").replace(".", ",")
-                                       for s in product.strengths)})
+                "strengths": ", ".join(mg_text(s) for s in product.strengths_mg)})
         interval = data.get("interval_days")
         low, high = SLOW_INTERVAL
         if data.get("preset") == "slow" and interval is not None and not low <= interval <= high:

@@ -35,8 +35,8 @@ from .models import (
     TaperSchedule,
     TaperScheduleVersion,
 )
-from .schedule import Step, TabletCount, equivalence_uncertain, tablets_by_strength
-from .schedules import product_for_atc
+from .schedule import Product, Step, TabletCount, equivalence_uncertain, tablets_by_strength
+from .schedules import product_for_atc, product_from_substance
 from .services import AFTER_LETTER
 from .stepdata import current_step, steps_from_json
 
@@ -255,23 +255,11 @@ def schedule_versions(*, participation: Participation) -> list[TaperScheduleVers
                 .order_by("-schedule__created_at", "-schedule_id", "-number"))
 
 
-@dataclass(frozen=True)
-class ProductOption:
-    atc: str
-    name: str
-    strengths: tuple[Decimal, ...]
-
-
-def product_options() -> list[ProductOption]:
+def product_options() -> list[Product]:
     """The benzodiazepines on the Dutch market with their tablet strengths, by name."""
-    options = []
-    for substance in (Substance.objects.filter(nl_marketed=True).exclude(nl_strengths_mg="")
-                      .filter(benzo_filter()).order_by("name_nl")):
-        strengths = tuple(sorted(Decimal(s) for s in substance.nl_strengths_mg.split("|")
-                                 if s.strip()))
-        options.append(ProductOption(atc=substance.atc, name=substance.name_nl,
-                                     strengths=strengths))
-    return options
+    return [product_from_substance(substance) for substance in
+            Substance.objects.filter(nl_marketed=True).exclude(nl_strengths_mg="")
+            .filter(benzo_filter()).order_by("name_nl")]
 
 
 @dataclass(frozen=True)
