@@ -27,18 +27,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tapering.plans import PlanChoice, plan_build
 from tapering.schedule import (
     EQUIVALENCE_SOURCE,
-    Plan,
     Preset,
     ScheduleRefused,
     Step,
     decimal_plain,
     equivalence_uncertain,
     mg_text,
-    schedule_build,
 )
-from tapering.schedules import diazepam, product_for_atc
+from tapering.schedules import product_for_atc
 
 COLUMNS = ("step", "start_date", "days", "atc", "tablet_strength_mg", "tablets_per_day",
            "daily_dose_mg", "tablets_needed")
@@ -137,27 +136,27 @@ class Command(BaseCommand):
         first_day = _start(start)
         percent = None if step_percent is None else _decimal("--step-percent", step_percent)
         interval = None if interval_days is None else _whole("--interval-days", interval_days)
-        product = product_for_atc(atc)
-        if product is None:
+        if product_for_atc(atc) is None:
             raise CommandError(_("ATC code %(atc)s is not in the reference table.")
                                % {"atc": repr(atc)})
-        plan = Plan(product=product, strength_mg=strength, dose_mg=dose, preset=chosen,
-                    start=first_day, switch_to=diazepam() if switch_diazepam else None,
-                    step_percent=percent, interval_days=interval)
+        # The same way from a choice to steps as the schedule pages (tapering/plans.py).
         try:
-            steps = schedule_build(plan)
+            built = plan_build(PlanChoice(
+                atc=atc, strength_mg=strength, dose_mg=dose, preset=chosen, start=first_day,
+                switch_diazepam=switch_diazepam, step_percent=percent, interval_days=interval))
         except ScheduleRefused as refused:
             raise CommandError(refused.message) from None
+        steps, product = built.steps, built.product
         text = schedule_csv(steps)
         if csv == "-":
             self.stdout.write(text, ending="")
         else:
             _write(Path(csv).expanduser(), text)
-        if plan.switching:
+        if built.switched_dose_mg is not None:
             self.stderr.write(_("Switch: %(dose)s mg %(substance)s a day is %(diazepam)s mg "
                                 "diazepam (%(source)s). A GP must confirm this dose.")
                               % {"dose": mg_text(dose), "substance": product.name,
-                                 "diazepam": mg_text(steps[0].daily_dose_mg),
+                                 "diazepam": mg_text(built.switched_dose_mg),
                                  "source": EQUIVALENCE_SOURCE.label})
             if equivalence_uncertain(product.atc):
                 self.stderr.write(_("For %(substance)s the published tables disagree most: "
