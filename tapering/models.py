@@ -1,6 +1,6 @@
 """Phone notes, call attempts, the daily digest of due items (docs/domain.md, steps 5 and 6),
 consultations and the tapering schedules with their versions (step 7,
-docs/domain.md#tapering-schedules)."""
+docs/domain.md#tapering-schedules) and the relapse-prevention plan."""
 
 import uuid
 
@@ -256,7 +256,26 @@ class Consultation(models.Model):
         return self.kind != ConsultationKind.EVALUATION
 
 
-class TaperSchedule(models.Model):
+class VersionedOfParticipation:
+    """What a participation's versioned record (a schedule, a relapse-prevention plan) has:
+    a name with its version, and the patient and project the audit log names."""
+
+    participation: Participation
+    current_number: int
+
+    def __str__(self) -> str:
+        return f"{self.participation} v{self.current_number}"
+
+    @property
+    def patient(self):
+        return self.participation.patient
+
+    @property
+    def project(self):
+        return self.participation.project
+
+
+class TaperSchedule(VersionedOfParticipation, models.Model):
     """A participation's personal tapering schedule (docs/domain.md#tapering-schedules).
 
     The plan and its steps live in :class:`TaperScheduleVersion` rows: every change
@@ -285,21 +304,10 @@ class TaperSchedule(models.Model):
                                     name="one_active_taper_schedule"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.participation} v{self.current_number}"
 
     @property
     def current(self) -> "TaperScheduleVersion":
         return self.versions.get(number=self.current_number)
-
-    # For the audit log, which names a changed object's patient and practice.
-    @property
-    def patient(self):
-        return self.participation.patient
-
-    @property
-    def project(self):
-        return self.participation.project
 
 
 class TaperScheduleVersion(models.Model):
@@ -370,3 +378,72 @@ class TaperScheduleVersion(models.Model):
     def needs_confirmation(self) -> bool:
         """A switch to diazepam waits for a GP (docs/domain.md#tapering-schedules)."""
         return self.switch_diazepam and self.confirmed_at is None
+
+
+class RelapsePlan(VersionedOfParticipation, models.Model):
+    """A participation's relapse-prevention plan (docs/domain.md#relapse-plan).
+
+    The content lives in :class:`RelapsePlanVersion` rows: every save and every review
+    adds a version and keeps the earlier ones. One plan per participation.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.OneToOneField(Participation, on_delete=models.PROTECT,
+                                         related_name="relapse_plan")
+    # The number of the version in force: a form carries it, so a stale page is refused.
+    current_number = models.PositiveIntegerField(_("current version"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("relapse-prevention plan")
+        verbose_name_plural = _("relapse-prevention plans")
+
+
+    @property
+    def current(self) -> "RelapsePlanVersion":
+        return self.versions.get(number=self.current_number)
+
+
+class RelapsePlanVersion(models.Model):
+    """One version of a relapse-prevention plan.
+
+    ``phases`` maps each phase (``tapering.relapse.PHASES``: stable, early signals,
+    deterioration) to its texts (``tapering.relapse.PHASE_FIELDS``: thoughts, behaviour,
+    feelings, body, what helps, whom to contact and when). ``people`` is a list of
+    ``{"name", "relation", "role", "may_contact"}``. A review adds a version with the
+    same content and ``reviewed_on``/``reviewed_by`` set; an edit keeps the last review.
+    """
+
+    class Change(models.TextChoices):
+        MADE = "made", _("plan made")
+        CHANGED = "changed", _("plan changed")
+        REVIEWED = "reviewed", _("plan reviewed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(RelapsePlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices)
+    made_at = models.DateTimeField(_("made on"), default=timezone.now)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    phases = models.JSONField(_("phases"), default=dict)
+    safety = models.TextField(_("safety agreements"), blank=True)
+    people = models.JSONField(_("people around the patient"), default=list)
+    update_on = models.DateField(_("update the plan on"), null=True, blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("relapse-prevention plan version")
+        verbose_name_plural = _("relapse-prevention plan versions")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"],
+                                    name="one_relapse_version_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.number} {self.change}"

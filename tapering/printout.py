@@ -259,7 +259,7 @@ def printout_page_count(steps: Sequence[Step]) -> int:
     return page_plan(steps).total
 
 
-def _page_number_css() -> SafeString:
+def page_number_css() -> SafeString:
     """The CSS ``content`` of "pagina 1 van 3" in the active language."""
     text = gettext("page %(page)s of %(pages)s")
     parts = text.replace("%(pages)s", "\0pages\0").replace("%(page)s", "\0page\0").split("\0")
@@ -297,7 +297,7 @@ def _shared_context(*, patient_name: str, practice: PracticeData,
         "footer_css": mark_safe(css_string(footer)),  # noqa: S308 - escaped by css_string
         "header_css": mark_safe(css_string(  # noqa: S308 - escaped by css_string
             gettext("Tapering schedule for %(name)s") % {"name": patient_name})),
-        "page_number_css": _page_number_css(),
+        "page_number_css": page_number_css(),
     }
 
 

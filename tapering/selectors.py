@@ -32,6 +32,8 @@ from .models import (
     CONSULT_HOLDER_ROLES,
     CallAttempt,
     PhoneNote,
+    RelapsePlan,
+    RelapsePlanVersion,
     TaperSchedule,
     TaperScheduleVersion,
 )
@@ -347,3 +349,13 @@ def schedules_awaiting_confirmation(*, practice: Practice) -> list[TaperSchedule
         .filter(Exists(waiting))
         .select_related("participation__patient", "participation__project")
         .order_by("created_at", "id"))
+
+
+def relapse_plan_of(*, participation: Participation) -> RelapsePlan | None:
+    """The participation's relapse-prevention plan, or None before the first save."""
+    return RelapsePlan.objects.filter(participation=participation).first()
+
+
+def relapse_versions(*, plan: RelapsePlan) -> list[RelapsePlanVersion]:
+    """Every version of ``plan``, newest first, with who made and reviewed it."""
+    return list(plan.versions.select_related("made_by", "reviewed_by").order_by("-number"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import address, callbacks, consultations, schedules
+from .views import address, callbacks, consultations, relapse, schedules
 
 app_name = "tapering"
 
@@ -46,4 +46,15 @@ urlpatterns = [
          schedules.schedule_print, name="schedule-print"),
     path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/versie/<uuid:version_uuid>/",
          schedules.schedule_version, name="schedule-version"),
+    # The relapse-prevention plan (docs/domain.md#relapse-plan).
+    path("terugvalpreventie/<uuid:project_uuid>/<uuid:participation_uuid>/",
+         relapse.relapse_plan, name="relapse-plan"),
+    path("terugvalpreventie/<uuid:project_uuid>/<uuid:participation_uuid>/bewerken/",
+         relapse.relapse_plan_edit, name="relapse-plan-edit"),
+    path("terugvalpreventie/<uuid:project_uuid>/<uuid:participation_uuid>/besproken/",
+         relapse.relapse_plan_review, name="relapse-plan-review"),
+    path("terugvalpreventie/<uuid:project_uuid>/<uuid:participation_uuid>/afdrukken/",
+         relapse.relapse_plan_print, name="relapse-plan-print"),
+    path("terugvalpreventie/<uuid:project_uuid>/<uuid:participation_uuid>/versie/"
+         "<uuid:version_uuid>/", relapse.relapse_plan_version, name="relapse-plan-version"),
 ]

@@ -26,6 +26,7 @@ SIGNATURE_OWNERS = frozenset({Role.HUISARTS})
 CONSULT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCHEDULE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCHEDULE_CONFIRMERS = frozenset({Role.HUISARTS})
+RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -198,7 +199,39 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
             Case("tapering:schedule-confirm", "POST", SCHEDULE_CONFIRMERS, q,
                  data={"version": "1"}),
         ]
+        result += _relapse_cases(project, part)
     return result
+
+
+def _relapse_cases(project, participation) -> list[Case]:
+    """The relapse-prevention plan's URLs, on ``participation``'s plan: made here when it
+    has none yet, so a version exists to open and print. The POSTs carry the version in
+    force when the cases are built: the edit makes the next one, which the review names."""
+    from tapering.models import RelapsePlan
+    from tapering.relapse import PlanContent
+    from tapering.services import relapse_plan_save
+
+    plan = RelapsePlan.objects.filter(participation=participation).first()
+    if plan is None:
+        relapse_plan_save(participation=participation, user=project.lead,
+                          content=PlanContent(safety="Bel de praktijk."), expected_version=0)
+        plan = RelapsePlan.objects.get(participation=participation)
+    q = {"project_uuid": project.uuid, "participation_uuid": participation.uuid}
+    audited, n = str(participation.uuid), plan.current_number
+    return [
+        Case("tapering:relapse-plan", "GET", RELAPSE_PLAN_USERS, q, audited_id=audited),
+        Case("tapering:relapse-plan-edit", "GET", RELAPSE_PLAN_USERS, q, audited_id=audited),
+        Case("tapering:relapse-plan-version", "GET", RELAPSE_PLAN_USERS,
+             {**q, "version_uuid": plan.versions.get(number=1).uuid}, audited_id=audited),
+        # The printout is a download: logged as an export of the plan.
+        Case("tapering:relapse-plan-print", "GET", RELAPSE_PLAN_USERS, q,
+             audited_id=str(plan.uuid), audit_action="export"),
+        Case("tapering:relapse-plan-edit", "POST", RELAPSE_PLAN_USERS, q,
+             data={"version": str(n), "safety": f"Bel de praktijk ({n}).",
+                   "people-TOTAL_FORMS": "0", "people-INITIAL_FORMS": "0"}),
+        Case("tapering:relapse-plan-review", "POST", RELAPSE_PLAN_USERS, q,
+             data={"version": str(n + 1)}),
+    ]
 
 
 def _consult_cases(project, consultation) -> list[Case]:

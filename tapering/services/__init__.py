@@ -1,7 +1,8 @@
 """Writes for the steps after the letter (docs/domain.md, steps 5-7), one module per
 concern: ``callbacks`` (phone notes, call-backs, reminders and the daily e-mail),
-``consultations`` (planning and recording consults and monitoring contacts) and
-``schedules`` (tapering schedules, their versions and monitoring contacts). Each write
+``consultations`` (planning and recording consults and monitoring contacts),
+``schedules`` (tapering schedules, their versions and monitoring contacts) and
+``relapse`` (the relapse-prevention plan and its versions). Each write
 takes the acting user and writes its audit entries. The names other modules use are
 importable from here."""
 
@@ -36,6 +37,12 @@ from .consultations import (
     kinds_for,
     next_steps_for,
 )
+from .relapse import (
+    RelapsePlanRefused,
+    RelapsePlanStale,
+    relapse_plan_review,
+    relapse_plan_save,
+)
 from .schedules import (
     MAKE_FROM,
     ScheduleRefused,
@@ -52,13 +59,15 @@ from .schedules import (
 
 __all__ = [
     "AFTER_LETTER", "MAKE_FROM", "NEXT_FOR_RESPONSE", "WAITING", "WAIT_KINDS", "CallError",
-    "ConsultError", "Outcome", "ScheduleRefused", "ScheduleStale", "ask_again_problem",
+    "ConsultError", "Outcome", "RelapsePlanRefused", "RelapsePlanStale", "ScheduleRefused",
+    "ScheduleStale", "ask_again_problem",
     "attempt_counts", "attempts_counted", "booking_problem", "call_attempt_log",
     "call_due_from", "choice_of", "consultation_cancel", "consultation_no_show",
     "consultation_plan", "consultation_rebook", "consultation_record",
     "consultation_record_contact", "contact_time_problem", "digest_send", "due_item_done",
     "kinds_for", "monitoring_contact_done", "next_steps_for", "not_due_message",
-    "phone_note_create", "reserve_replace", "taper_schedule_back", "taper_schedule_change",
+    "phone_note_create", "relapse_plan_review", "relapse_plan_save", "reserve_replace",
+    "taper_schedule_back", "taper_schedule_change",
     "taper_schedule_confirm", "taper_schedule_hold", "taper_schedule_make",
     "taper_schedule_repeat",
 ]
