@@ -370,3 +370,81 @@ class TaperScheduleVersion(models.Model):
     def needs_confirmation(self) -> bool:
         """A switch to diazepam waits for a GP (docs/domain.md#tapering-schedules)."""
         return self.switch_diazepam and self.confirmed_at is None
+
+
+class QuestionnaireDefinition(models.Model):
+    """A questionnaire as data (docs/domain.md#questionnaires); scored by the one generic
+    function in tapering/questionnaires.py. ``shows_items``: the items are asked in the app
+    (only instruments worded by this project); otherwise the scale scores are typed in from
+    the validated paper form and no item is ever shown."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    instruction = models.TextField(_("instruction"), blank=True)
+    shows_items = models.BooleanField(_("items are asked in the app"), default=False)
+    higher_is_worse = models.BooleanField(_("a higher score is worse"), default=True)
+    # The total: the sum of the items or of the typed scales; empty when there is none.
+    total_name = models.CharField(_("name of the total"), max_length=120, blank=True)
+    total_minimum = models.IntegerField(_("lowest total"), null=True, blank=True)
+    total_maximum = models.IntegerField(_("highest total"), null=True, blank=True)
+    # Categories of the total: [{"lower": 0, "label": "..."}, ...], lowest first.
+    total_bands = models.JSONField(_("categories of the total"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionnaireScale(models.Model):
+    """One scale of a questionnaire, with its bounds and categories (cut-offs) as data."""
+
+    definition = models.ForeignKey(QuestionnaireDefinition, on_delete=models.CASCADE,
+                                   related_name="scales")
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    minimum = models.IntegerField(_("lowest score"))
+    # Empty when the instrument's highest score is not confirmed (the Bendep-SRQ).
+    maximum = models.IntegerField(_("highest score"), null=True, blank=True)
+    bands = models.JSONField(_("categories"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire scale")
+        verbose_name_plural = _("questionnaire scales")
+        ordering = ["definition", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "code"],
+                                    name="one_questionnaire_scale_per_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.code}"
+
+
+class QuestionnaireItem(models.Model):
+    """One item the app asks, with its answer options and their scores
+    ([{"score": 0, "label": "..."}, ...])."""
+
+    definition = models.ForeignKey(QuestionnaireDefinition, on_delete=models.CASCADE,
+                                   related_name="items")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.CharField(_("text"), max_length=300)
+    scale = models.SlugField(_("scale"), max_length=30, blank=True)
+    options = models.JSONField(_("answer options"))
+
+    class Meta:
+        verbose_name = _("questionnaire item")
+        verbose_name_plural = _("questionnaire items")
+        ordering = ["definition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "number"],
+                                    name="one_questionnaire_item_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.number}"

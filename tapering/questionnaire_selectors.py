@@ -1,0 +1,34 @@
+"""Reads for questionnaires (docs/domain.md#questionnaires): the definitions in use, each
+turned into the plain shape tapering/questionnaires.py scores."""
+
+from typing import Any
+
+from .models import QuestionnaireDefinition
+from .questionnaires import Definition, definition_from_dict
+
+
+def definition_data(row: QuestionnaireDefinition) -> dict[str, Any]:
+    """The plain data of one definition row with its scales and items."""
+    data: dict[str, Any] = {
+        "code": row.code, "name": row.name, "instruction": row.instruction,
+        "shows_items": row.shows_items, "higher_is_worse": row.higher_is_worse,
+        "scales": [{"code": s.code, "name": s.name, "minimum": s.minimum,
+                    "maximum": s.maximum, "bands": s.bands} for s in row.scales.all()],
+        "items": [{"number": i.number, "text": i.text, "scale": i.scale,
+                   "options": i.options} for i in row.items.all()],
+    }
+    if row.total_maximum is not None and row.total_minimum is not None:
+        data["total"] = {"name": row.total_name, "minimum": row.total_minimum,
+                         "maximum": row.total_maximum, "bands": row.total_bands}
+    return data
+
+
+def definitions() -> list[QuestionnaireDefinition]:
+    """Every questionnaire, in the order the choice page shows them."""
+    return list(QuestionnaireDefinition.objects.prefetch_related("scales", "items"))
+
+
+def definition(code: str) -> Definition:
+    """The scoring shape of the questionnaire ``code`` (DoesNotExist when there is none)."""
+    row = QuestionnaireDefinition.objects.prefetch_related("scales", "items").get(code=code)
+    return definition_from_dict(definition_data(row))
