@@ -448,3 +448,37 @@ class QuestionnaireItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.definition_id} {self.number}"
+
+
+class QuestionnaireResponse(models.Model):
+    """One answer set of a questionnaire for a participation, with its date, how it was
+    entered, the schedule step it belongs to and the computed scores
+    (docs/domain.md#questionnaires)."""
+
+    class How(models.TextChoices):
+        CONTACT = "contact", _("during a contact")
+        PAPER = "paper", _("typed in from a paper form")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="questionnaire_responses")
+    definition = models.ForeignKey(QuestionnaireDefinition, on_delete=models.PROTECT,
+                                   related_name="responses")
+    taken_on = models.DateField(_("date filled in"))
+    how = models.CharField(_("how"), max_length=10, choices=How.choices)
+    # The step of the tapering schedule in force on ``taken_on``; empty without one.
+    step = models.PositiveSmallIntegerField(_("schedule step"), null=True, blank=True)
+    values = models.JSONField(_("answers or scores entered"))
+    scores = models.JSONField(_("scores"))
+    categories = models.JSONField(_("categories"), default=dict, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("entered on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("questionnaire answers")
+        verbose_name_plural = _("questionnaire answers")
+        ordering = ["participation", "taken_on", "entered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.definition_id} {self.taken_on}"

@@ -1,9 +1,12 @@
 """Reads for questionnaires (docs/domain.md#questionnaires): the definitions in use, each
 turned into the plain shape tapering/questionnaires.py scores."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from .models import QuestionnaireDefinition
+from patients.models import Participation
+
+from .models import QuestionnaireDefinition, QuestionnaireResponse
 from .questionnaires import Definition, definition_from_dict
 
 
@@ -32,3 +35,36 @@ def definition(code: str) -> Definition:
     """The scoring shape of the questionnaire ``code`` (DoesNotExist when there is none)."""
     row = QuestionnaireDefinition.objects.prefetch_related("scales", "items").get(code=code)
     return definition_from_dict(definition_data(row))
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    name: str
+    score: int
+    maximum: int | None
+    category: str
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    response: QuestionnaireResponse
+    lines: list[ScoreLine]
+
+
+def responses_of(*, participation: Participation) -> list[ResponseRow]:
+    """The participation's answer sets, newest first, each with its scores named as its
+    instrument names them and the category each falls in."""
+    rows = (QuestionnaireResponse.objects.filter(participation=participation)
+            .select_related("definition", "entered_by")
+            .prefetch_related("definition__scales", "definition__items")
+            .order_by("-taken_on", "-entered_at"))
+    result = []
+    for response in rows:
+        shape = definition_from_dict(definition_data(response.definition))
+        lines = []
+        for code, value in response.scores.items():
+            scale = shape.scale(code)
+            lines.append(ScoreLine(name=scale.name, score=int(value), maximum=scale.maximum,
+                                   category=response.categories.get(code, "")))
+        result.append(ResponseRow(response=response, lines=lines))
+    return result

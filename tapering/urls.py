@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import address, callbacks, consultations, schedules
+from .views import address, callbacks, consultations, questionnaires, schedules
 
 app_name = "tapering"
 
@@ -46,4 +46,11 @@ urlpatterns = [
          schedules.schedule_print, name="schedule-print"),
     path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/versie/<uuid:version_uuid>/",
          schedules.schedule_version, name="schedule-version"),
+    # Questionnaires (docs/domain.md#questionnaires).
+    path("vragenlijst/<uuid:project_uuid>/<uuid:participation_uuid>/",
+         questionnaires.questionnaires, name="questionnaires"),
+    path("vragenlijst/<uuid:project_uuid>/<uuid:participation_uuid>/<slug:code>/",
+         questionnaires.questionnaire_fill, name="questionnaire-fill"),
+    path("vragenlijst/<uuid:project_uuid>/<uuid:participation_uuid>/<slug:code>/leeg/",
+         questionnaires.questionnaire_blank, name="questionnaire-blank"),
 ]

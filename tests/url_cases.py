@@ -26,6 +26,7 @@ SIGNATURE_OWNERS = frozenset({Role.HUISARTS})
 CONSULT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCHEDULE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCHEDULE_CONFIRMERS = frozenset({Role.HUISARTS})
+QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -197,8 +198,27 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
                        "version": "2"}),
             Case("tapering:schedule-confirm", "POST", SCHEDULE_CONFIRMERS, q,
                  data={"version": "1"}),
+            *_questionnaire_cases(q, audited),
         ]
     return result
+
+
+def _questionnaire_cases(q, audited) -> list[Case]:
+    from django.utils import timezone
+
+    bwsq = {**q, "code": "bwsq"}
+    answers = {f"item_{n}": "0" for n in range(1, 21)}
+    return [
+        Case("tapering:questionnaires", "GET", QUESTIONNAIRE_USERS, q, audited_id=audited),
+        Case("tapering:questionnaire-fill", "GET", QUESTIONNAIRE_USERS, bwsq,
+             audited_id=audited),
+        # The blank form is a download: logged as an export.
+        Case("tapering:questionnaire-blank", "GET", QUESTIONNAIRE_USERS, bwsq,
+             audited_id=audited, audit_action="export"),
+        Case("tapering:questionnaire-fill", "POST", QUESTIONNAIRE_USERS, bwsq,
+             data={"taken_on": timezone.localdate().isoformat(), "how": "contact",
+                   **answers}),
+    ]
 
 
 def _consult_cases(project, consultation) -> list[Case]:

@@ -36,6 +36,7 @@ from .consultations import (
     kinds_for,
     next_steps_for,
 )
+from .questionnaires import questionnaire_record, step_on
 from .schedules import (
     MAKE_FROM,
     ScheduleRefused,
@@ -58,7 +59,8 @@ __all__ = [
     "consultation_plan", "consultation_rebook", "consultation_record",
     "consultation_record_contact", "contact_time_problem", "digest_send", "due_item_done",
     "kinds_for", "monitoring_contact_done", "next_steps_for", "not_due_message",
-    "phone_note_create", "reserve_replace", "taper_schedule_back", "taper_schedule_change",
+    "phone_note_create", "questionnaire_record", "reserve_replace", "step_on",
+    "taper_schedule_back", "taper_schedule_change",
     "taper_schedule_confirm", "taper_schedule_hold", "taper_schedule_make",
     "taper_schedule_repeat",
 ]

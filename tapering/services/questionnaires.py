@@ -1,0 +1,60 @@
+"""Writes for questionnaires (docs/domain.md#questionnaires): one answer set, scored by the
+generic function of tapering/questionnaires.py, kept with its date, how it was entered and
+the step of the tapering schedule in force on that date."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from patients.audit import audit_log
+from patients.models import AuditEvent, Participation
+
+from ..models import QuestionnaireDefinition, QuestionnaireResponse, TaperSchedule
+from ..questionnaire_selectors import definition_data
+from ..questionnaires import ScoreError, definition_from_dict, score
+from ..stepdata import current_step, steps_from_json
+
+
+def step_on(*, participation: Participation, day: date) -> int | None:
+    """The number of the step of the schedule in force that is taken on ``day``."""
+    # As tapering.selectors.active_schedule, which imports the services itself.
+    schedule = TaperSchedule.objects.filter(participation=participation,
+                                            replaced_at__isnull=True).first()
+    if schedule is None:
+        return None
+    step = current_step(steps_from_json(schedule.current.steps), day)
+    return None if step is None else step.number
+
+
+@transaction.atomic
+def questionnaire_record(*, participation: Participation, row: QuestionnaireDefinition,
+                         values: Mapping[str, Any], taken_on: date, how: str, user,
+                         today: date) -> QuestionnaireResponse:
+    """Score and keep one answer set. Refuses (ScoreError) a date after today and answers
+    or scores the instrument does not allow. The same answers for the same day sent twice
+    (a double click) are kept once."""
+    if taken_on > today:
+        raise ScoreError([_("The date filled in cannot be after today.")])
+    if how not in QuestionnaireResponse.How.values:
+        raise ScoreError([_("Choose how the questionnaire was filled in.")])
+    result = score(definition_from_dict(definition_data(row)), values)
+    kept = {key: int(value) for key, value in values.items()
+            if key in {str(i.number) for i in row.items.all()} | {s.code for s in
+                                                                  row.scales.all()}}
+    Participation.objects.select_for_update().get(pk=participation.pk)
+    same = QuestionnaireResponse.objects.filter(participation=participation, definition=row,
+                                                taken_on=taken_on, values=kept).first()
+    if same is not None:
+        return same
+    response = QuestionnaireResponse.objects.create(
+        participation=participation, definition=row, taken_on=taken_on, how=how,
+        step=step_on(participation=participation, day=taken_on), values=kept,
+        scores=result.scores, categories=result.categories, entered_by=user)
+    audit_log(user=user, action=AuditEvent.Action.CREATE, obj=response,
+              patient=participation.patient,
+              practice=participation.project.practice,
+              detail=f"{row.code} of {taken_on.isoformat()}: {result.scores}")
+    return response
