@@ -4,10 +4,12 @@ turned into the plain shape tapering/questionnaires.py scores."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from patients.models import Participation
 
 from .models import QuestionnaireDefinition, QuestionnaireResponse
-from .questionnaires import Definition, definition_from_dict
+from .questionnaires import HOLD_RISE_DEFAULT, Definition, definition_from_dict, hold_suggested
 
 
 def definition_data(row: QuestionnaireDefinition) -> dict[str, Any]:
@@ -68,3 +70,28 @@ def responses_of(*, participation: Participation) -> list[ResponseRow]:
                                    category=response.categories.get(code, "")))
         result.append(ResponseRow(response=response, lines=lines))
     return result
+
+
+@dataclass(frozen=True)
+class HoldSuggestion:
+    previous: QuestionnaireResponse
+    latest: QuestionnaireResponse
+    rise: int
+
+
+def bwsq_hold_suggestion(*, participation: Participation) -> HoldSuggestion | None:
+    """A suggestion to hold the current step when the latest BWSQ total rose by at least
+    ``settings.BWSQ_HOLD_RISE`` (default 5) points against the one before; None otherwise.
+    Not yet shown on the schedule page (docs/domain.md#questionnaires)."""
+    last_two = list(QuestionnaireResponse.objects.filter(
+        participation=participation, definition__code="bwsq")
+        .order_by("-taken_on", "-entered_at")[:2])
+    if len(last_two) < 2:
+        return None
+    latest, previous = last_two
+    rise = int(getattr(settings, "BWSQ_HOLD_RISE", HOLD_RISE_DEFAULT))
+    if not hold_suggested(previous=int(previous.scores["total"]),
+                          latest=int(latest.scores["total"]), rise=rise):
+        return None
+    return HoldSuggestion(previous=previous, latest=latest,
+                          rise=int(latest.scores["total"]) - int(previous.scores["total"]))

@@ -187,3 +187,14 @@ def definition_from_dict(data: Mapping[str, Any]) -> Definition:
                     for i in data.get("items", ())),
         total=_scale_from_dict({"code": TOTAL, **total}) if total else None,
     )
+
+
+# A BWSQ total this many points above the previous one suggests holding the current step
+# (docs/domain.md#questionnaires); a project may set BWSQ_HOLD_RISE in its settings.
+HOLD_RISE_DEFAULT = 5
+
+
+def hold_suggested(*, previous: int | None, latest: int, rise: int = HOLD_RISE_DEFAULT) -> bool:
+    """Whether ``latest`` rose by at least ``rise`` points against ``previous``; never
+    without a previous measurement. Only a suggestion: nothing is applied by it."""
+    return previous is not None and latest - previous >= rise

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from patients.models import AuditEvent, Role
 from tapering import services
 from tapering.models import QuestionnaireDefinition, QuestionnaireResponse
-from tapering.questionnaires import ScoreError
+from tapering.questionnaire_selectors import bwsq_hold_suggestion
+from tapering.questionnaires import ScoreError, hold_suggested
 
 from .schedule_helpers import (
     START,
@@ -184,3 +185,35 @@ def test_the_blank_bwsq_form_prints_every_symptom_with_a_box_per_answer(
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                     str(path), str(artifacts_dir / "bwsq-blank-form")], check=True)
     assert (artifacts_dir / "bwsq-blank-form.png").stat().st_size > 0
+
+
+# --- The hold suggestion (the rule; not yet on the schedule page) ---------------------------
+
+
+def test_hold_rule_on_both_sides_of_the_rise():
+    assert hold_suggested(previous=10, latest=15, rise=5)
+    assert not hold_suggested(previous=10, latest=14, rise=5)
+    assert not hold_suggested(previous=None, latest=40, rise=5)
+    assert hold_suggested(previous=0, latest=5)  # the default is 5
+    assert not hold_suggested(previous=0, latest=4)
+
+
+@pytest.mark.parametrize(("rise", "suggested"), [(5, True), (4, False)])
+def test_a_bwsq_rise_of_5_suggests_a_hold_and_of_4_does_not(part, users, rise, suggested):
+    record(part, users, values=bwsq(q1=1), taken_on=TODAY - timedelta(days=14))
+    assert bwsq_hold_suggestion(participation=part) is None  # one measurement only
+    later = {f"q{n}": 1 for n in range(1, rise + 2)}
+    record(part, users, values=bwsq(**later), taken_on=TODAY)
+    suggestion = bwsq_hold_suggestion(participation=part)
+    assert (suggestion is not None) is suggested
+    if suggested:
+        assert suggestion.rise == 5 and suggestion.latest.taken_on == TODAY
+
+
+def test_the_rise_is_a_setting(part, users, settings):
+    settings.BWSQ_HOLD_RISE = 3
+    record(part, users, values=bwsq(), taken_on=TODAY - timedelta(days=7))
+    record(part, users, values=bwsq(q1=1, q2=1, q3=1), taken_on=TODAY)
+    assert bwsq_hold_suggestion(participation=part) is not None
+    settings.BWSQ_HOLD_RISE = 4
+    assert bwsq_hold_suggestion(participation=part) is None
