@@ -474,6 +474,13 @@ class QuestionnaireResponse(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     entered_at = models.DateTimeField(_("entered on"), default=timezone.now)
+    # The decision on the hold this BWSQ suggested (docs/domain.md#questionnaires).
+    hold_decision = models.CharField(_("decision on holding the step"), max_length=10,
+                                     blank=True, choices=[("held", _("step held")),
+                                                          ("not_now", _("not now"))])
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("questionnaire answers")

@@ -81,12 +81,12 @@ class HoldSuggestion:
 
 def bwsq_hold_suggestion(*, participation: Participation) -> HoldSuggestion | None:
     """A suggestion to hold the current step when the latest BWSQ total rose by at least
-    ``settings.BWSQ_HOLD_RISE`` (default 5) points against the one before; None otherwise.
-    Not yet shown on the schedule page (docs/domain.md#questionnaires)."""
+    ``settings.BWSQ_HOLD_RISE`` (default 5) points against the one before and nobody has
+    decided on it yet; None otherwise (docs/domain.md#questionnaires)."""
     last_two = list(QuestionnaireResponse.objects.filter(
         participation=participation, definition__code="bwsq")
         .order_by("-taken_on", "-entered_at")[:2])
-    if len(last_two) < 2:
+    if len(last_two) < 2 or last_two[0].hold_decision:
         return None
     latest, previous = last_two
     rise = int(getattr(settings, "BWSQ_HOLD_RISE", HOLD_RISE_DEFAULT))

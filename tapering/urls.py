@@ -53,4 +53,6 @@ urlpatterns = [
          questionnaires.questionnaire_fill, name="questionnaire-fill"),
     path("vragenlijst/<uuid:project_uuid>/<uuid:participation_uuid>/<slug:code>/leeg/",
          questionnaires.questionnaire_blank, name="questionnaire-blank"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/bwsq-besluit/",
+         questionnaires.bwsq_hold_decision, name="bwsq-hold-decision"),
 ]

@@ -199,6 +199,9 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
             Case("tapering:schedule-confirm", "POST", SCHEDULE_CONFIRMERS, q,
                  data={"version": "1"}),
             *_questionnaire_cases(q, audited),
+            # No suggestion is open: refused with a message, nothing changes.
+            Case("tapering:bwsq-hold-decision", "POST", QUESTIONNAIRE_USERS, q,
+                 data={"decision": "not_now"}),
         ]
     return result
 

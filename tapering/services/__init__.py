@@ -36,7 +36,7 @@ from .consultations import (
     kinds_for,
     next_steps_for,
 )
-from .questionnaires import questionnaire_record, step_on
+from .questionnaires import bwsq_hold_decide, questionnaire_record, step_on
 from .schedules import (
     MAKE_FROM,
     ScheduleRefused,
@@ -54,6 +54,7 @@ from .schedules import (
 __all__ = [
     "AFTER_LETTER", "MAKE_FROM", "NEXT_FOR_RESPONSE", "WAITING", "WAIT_KINDS", "CallError",
     "ConsultError", "Outcome", "ScheduleRefused", "ScheduleStale", "ask_again_problem",
+    "bwsq_hold_decide",
     "attempt_counts", "attempts_counted", "booking_problem", "call_attempt_log",
     "call_due_from", "choice_of", "consultation_cancel", "consultation_no_show",
     "consultation_plan", "consultation_rebook", "consultation_record",

@@ -7,15 +7,19 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benzoproject.formats import format_date
 from patients.audit import audit_log
 from patients.models import AuditEvent, Participation
+from patients.workflow import participation_note
 
 from ..models import QuestionnaireDefinition, QuestionnaireResponse, TaperSchedule
 from ..questionnaire_selectors import definition_data
 from ..questionnaires import ScoreError, definition_from_dict, score
 from ..stepdata import current_step, steps_from_json
+from .schedules import taper_schedule_hold
 
 
 def step_on(*, participation: Participation, day: date) -> int | None:
@@ -58,3 +62,36 @@ def questionnaire_record(*, participation: Participation, row: QuestionnaireDefi
               practice=participation.project.practice,
               detail=f"{row.code} of {taken_on.isoformat()}: {result.scores}")
     return response
+
+
+@transaction.atomic
+def bwsq_hold_decide(*, response: QuestionnaireResponse, decision: str, user,
+                     schedule: TaperSchedule | None = None, step: int = 0, days: int = 7,
+                     expected_version: int = 0, today: date) -> None:
+    """Record the decision on the hold a BWSQ rise suggested: ``held`` holds ``step`` through
+    the schedule's own hold (a new version with the reason), ``not_now`` writes a timeline
+    note. Refuses (ScoreError) a second decision on the same answer set."""
+    locked = QuestionnaireResponse.objects.select_for_update().select_related(
+        "participation__project__practice").get(pk=response.pk)
+    if locked.hold_decision:
+        raise ScoreError([_("A decision on this suggestion was made already.")])
+    total = locked.scores.get("total")
+    reason = _("The BWSQ total rose to %(total)s on %(day)s.") % {
+        "total": total, "day": format_date(locked.taken_on)}
+    if decision == "held":
+        if schedule is None:
+            raise ScoreError([_("There is no tapering schedule to hold.")])
+        taper_schedule_hold(schedule=schedule, user=user, step=step, days=days, reason=reason,
+                            expected_version=expected_version, today=today)
+    elif decision == "not_now":
+        participation_note(participation=locked.participation, user=user,
+                           what=_("Hold suggested by the BWSQ: not now. %(reason)s")
+                           % {"reason": reason})
+    else:
+        raise ScoreError([_("Choose whether to hold the step.")])
+    locked.hold_decision, locked.decided_by, locked.decided_at = decision, user, timezone.now()
+    locked.save(update_fields=["hold_decision", "decided_by", "decided_at"])
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked,
+              patient=locked.participation.patient,
+              practice=locked.participation.project.practice,
+              detail=f"BWSQ hold suggestion: {decision}")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from benzoproject.access import QUESTIONNAIRE_USERS, get_participation_for_user, practice_view
 from patients.audit import audit_log
@@ -20,8 +21,16 @@ from .. import services
 from ..models import QuestionnaireDefinition
 from ..questionnaire_forms import QuestionnaireForm
 from ..questionnaire_print import blank_form_pdf
-from ..questionnaire_selectors import definition_data, definitions, responses_of
+from ..questionnaire_selectors import (
+    bwsq_hold_suggestion,
+    definition_data,
+    definitions,
+    responses_of,
+)
 from ..questionnaires import ScoreError, definition_from_dict
+from ..schedule import ScheduleRefused
+from ..selectors import active_schedule
+from ..stepdata import current_step, steps_from_json
 
 
 def _list_url(participation) -> str:
@@ -77,3 +86,33 @@ def questionnaire_blank(request, project_uuid, participation_uuid, code):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{row.code}-leeg.pdf"'
     return response
+
+
+@practice_view(roles=QUESTIONNAIRE_USERS)
+@require_POST
+def bwsq_hold_decision(request, project_uuid, participation_uuid):
+    """The decision on the hold a BWSQ rise suggested: hold the step of today, or not now."""
+    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    back = reverse("tapering:schedule", args=[participation.project.uuid, participation.uuid])
+    suggestion = bwsq_hold_suggestion(participation=participation)
+    if suggestion is None or str(suggestion.latest.uuid) != request.POST.get("response"):
+        messages.error(request, _("This suggestion is no longer open; the page was out of "
+                                  "date."))
+        return redirect(back)
+    schedule, today = active_schedule(participation=participation), timezone.localdate()
+    version = schedule.current if schedule is not None else None
+    step = current_step(steps_from_json(version.steps), today) if version is not None else None
+    try:
+        services.bwsq_hold_decide(
+            response=suggestion.latest, decision=request.POST.get("decision", ""),
+            user=request.user, schedule=schedule, step=step.number if step else 0, days=7,
+            expected_version=int(request.POST.get("version") or 0), today=today)
+    except ScoreError as refused:
+        messages.error(request, " ".join(refused.messages))
+    except services.ScheduleStale as stale:
+        messages.error(request, stale.message)
+    except ScheduleRefused as refused_hold:
+        messages.error(request, refused_hold.message)
+    else:
+        messages.success(request, _("Your decision is recorded."))
+    return redirect(back)

@@ -217,3 +217,49 @@ def test_the_rise_is_a_setting(part, users, settings):
     assert bwsq_hold_suggestion(participation=part) is not None
     settings.BWSQ_HOLD_RISE = 4
     assert bwsq_hold_suggestion(participation=part) is None
+
+
+# --- The suggestion on the schedule page and the decision -----------------------------------
+
+
+def rose_by(part, users, rise):
+    record(part, users, values=bwsq(q1=1), taken_on=TODAY - timedelta(days=7))
+    return record(part, users, values=bwsq(**{f"q{n}": 1 for n in range(1, rise + 2)}),
+                  taken_on=TODAY)
+
+
+def test_a_rise_of_4_shows_no_suggestion(part, users, client_for):
+    make(part, users, today=START)
+    rose_by(part, users, 4)
+    html = client_for(users[Role.POH_GGZ]).get(url("schedule", part)).content.decode()
+    assert 'id="bwsq-suggestie"' not in html
+
+
+def test_not_now_is_recorded_on_the_timeline_and_asked_once(part, users, client_for):
+    schedule = make(part, users, today=START)
+    latest = rose_by(part, users, 5)
+    client = client_for(users[Role.POH_GGZ])
+    html = client.get(url("schedule", part)).content.decode()
+    assert 'id="bwsq-suggestie"' in html and "met 5 punten" in html
+    data = {"response": str(latest.uuid), "version": "1", "decision": "not_now"}
+    client.post(url("bwsq-hold-decision", part), data)
+    latest.refresh_from_db()
+    assert latest.hold_decision == "not_now" and latest.decided_by == users[Role.POH_GGZ]
+    assert part.events.filter(what__startswith="Afbouwstap vasthouden").count() == 1
+    assert schedule.versions.count() == 1  # nothing applied
+    html = client.post(url("bwsq-hold-decision", part), data, follow=True).content.decode()
+    assert "niet meer open" in html
+    assert part.events.filter(what__startswith="Afbouwstap vasthouden").count() == 1
+    assert 'id="bwsq-suggestie"' not in html
+
+
+def test_hold_uses_the_schedules_own_hold(part, users, client_for):
+    schedule = make(part, users, today=START)
+    latest = rose_by(part, users, 6)
+    client = client_for(users[Role.HUISARTS])
+    client.post(url("bwsq-hold-decision", part),
+                {"response": str(latest.uuid), "version": "1", "decision": "held"})
+    latest.refresh_from_db()
+    assert latest.hold_decision == "held"
+    version = schedule.versions.get(number=2)
+    assert version.change == "hold" and "BWSQ" in version.reason
