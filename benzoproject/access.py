@@ -196,6 +196,8 @@ SCHEDULE_USERS = (Role.POH_GGZ, Role.HUISARTS)
 SCHEDULE_CONFIRMERS = (Role.HUISARTS,)
 # The relapse-prevention plan (docs/domain.md#relapse-plan): clinical, as the schedules.
 RELAPSE_PLAN_USERS = (Role.POH_GGZ, Role.HUISARTS)
+# Questionnaires (docs/domain.md#questionnaires) are clinical: the POH-GGZ or a GP.
+QUESTIONNAIRE_USERS = (Role.POH_GGZ, Role.HUISARTS)
 # The assistant notes incoming calls at the desk (step 5); so may the POH-GGZ and GP.
 PHONE_NOTE_USERS = (Role.ASSISTENT, Role.POH_GGZ, Role.HUISARTS)
 # Letters (docs/domain.md, step 4): the assistant prints and mails them, the POH-GGZ may too;

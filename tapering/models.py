@@ -447,3 +447,122 @@ class RelapsePlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} v{self.number} {self.change}"
+
+
+class QuestionnaireDefinition(models.Model):
+    """A questionnaire as data (docs/domain.md#questionnaires); scored by the one generic
+    function in tapering/questionnaires.py. ``shows_items``: the items are asked in the app
+    (only instruments worded by this project); otherwise the scale scores are typed in from
+    the validated paper form and no item is ever shown."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    instruction = models.TextField(_("instruction"), blank=True)
+    shows_items = models.BooleanField(_("items are asked in the app"), default=False)
+    higher_is_worse = models.BooleanField(_("a higher score is worse"), default=True)
+    # The total: the sum of the items or of the typed scales; empty when there is none.
+    total_name = models.CharField(_("name of the total"), max_length=120, blank=True)
+    total_minimum = models.IntegerField(_("lowest total"), null=True, blank=True)
+    total_maximum = models.IntegerField(_("highest total"), null=True, blank=True)
+    # Categories of the total: [{"lower": 0, "label": "..."}, ...], lowest first.
+    total_bands = models.JSONField(_("categories of the total"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionnaireScale(models.Model):
+    """One scale of a questionnaire, with its bounds and categories (cut-offs) as data."""
+
+    definition = models.ForeignKey(QuestionnaireDefinition, on_delete=models.CASCADE,
+                                   related_name="scales")
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    minimum = models.IntegerField(_("lowest score"))
+    # Empty when the instrument's highest score is not confirmed (the Bendep-SRQ).
+    maximum = models.IntegerField(_("highest score"), null=True, blank=True)
+    bands = models.JSONField(_("categories"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire scale")
+        verbose_name_plural = _("questionnaire scales")
+        ordering = ["definition", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "code"],
+                                    name="one_questionnaire_scale_per_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.code}"
+
+
+class QuestionnaireItem(models.Model):
+    """One item the app asks, with its answer options and their scores
+    ([{"score": 0, "label": "..."}, ...])."""
+
+    definition = models.ForeignKey(QuestionnaireDefinition, on_delete=models.CASCADE,
+                                   related_name="items")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.CharField(_("text"), max_length=300)
+    scale = models.SlugField(_("scale"), max_length=30, blank=True)
+    options = models.JSONField(_("answer options"))
+
+    class Meta:
+        verbose_name = _("questionnaire item")
+        verbose_name_plural = _("questionnaire items")
+        ordering = ["definition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "number"],
+                                    name="one_questionnaire_item_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.number}"
+
+
+class QuestionnaireResponse(models.Model):
+    """One answer set of a questionnaire for a participation, with its date, how it was
+    entered, the schedule step it belongs to and the computed scores
+    (docs/domain.md#questionnaires)."""
+
+    class How(models.TextChoices):
+        CONTACT = "contact", _("during a contact")
+        PAPER = "paper", _("typed in from a paper form")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="questionnaire_responses")
+    definition = models.ForeignKey(QuestionnaireDefinition, on_delete=models.PROTECT,
+                                   related_name="responses")
+    taken_on = models.DateField(_("date filled in"))
+    how = models.CharField(_("how"), max_length=10, choices=How.choices)
+    # The step of the tapering schedule in force on ``taken_on``; empty without one.
+    step = models.PositiveSmallIntegerField(_("schedule step"), null=True, blank=True)
+    values = models.JSONField(_("answers or scores entered"))
+    scores = models.JSONField(_("scores"))
+    categories = models.JSONField(_("categories"), default=dict, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("entered on"), default=timezone.now)
+    # The decision on the hold this BWSQ suggested (docs/domain.md#questionnaires).
+    hold_decision = models.CharField(_("decision on holding the step"), max_length=10,
+                                     blank=True, choices=[("held", _("step held")),
+                                                          ("not_now", _("not now"))])
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire answers")
+        verbose_name_plural = _("questionnaire answers")
+        ordering = ["participation", "taken_on", "entered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.definition_id} {self.taken_on}"

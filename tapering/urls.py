@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import address, callbacks, consultations, relapse, schedules
+from .views import address, callbacks, consultations, questionnaires, relapse, schedules
 
 app_name = "tapering"
 
@@ -57,4 +57,13 @@ urlpatterns = [
          relapse.relapse_plan_print, name="relapse-plan-print"),
     path("terugvalpreventie/<uuid:project_uuid>/<uuid:participation_uuid>/versie/"
          "<uuid:version_uuid>/", relapse.relapse_plan_version, name="relapse-plan-version"),
+    # Questionnaires (docs/domain.md#questionnaires).
+    path("vragenlijst/<uuid:project_uuid>/<uuid:participation_uuid>/",
+         questionnaires.questionnaires, name="questionnaires"),
+    path("vragenlijst/<uuid:project_uuid>/<uuid:participation_uuid>/<slug:code>/",
+         questionnaires.questionnaire_fill, name="questionnaire-fill"),
+    path("vragenlijst/<uuid:project_uuid>/<uuid:participation_uuid>/<slug:code>/leeg/",
+         questionnaires.questionnaire_blank, name="questionnaire-blank"),
+    path("afbouwschema/<uuid:project_uuid>/<uuid:participation_uuid>/bwsq-besluit/",
+         questionnaires.bwsq_hold_decision, name="bwsq-hold-decision"),
 ]

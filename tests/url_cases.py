@@ -27,6 +27,7 @@ CONSULT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCHEDULE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCHEDULE_CONFIRMERS = frozenset({Role.HUISARTS})
 RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -198,6 +199,10 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
                        "version": "2"}),
             Case("tapering:schedule-confirm", "POST", SCHEDULE_CONFIRMERS, q,
                  data={"version": "1"}),
+            *_questionnaire_cases(q, audited),
+            # No suggestion is open: refused with a message, nothing changes.
+            Case("tapering:bwsq-hold-decision", "POST", QUESTIONNAIRE_USERS, q,
+                 data={"decision": "not_now"}),
         ]
         result += _relapse_cases(project, part)
     return result
@@ -231,6 +236,24 @@ def _relapse_cases(project, participation) -> list[Case]:
                    "people-TOTAL_FORMS": "0", "people-INITIAL_FORMS": "0"}),
         Case("tapering:relapse-plan-review", "POST", RELAPSE_PLAN_USERS, q,
              data={"version": str(n + 1)}),
+    ]
+
+
+def _questionnaire_cases(q, audited) -> list[Case]:
+    from django.utils import timezone
+
+    bwsq = {**q, "code": "bwsq"}
+    answers = {f"item_{n}": "0" for n in range(1, 21)}
+    return [
+        Case("tapering:questionnaires", "GET", QUESTIONNAIRE_USERS, q, audited_id=audited),
+        Case("tapering:questionnaire-fill", "GET", QUESTIONNAIRE_USERS, bwsq,
+             audited_id=audited),
+        # The blank form is a download: logged as an export.
+        Case("tapering:questionnaire-blank", "GET", QUESTIONNAIRE_USERS, bwsq,
+             audited_id=audited, audit_action="export"),
+        Case("tapering:questionnaire-fill", "POST", QUESTIONNAIRE_USERS, bwsq,
+             data={"taken_on": timezone.localdate().isoformat(), "how": "contact",
+                   **answers}),
     ]
 
 

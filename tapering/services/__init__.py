@@ -37,6 +37,7 @@ from .consultations import (
     kinds_for,
     next_steps_for,
 )
+from .questionnaires import bwsq_hold_decide, questionnaire_record, step_on
 from .relapse import (
     RelapsePlanRefused,
     RelapsePlanStale,
@@ -60,14 +61,13 @@ from .schedules import (
 __all__ = [
     "AFTER_LETTER", "MAKE_FROM", "NEXT_FOR_RESPONSE", "WAITING", "WAIT_KINDS", "CallError",
     "ConsultError", "Outcome", "RelapsePlanRefused", "RelapsePlanStale", "ScheduleRefused",
-    "ScheduleStale", "ask_again_problem",
-    "attempt_counts", "attempts_counted", "booking_problem", "call_attempt_log",
-    "call_due_from", "choice_of", "consultation_cancel", "consultation_no_show",
-    "consultation_plan", "consultation_rebook", "consultation_record",
-    "consultation_record_contact", "contact_time_problem", "digest_send", "due_item_done",
-    "kinds_for", "monitoring_contact_done", "next_steps_for", "not_due_message",
-    "phone_note_create", "relapse_plan_review", "relapse_plan_save", "reserve_replace",
-    "taper_schedule_back", "taper_schedule_change",
-    "taper_schedule_confirm", "taper_schedule_hold", "taper_schedule_make",
-    "taper_schedule_repeat",
+    "ScheduleStale", "ask_again_problem", "attempt_counts", "attempts_counted",
+    "booking_problem", "bwsq_hold_decide", "call_attempt_log", "call_due_from", "choice_of",
+    "consultation_cancel", "consultation_no_show", "consultation_plan", "consultation_rebook",
+    "consultation_record", "consultation_record_contact", "contact_time_problem", "digest_send",
+    "due_item_done", "kinds_for", "monitoring_contact_done", "next_steps_for",
+    "not_due_message", "phone_note_create", "questionnaire_record", "relapse_plan_review",
+    "relapse_plan_save", "reserve_replace", "step_on", "taper_schedule_back",
+    "taper_schedule_change", "taper_schedule_confirm", "taper_schedule_hold",
+    "taper_schedule_make", "taper_schedule_repeat",
 ]

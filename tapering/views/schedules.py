@@ -32,6 +32,7 @@ from ..forms import PRESET_HELP, AdjustForm, ConfirmForm, ScheduleForm
 from ..models import TaperScheduleVersion
 from ..plans import plan_build
 from ..printout import schedule_pdf
+from ..questionnaire_selectors import bwsq_hold_suggestion
 from ..schedule import ScheduleRefused, equivalence_uncertain, tablets_by_strength
 from ..selectors import (
     active_schedule,
@@ -150,6 +151,7 @@ def schedule_detail(request, project_uuid, participation_uuid):
         "versions": schedule_versions(participation=participation),
         "may_make": participation.status in services.MAKE_FROM,
         "is_gp": request.membership.role == Role.HUISARTS,
+        "hold_suggestion": bwsq_hold_suggestion(participation=participation) if page else None,
         "adjust_form": AdjustForm(initial={
             "step": page.today_step.number if page and page.today_step else 0,
             "version": page.version.number if page else 1, "days": 7}),

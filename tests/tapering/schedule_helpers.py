@@ -54,3 +54,11 @@ def reference_table_load() -> None:
 @pytest.fixture(autouse=True)
 def reference_table(db):
     reference_table_load()
+
+
+def page_url(name, part, **extra) -> str:
+    """The address of a tapering page of ``part`` (its project and participation)."""
+    from django.urls import reverse
+
+    return reverse(f"tapering:{name}", kwargs={"project_uuid": part.project.uuid,
+                                               "participation_uuid": part.uuid, **extra})
