@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import address, callbacks, consultations, schedules
+from .views import address, callbacks, consultations, outcomes, schedules
 
 app_name = "tapering"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", callbacks.timeline,
          name="timeline"),
     path("herinnering/<uuid:item_uuid>/klaar/", callbacks.reminder_done, name="reminder-done"),
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/uitkomst/",
+         outcomes.outcome_set, name="outcome"),
     # Consultations (docs/domain.md, step 7).
     path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/plannen/",
          consultations.consult_plan, name="consult-plan"),
