@@ -1,7 +1,8 @@
 """Writes for the steps after the letter (docs/domain.md, steps 5-7), one module per
 concern: ``callbacks`` (phone notes, call-backs, reminders and the daily e-mail),
-``consultations`` (planning and recording consults and monitoring contacts) and
-``schedules`` (tapering schedules, their versions and monitoring contacts). Each write
+``consultations`` (planning and recording consults and monitoring contacts),
+``schedules`` (tapering schedules, their versions and monitoring contacts) and
+``relatives`` (relatives involved and hand-outs given). Each write
 takes the acting user and writes its audit entries. The names other modules use are
 importable from here."""
 
@@ -36,6 +37,13 @@ from .consultations import (
     kinds_for,
     next_steps_for,
 )
+from .relatives import (
+    RelativeError,
+    hand_out_add,
+    hand_out_remove,
+    relative_add,
+    relative_remove,
+)
 from .schedules import (
     MAKE_FROM,
     ScheduleRefused,
@@ -51,6 +59,7 @@ from .schedules import (
 )
 
 __all__ = [
+    "RelativeError", "hand_out_add", "hand_out_remove", "relative_add", "relative_remove",
     "AFTER_LETTER", "MAKE_FROM", "NEXT_FOR_RESPONSE", "WAITING", "WAIT_KINDS", "CallError",
     "ConsultError", "Outcome", "ScheduleRefused", "ScheduleStale", "ask_again_problem",
     "attempt_counts", "attempts_counted", "booking_problem", "call_attempt_log",

@@ -1,5 +1,5 @@
 """Pages of the tapering app, one module per concern: ``callbacks`` (the call-back list,
 the call screen, phone notes, reminders and the timeline), ``address`` (correcting
 an address from the call screen), ``consultations`` (the consult pages) and
-``schedules`` (tapering schedules: make, change, adjust, confirm, print) and ``outcomes``
-(setting a participation's outcome)."""
+``schedules`` (tapering schedules: make, change, adjust, confirm, print), ``outcomes``
+(setting a participation's outcome) and ``relatives`` (relatives involved, hand-outs)."""
