@@ -14,7 +14,6 @@ from benzoproject.formats import format_date
 from .audit import audit_log, audit_log_many
 from .dates import wait_period_end
 from .models import (
-    OUTCOME_STATUS,
     OUTCOMES_NEEDING_REASON,
     AuditEvent,
     DueItem,
@@ -34,6 +33,7 @@ from .models import (
 from .plan_defaults import DEFAULT_PLAN
 from .selectors import gp_name_rows
 from .workflow import (
+    OUTCOME_STATUS,
     MoveRefused,
     due_item_schedule,
     may_move,

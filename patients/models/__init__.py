@@ -17,11 +17,13 @@ from .organisation import (
     Practice,
     Role,
 )
-from .projects import (
-    LASTING_REASONS,
-    OUTCOME_STATUS,
+from .outcomes import (
     OUTCOMES_NEEDING_REASON,
     OUTCOMES_OUT_OF_DENOMINATOR,
+    ParticipationOutcome,
+)
+from .projects import (
+    LASTING_REASONS,
     WAIT_DAYS_MESSAGE,
     WAIT_DAYS_MIN,
     DueItem,
@@ -29,7 +31,6 @@ from .projects import (
     ExclusionReason,
     Participation,
     ParticipationEvent,
-    ParticipationOutcome,
     ParticipationStatus,
     PlanMilestone,
     PlanStep,
@@ -44,7 +45,6 @@ __all__ = [
     "COMPLEX_ATC_EXCEPTIONS",
     "COMPLEX_ATC_PREFIXES",
     "LASTING_REASONS",
-    "OUTCOME_STATUS",
     "OUTCOMES_NEEDING_REASON",
     "OUTCOMES_OUT_OF_DENOMINATOR",
     "WAIT_DAYS_MESSAGE",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..clinical import DDD_THRESHOLD_CHOICES
 from .clinical_data import Patient
 from .organisation import Practice, Role
+from .outcomes import OutcomeFields, ParticipationOutcome
 
 
 class ProjectCriterion(models.TextChoices):
@@ -187,42 +188,7 @@ class ParticipationStatus(models.TextChoices):
     LEFT = "left", _("left the practice")
 
 
-class ParticipationOutcome(models.TextChoices):
-    """How a participation ended (docs/domain.md, outcomes); feeds the evaluation (step 9)."""
-
-    STOPPED = "stopped", _("stopped")
-    REDUCED = "reduced", _("reduced")
-    UNCHANGED = "unchanged", _("unchanged")
-    DECLINED = "declined", _("declined")
-    NOT_REACHED = "not_reached", _("not reached")
-    REFERRED = "referred", _("referred elsewhere")
-    DIED = "died", _("died")
-    MOVED = "moved", _("moved")
-    LEFT_PRACTICE = "left_practice", _("left the practice")
-
-
-# Outcomes that take the patient out of the evaluation's denominator (SPEC step 9: died,
-# moved or changed practice).
-OUTCOMES_OUT_OF_DENOMINATOR = frozenset({ParticipationOutcome.DIED, ParticipationOutcome.MOVED,
-                                         ParticipationOutcome.LEFT_PRACTICE})
-# Outcomes that need a reason (why declined, why unchanged, referred to whom).
-OUTCOMES_NEEDING_REASON = frozenset({ParticipationOutcome.DECLINED,
-                                     ParticipationOutcome.UNCHANGED,
-                                     ParticipationOutcome.REFERRED})
-# The status an outcome moves the participation to, when TRANSITIONS allows the move;
-# declined and not reached keep the status they have.
-OUTCOME_STATUS = {
-    ParticipationOutcome.STOPPED: ParticipationStatus.STOPPED,
-    ParticipationOutcome.REDUCED: ParticipationStatus.REDUCED,
-    ParticipationOutcome.UNCHANGED: ParticipationStatus.UNCHANGED,
-    ParticipationOutcome.REFERRED: ParticipationStatus.REFERRED,
-    ParticipationOutcome.DIED: ParticipationStatus.LEFT,
-    ParticipationOutcome.MOVED: ParticipationStatus.LEFT,
-    ParticipationOutcome.LEFT_PRACTICE: ParticipationStatus.LEFT,
-}
-
-
-class Participation(models.Model):
+class Participation(OutcomeFields):
     """One patient in one project, with a status (docs/architecture.md, the participation).
 
     Every change of status goes through ``patients.workflow.participation_move``,
@@ -260,14 +226,6 @@ class Participation(models.Model):
     next_call_on = models.DateField(_("call on"), null=True, blank=True)
     # Not reached: the project lead has taken a reserve in this patient's place, or declined to.
     reserve_handled_at = models.DateTimeField(null=True, blank=True)
-    # How the participation ended (docs/domain.md, outcomes): set through
-    # patients.services.participation_outcome_set; empty while open.
-    outcome = models.CharField(_("outcome"), max_length=20, blank=True,
-                               choices=ParticipationOutcome.choices)
-    outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
-    outcome_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    outcome_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -279,20 +237,14 @@ class Participation(models.Model):
             models.UniqueConstraint(fields=["project", "patient"], name="one_participation"),
             models.CheckConstraint(condition=Q(status__in=ParticipationStatus.values),
                                    name="participation_status_valid"),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(outcome__in=ParticipationOutcome.values,
-                                            outcome_on__isnull=False),
+            models.CheckConstraint(condition=Q(outcome="") | Q(
+                outcome__in=ParticipationOutcome.values, outcome_on__isnull=False),
                 name="participation_outcome_valid"),
         ]
         indexes = [models.Index(fields=["project", "status", "rank"])]
 
     def __str__(self) -> str:
         return f"{self.patient} in {self.project}"
-
-    @property
-    def in_evaluation(self) -> bool:
-        """False for died, moved and left the practice: out of the evaluation's denominator."""
-        return self.outcome not in OUTCOMES_OUT_OF_DENOMINATOR
 
     @property
     def proposal_reason_label(self) -> str:
