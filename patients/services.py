@@ -14,12 +14,14 @@ from benzoproject.formats import format_date
 from .audit import audit_log, audit_log_many
 from .dates import wait_period_end
 from .models import (
+    OUTCOMES_NEEDING_REASON,
     AuditEvent,
     DueItem,
     ExclusionReason,
     GpNameMapping,
     ImportBatch,
     Participation,
+    ParticipationOutcome,
     Patient,
     PlanMilestone,
     PlanStep,
@@ -30,7 +32,14 @@ from .models import (
 )
 from .plan_defaults import DEFAULT_PLAN
 from .selectors import gp_name_rows
-from .workflow import MoveRefused, due_item_schedule, participation_move, participation_note
+from .workflow import (
+    OUTCOME_STATUS,
+    MoveRefused,
+    due_item_schedule,
+    may_move,
+    participation_move,
+    participation_note,
+)
 
 
 @transaction.atomic
@@ -462,3 +471,55 @@ def list_transfer(*, participation: Participation, user, to: str) -> Participati
         raise ScreeningError(_("This patient is no longer on that list.")) from None
     _renumber(participation.project, {other[to]})
     return moved
+
+
+class OutcomeError(Exception):
+    """An outcome that cannot be recorded; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class OutcomeUnchanged(OutcomeError):
+    """The same outcome, date and reason are recorded already (a second click)."""
+
+
+@transaction.atomic
+def participation_outcome_set(*, participation: Participation, user, outcome: str, on: date,
+                              reason: str = "", today: date) -> bool:
+    """Record (or change) how the participation ended (docs/domain.md#outcomes).
+
+    The outcome, its date and reason are stored on the participation with a timeline entry
+    and an audit event. When ``OUTCOME_STATUS`` names a status for the outcome and
+    ``TRANSITIONS`` allows the move from the current status, the status moves with it;
+    otherwise only the outcome is recorded. Returns whether the status moved. Refuses a
+    date after ``today``, a missing reason where one is needed, and the same outcome twice.
+    """
+    outcome = ParticipationOutcome(outcome)
+    reason = reason.strip()
+    if on > today:
+        raise OutcomeError(_("The date of the outcome cannot be in the future."))
+    if outcome in OUTCOMES_NEEDING_REASON and not reason:
+        raise OutcomeError(_("Give a reason for this outcome."))
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    if (locked.outcome, locked.outcome_on, locked.outcome_reason) == (outcome, on, reason):
+        raise OutcomeUnchanged(_("This outcome is already recorded."))
+    fields = {"outcome": outcome, "outcome_on": on, "outcome_reason": reason,
+              "outcome_by": user}
+    what = _("Outcome: %(outcome)s on %(date)s") % {"outcome": outcome.label,
+                                                     "date": format_date(on)}
+    if reason:
+        what = f"{what} ({reason})"
+    target = OUTCOME_STATUS.get(outcome)
+    if target is not None and locked.status != target and may_move(locked, target):
+        participation_move(participation=participation, to=target, user=user, what=what,
+                           fields=fields)
+        return True
+    for name, value in fields.items():
+        setattr(locked, name, value)
+        setattr(participation, name, value)
+    locked.save(update_fields=["outcome", "outcome_on", "outcome_reason", "outcome_by"])
+    participation_note(participation=locked, user=user, what=what)
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=locked, detail=what)
+    return False

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .audit import audit_log
-from .models import AuditEvent, DueItem, Participation, ParticipationEvent
+from .models import AuditEvent, DueItem, Participation, ParticipationEvent, ParticipationOutcome
 
 S = Participation.Status
 
@@ -46,6 +46,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 for _status, _targets in TRANSITIONS.items():
     if _status != S.LEFT:
         TRANSITIONS[_status] = _targets | {S.LEFT}
+
+O = ParticipationOutcome  # noqa: E741
+# The status an outcome moves the participation to, when TRANSITIONS allows the move;
+# declined and not reached keep their status (docs/domain.md#outcomes).
+OUTCOME_STATUS: dict[str, str] = {
+    O.STOPPED: S.STOPPED, O.REDUCED: S.REDUCED, O.UNCHANGED: S.UNCHANGED,
+    O.REFERRED: S.REFERRED, O.DIED: S.LEFT, O.MOVED: S.LEFT, O.LEFT_PRACTICE: S.LEFT,
+}
 
 
 class MoveRefused(Exception):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -566,3 +567,74 @@ class QuestionnaireResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participation_id} {self.definition_id} {self.taken_on}"
+
+
+class Relative(models.Model):
+    """Someone close to the patient who is involved in the tapering (docs/domain.md#relatives).
+
+    Removing one keeps the row (``removed_at``): the timeline and audit log still name it.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="relatives")
+    name = models.CharField(_("name"), max_length=100)
+    relation = models.CharField(_("relation"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    may_contact = models.BooleanField(_("may be contacted"), default=False)
+    added_at = models.DateTimeField(_("added on"), default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    removed_at = models.DateTimeField(_("removed on"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("relative")
+        verbose_name_plural = _("relatives")
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
+class HandOut(models.Model):
+    """A workbook, leaflet or other hand-out given to the patient (docs/domain.md#relatives)."""
+
+    class Kind(models.TextChoices):
+        WORKBOOK = "workbook", _("workbook")
+        LEAFLET = "leaflet", _("information leaflet")
+        OTHER = "other", _("other")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT,
+                                      related_name="hand_outs")
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    text = models.CharField(_("description"), max_length=200, blank=True)
+    given_on = models.DateField(_("given on"))
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    removed_at = models.DateTimeField(_("removed on"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("hand-out")
+        verbose_name_plural = _("hand-outs")
+        ordering = ["given_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["workbook", "leaflet", "other"]),
+                                   name="handout_kind_valid"),
+            models.CheckConstraint(condition=~models.Q(kind="other") | ~models.Q(text=""),
+                                   name="handout_other_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.OTHER:
+            return self.text
+        kind = capfirst(str(self.get_kind_display()))
+        return f"{kind}: {self.text}" if self.text else kind

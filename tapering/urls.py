@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import address, callbacks, consultations, questionnaires, relapse, schedules
+from .views import (
+    address,
+    callbacks,
+    consultations,
+    outcomes,
+    questionnaires,
+    relapse,
+    relatives,
+    schedules,
+)
 
 app_name = "tapering"
 
@@ -18,6 +27,17 @@ urlpatterns = [
     path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/", callbacks.timeline,
          name="timeline"),
     path("herinnering/<uuid:item_uuid>/klaar/", callbacks.reminder_done, name="reminder-done"),
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/uitkomst/",
+         outcomes.outcome_set, name="outcome"),
+    # Relatives and hand-outs (docs/domain.md#relatives).
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/naaste/",
+         relatives.relative_add, name="relative-add"),
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/naaste/<uuid:relative_uuid>/"
+         "verwijderen/", relatives.relative_remove, name="relative-remove"),
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/meegegeven/",
+         relatives.hand_out_add, name="hand-out-add"),
+    path("tijdlijn/<uuid:project_uuid>/<uuid:participation_uuid>/meegegeven/"
+         "<uuid:hand_out_uuid>/verwijderen/", relatives.hand_out_remove, name="hand-out-remove"),
     # Consultations (docs/domain.md, step 7).
     path("consult/<uuid:project_uuid>/<uuid:participation_uuid>/plannen/",
          consultations.consult_plan, name="consult-plan"),

@@ -105,6 +105,9 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
             Case("tapering:call", "GET", CALLBACK_USERS, q, audited_id=audited),
             Case("tapering:call", "POST", CALLBACK_USERS, q, data={"outcome": "not_reached"}),
             Case("tapering:timeline", "GET", CALLBACK_USERS, q, audited_id=audited),
+            Case("tapering:outcome", "GET", CONSULT_USERS, q, audited_id=audited),
+            Case("tapering:outcome", "POST", CONSULT_USERS, q,
+                 data={"outcome": "not_reached", "outcome_on": "2026-10-01"}),
             Case("tapering:phone-note", "GET", PHONE_NOTE_USERS, q, audited_id=audited),
             Case("tapering:phone-note", "POST", PHONE_NOTE_USERS, q,
                  data={"called_at": "2026-10-01T10:00", "caller": "patient", "wish": "question"}),
@@ -176,6 +179,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         ]
     if consultation is not None:
         result += _consult_cases(project, consultation)
+        result += _relative_cases(project, consultation.participation)
     if schedule is not None:
         part = schedule.participation
         q = {**p, "participation_uuid": part.uuid}
@@ -285,4 +289,36 @@ def _consult_cases(project, consultation) -> list[Case]:
         Case("tapering:consult-record-contact", "POST", CONSULT_USERS, q,
              data={"kind": "evaluation", "contact_date": now.date().isoformat(),
                    "contact_time": f"{now:%H:%M}", "held_by": holder, "next_step": "start"}),
+    ]
+
+
+def _relative_cases(project, participation) -> list[Case]:
+    """Relatives and hand-outs on the timeline (docs/domain.md#relatives): one of each is made
+    here once, so the removal pages have something to show."""
+    from datetime import date
+
+    from tapering.models import HandOut, Relative
+
+    poh = project.lead
+    relative = Relative.objects.filter(participation=participation).first() or \
+        Relative.objects.create(participation=participation, name="Els", relation="partner",
+                                added_by=poh)
+    hand_out = HandOut.objects.filter(participation=participation).first() or \
+        HandOut.objects.create(participation=participation, kind="workbook",
+                               given_on=date(2026, 10, 1), given_by=poh)
+    q = {"project_uuid": project.uuid, "participation_uuid": participation.uuid}
+    audited = str(participation.uuid)
+    return [
+        Case("tapering:relative-remove", "GET", CONSULT_USERS,
+             {**q, "relative_uuid": relative.uuid}, audited_id=audited),
+        Case("tapering:hand-out-remove", "GET", CONSULT_USERS,
+             {**q, "hand_out_uuid": hand_out.uuid}, audited_id=audited),
+        Case("tapering:relative-add", "POST", CONSULT_USERS, q,
+             data={"name": "Jan", "relation": "zoon", "phone": "06-1", "may_contact": "on"}),
+        Case("tapering:hand-out-add", "POST", CONSULT_USERS, q,
+             data={"kind": "leaflet", "given_on": "2026-10-01"}),
+        Case("tapering:relative-remove", "POST", CONSULT_USERS,
+             {**q, "relative_uuid": relative.uuid}),
+        Case("tapering:hand-out-remove", "POST", CONSULT_USERS,
+             {**q, "hand_out_uuid": hand_out.uuid}),
     ]

@@ -17,6 +17,11 @@ from .organisation import (
     Practice,
     Role,
 )
+from .outcomes import (
+    OUTCOMES_NEEDING_REASON,
+    OUTCOMES_OUT_OF_DENOMINATOR,
+    ParticipationOutcome,
+)
 from .projects import (
     LASTING_REASONS,
     WAIT_DAYS_MESSAGE,
@@ -40,6 +45,8 @@ __all__ = [
     "COMPLEX_ATC_EXCEPTIONS",
     "COMPLEX_ATC_PREFIXES",
     "LASTING_REASONS",
+    "OUTCOMES_NEEDING_REASON",
+    "OUTCOMES_OUT_OF_DENOMINATOR",
     "WAIT_DAYS_MESSAGE",
     "WAIT_DAYS_MIN",
     "AuditEvent",
@@ -53,6 +60,7 @@ __all__ = [
     "Membership",
     "Participation",
     "ParticipationEvent",
+    "ParticipationOutcome",
     "ParticipationStatus",
     "Patient",
     "PlanMilestone",

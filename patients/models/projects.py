@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..clinical import DDD_THRESHOLD_CHOICES
 from .clinical_data import Patient
 from .organisation import Practice, Role
+from .outcomes import OutcomeFields, ParticipationOutcome
 
 
 class ProjectCriterion(models.TextChoices):
@@ -187,7 +188,7 @@ class ParticipationStatus(models.TextChoices):
     LEFT = "left", _("left the practice")
 
 
-class Participation(models.Model):
+class Participation(OutcomeFields):
     """One patient in one project, with a status (docs/architecture.md, the participation).
 
     Every change of status goes through ``patients.workflow.participation_move``,
@@ -236,6 +237,9 @@ class Participation(models.Model):
             models.UniqueConstraint(fields=["project", "patient"], name="one_participation"),
             models.CheckConstraint(condition=Q(status__in=ParticipationStatus.values),
                                    name="participation_status_valid"),
+            models.CheckConstraint(condition=Q(outcome="") | Q(
+                outcome__in=ParticipationOutcome.values, outcome_on__isnull=False),
+                name="participation_outcome_valid"),
         ]
         indexes = [models.Index(fields=["project", "status", "rank"])]
 

@@ -1,10 +1,11 @@
 """Writes for the steps after the letter (docs/domain.md, steps 5-7), one module per
 concern: ``callbacks`` (phone notes, call-backs, reminders and the daily e-mail),
 ``consultations`` (planning and recording consults and monitoring contacts),
-``schedules`` (tapering schedules, their versions and monitoring contacts) and
-``relapse`` (the relapse-prevention plan and its versions). Each write
-takes the acting user and writes its audit entries. The names other modules use are
-importable from here."""
+``schedules`` (tapering schedules, their versions and monitoring contacts),
+``questionnaires`` (answer sets and the BWSQ hold decision), ``relapse`` (the
+relapse-prevention plan and its versions) and ``relatives`` (relatives involved and
+hand-outs given). Each write takes the acting user and writes its audit entries. The
+names other modules use are importable from here."""
 
 from .callbacks import (
     AFTER_LETTER,
@@ -44,6 +45,13 @@ from .relapse import (
     relapse_plan_review,
     relapse_plan_save,
 )
+from .relatives import (
+    RelativeError,
+    hand_out_add,
+    hand_out_remove,
+    relative_add,
+    relative_remove,
+)
 from .schedules import (
     MAKE_FROM,
     ScheduleRefused,
@@ -60,14 +68,15 @@ from .schedules import (
 
 __all__ = [
     "AFTER_LETTER", "MAKE_FROM", "NEXT_FOR_RESPONSE", "WAITING", "WAIT_KINDS", "CallError",
-    "ConsultError", "Outcome", "RelapsePlanRefused", "RelapsePlanStale", "ScheduleRefused",
-    "ScheduleStale", "ask_again_problem", "attempt_counts", "attempts_counted",
-    "booking_problem", "bwsq_hold_decide", "call_attempt_log", "call_due_from", "choice_of",
-    "consultation_cancel", "consultation_no_show", "consultation_plan", "consultation_rebook",
-    "consultation_record", "consultation_record_contact", "contact_time_problem", "digest_send",
-    "due_item_done", "kinds_for", "monitoring_contact_done", "next_steps_for",
+    "ConsultError", "Outcome", "RelapsePlanRefused", "RelapsePlanStale", "RelativeError",
+    "ScheduleRefused", "ScheduleStale", "ask_again_problem", "attempt_counts",
+    "attempts_counted", "booking_problem", "bwsq_hold_decide", "call_attempt_log",
+    "call_due_from", "choice_of", "consultation_cancel", "consultation_no_show",
+    "consultation_plan", "consultation_rebook", "consultation_record",
+    "consultation_record_contact", "contact_time_problem", "digest_send", "due_item_done",
+    "hand_out_add", "hand_out_remove", "kinds_for", "monitoring_contact_done", "next_steps_for",
     "not_due_message", "phone_note_create", "questionnaire_record", "relapse_plan_review",
-    "relapse_plan_save", "reserve_replace", "step_on", "taper_schedule_back",
-    "taper_schedule_change", "taper_schedule_confirm", "taper_schedule_hold",
-    "taper_schedule_make", "taper_schedule_repeat",
+    "relapse_plan_save", "relative_add", "relative_remove", "reserve_replace", "step_on",
+    "taper_schedule_back", "taper_schedule_change", "taper_schedule_confirm",
+    "taper_schedule_hold", "taper_schedule_make", "taper_schedule_repeat",
 ]

@@ -21,6 +21,7 @@ from .. import scripts, services
 from ..consult_selectors import consultations_of
 from ..forms import CallAttemptForm, PhoneNoteForm
 from ..models import CallAttempt
+from ..outcome_forms import HandOutForm, RelativeForm
 from ..selectors import (
     callback_list,
     callback_rows,
@@ -150,10 +151,23 @@ def reminder_done(request, item_uuid):
 def timeline(request, project_uuid, participation_uuid):
     """The participation's steps with date and who (issue #6, point 6)."""
     participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    return timeline_page(request, participation)
+
+
+def timeline_page(request, participation, *, relative_form=None, hand_out_form=None,
+                  status: int = 200):
+    """The timeline page; the relatives' and hand-outs' views show it again with their bound
+    form when it does not validate."""
     timeline = participation_timeline(participation=participation)
+    today = timezone.localdate()
     return render(request, "tapering/timeline.html", {
         "participation": participation, "row": callback_rows([participation])[0],
         "events": timeline.events, "due_items": timeline.planned,
         "consultations": consultations_of(participation=participation),
-        "can_plan_consult": bool(services.kinds_for(participation.status))})
+        "can_plan_consult": bool(services.kinds_for(participation.status)),
+        "relatives": participation.relatives.filter(removed_at__isnull=True),
+        "hand_outs": participation.hand_outs.filter(removed_at__isnull=True),
+        "relative_form": relative_form or RelativeForm(),
+        "hand_out_form": hand_out_form or HandOutForm(initial={"given_on": today}),
+        "today": today}, status=status)
 
