@@ -44,7 +44,7 @@ def nice_ticks(top: Decimal, most: int = 6) -> list[Decimal]:
     return [Decimal(0), top]
 
 
-def _x_scale(first: date, last: date) -> Callable[[date], float]:
+def x_scale(first: date, last: date) -> Callable[[date], float]:
     span = max((last - first).days, 1)
     plot = WIDTH - LEFT - RIGHT
 
@@ -54,13 +54,33 @@ def _x_scale(first: date, last: date) -> Callable[[date], float]:
     return x
 
 
-def _y_scale(top: Decimal) -> Callable[[Decimal], float]:
+def y_scale(top: Decimal) -> Callable[[Decimal], float]:
     plot = HEIGHT - TOP - BOTTOM
 
     def y(mg: Decimal) -> float:
         return TOP + plot * float(1 - mg / top)
 
     return y
+
+
+def date_axis(days: Sequence[date], x: Callable[[date], float], label: str) -> list[str]:
+    """The x axis's ticks at ``days`` (in order), a Dutch date under each where there is
+    room, and the axis's ``label`` below them."""
+    out, right, bottom = [], WIDTH - RIGHT, HEIGHT - BOTTOM
+    label_end = float("-inf")  # where the last date label written ends
+    for day in days:
+        dx = x(day)
+        out.append(f'<line x1="{dx:.1f}" y1="{bottom}" x2="{dx:.1f}" y2="{bottom + 5}" '
+                   f'stroke="#000"/>')
+        # Centred under its tick, or kept inside the chart at either end.
+        left_edge = min(max(dx - LABEL_WIDTH / 2, LEFT - 8), right - LABEL_WIDTH)
+        if left_edge >= label_end + LABEL_GAP:
+            out.append(f'<text x="{left_edge + LABEL_WIDTH / 2:.1f}" y="{bottom + 18}" '
+                       f'text-anchor="middle">{format_date(day)}</text>')
+            label_end = left_edge + LABEL_WIDTH
+    out.append(f'<text x="{(LEFT + right) / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+               f'{escape(label)}</text>')
+    return out
 
 
 def chart_description(steps: Sequence[Step]) -> str:
@@ -85,9 +105,9 @@ def step_chart_svg(steps: Sequence[Step], *, chart_id: str = "afbouwgrafiek",
     first_day = steps[0].start
     # The last row (dose 0) has no length: give the line a tail of a week after it.
     last_day = max(steps[-1].start + timedelta(days=7), steps[-1].end)
-    x = _x_scale(first_day, last_day)
+    x = x_scale(first_day, last_day)
     ticks = nice_ticks(max(step.daily_dose_mg for step in steps))
-    y = _y_scale(ticks[-1])
+    y = y_scale(ticks[-1])
     substances = sorted({step.substance for step in steps})
     unit = (_("mg %(substance)s per day") % {"substance": substances[0]}
             if len(substances) == 1 else _("mg per day"))
@@ -133,20 +153,7 @@ def step_chart_svg(steps: Sequence[Step], *, chart_id: str = "afbouwgrafiek",
     # The x axis with the date each step begins, where there is room.
     out.append(f'<line x1="{LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#000"/>')
     out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}" stroke="#000"/>')
-    label_end = float("-inf")  # where the last date label written ends
-    for step in steps:
-        sx = x(step.start)
-        out.append(f'<line x1="{sx:.1f}" y1="{bottom}" x2="{sx:.1f}" y2="{bottom + 5}" '
-                   f'stroke="#000"/>')
-        # Centred under its tick, or kept inside the chart at either end.
-        left_edge = min(max(sx - LABEL_WIDTH / 2, LEFT - 8), right - LABEL_WIDTH)
-        if left_edge >= label_end + LABEL_GAP:
-            out.append(f'<text x="{left_edge + LABEL_WIDTH / 2:.1f}" y="{bottom + 18}" '
-                       f'text-anchor="middle">{format_date(step.start)}</text>')
-            label_end = left_edge + LABEL_WIDTH
-    x_label = escape(_("date the step begins"))
-    out.append(f'<text x="{(LEFT + right) / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-               f'{x_label}</text>')
+    out.extend(date_axis([step.start for step in steps], x, _("date the step begins")))
     if today is not None and first_day <= today <= last_day:
         tx = x(today)
         out.append(f'<line x1="{tx:.1f}" y1="{TOP}" x2="{tx:.1f}" y2="{bottom}" stroke="#000" '

@@ -1,15 +1,20 @@
 """Reads for questionnaires (docs/domain.md#questionnaires): the definitions in use, each
 turned into the plain shape tapering/questionnaires.py scores."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from patients.models import Participation
 
-from .models import QuestionnaireDefinition, QuestionnaireResponse
+from .models import QuestionnaireDefinition, QuestionnaireResponse, TaperSchedule
 from .questionnaires import HOLD_RISE_DEFAULT, Definition, definition_from_dict, hold_suggested
+from .score_chart import ScoreSeries, score_trend_svg
+from .stepdata import steps_from_json
 
 
 def definition_data(row: QuestionnaireDefinition) -> dict[str, Any]:
@@ -95,3 +100,46 @@ def bwsq_hold_suggestion(*, participation: Participation) -> HoldSuggestion | No
         return None
     return HoldSuggestion(previous=previous, latest=latest,
                           rise=int(latest.scores["total"]) - int(previous.scores["total"]))
+
+
+@dataclass(frozen=True)
+class ScoreTrend:
+    """One instrument's scores over time for a participation, and its chart."""
+
+    code: str
+    name: str
+    series: list[ScoreSeries]
+    svg: str
+
+
+def score_trends(*, participation: Participation, codes: Sequence[str] = ()) -> list[ScoreTrend]:
+    """Per instrument the participation has answers for (or only ``codes``), each score as a
+    line across the dates filled in, with the active schedule's steps on the same axis
+    (docs/domain.md#questionnaires)."""
+    rows = (QuestionnaireResponse.objects.filter(participation=participation)
+            .select_related("definition")
+            .prefetch_related("definition__scales", "definition__items")
+            .order_by("definition__position", "definition__code", "taken_on", "entered_at"))
+    if codes:
+        rows = rows.filter(definition__code__in=codes)
+    schedule = TaperSchedule.objects.filter(participation=participation,
+                                            replaced_at__isnull=True).first()
+    steps = steps_from_json(schedule.current.steps) if schedule is not None else []
+    by_code: dict[str, list[QuestionnaireResponse]] = {}
+    for response in rows:
+        by_code.setdefault(response.definition.code, []).append(response)
+    trends = []
+    for code, responses in by_code.items():
+        shape = definition_from_dict(definition_data(responses[0].definition))
+        points: dict[str, list[tuple[date, int]]] = {}
+        for response in responses:
+            for scale_code, value in response.scores.items():
+                points.setdefault(scale_code, []).append((response.taken_on, int(value)))
+        series = [ScoreSeries(name=shape.scale(scale_code).name,
+                              maximum=shape.scale(scale_code).maximum,
+                              points=tuple(line)) for scale_code, line in points.items()]
+        title = _("%(name)s over time") % {"name": shape.name}
+        trends.append(ScoreTrend(code=code, name=shape.name, series=series,
+                                 svg=score_trend_svg(title, series, steps=steps,
+                                                     chart_id=f"verloop-{code}")))
+    return trends

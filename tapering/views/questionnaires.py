@@ -26,6 +26,7 @@ from ..questionnaire_selectors import (
     definition_data,
     definitions,
     responses_of,
+    score_trends,
 )
 from ..questionnaires import ScoreError, definition_from_dict
 from ..schedule import ScheduleRefused
@@ -44,7 +45,8 @@ def questionnaires(request, project_uuid, participation_uuid):
     participation = get_participation_for_user(request, project_uuid, participation_uuid)
     return render(request, "tapering/questionnaires.html", {
         "participation": participation, "definitions": definitions(),
-        "responses": responses_of(participation=participation)})
+        "responses": responses_of(participation=participation),
+        "trends": score_trends(participation=participation)})
 
 
 @practice_view(roles=QUESTIONNAIRE_USERS)

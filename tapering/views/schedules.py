@@ -32,7 +32,7 @@ from ..forms import PRESET_HELP, AdjustForm, ConfirmForm, ScheduleForm
 from ..models import TaperScheduleVersion
 from ..plans import plan_build
 from ..printout import schedule_pdf
-from ..questionnaire_selectors import bwsq_hold_suggestion
+from ..questionnaire_selectors import bwsq_hold_suggestion, score_trends
 from ..schedule import ScheduleRefused, equivalence_uncertain, tablets_by_strength
 from ..selectors import (
     active_schedule,
@@ -152,6 +152,7 @@ def schedule_detail(request, project_uuid, participation_uuid):
         "may_make": participation.status in services.MAKE_FROM,
         "is_gp": request.membership.role == Role.HUISARTS,
         "hold_suggestion": bwsq_hold_suggestion(participation=participation) if page else None,
+        "bwsq_trends": score_trends(participation=participation, codes=["bwsq"]) if page else [],
         "adjust_form": AdjustForm(initial={
             "step": page.today_step.number if page and page.today_step else 0,
             "version": page.version.number if page else 1, "days": 7}),

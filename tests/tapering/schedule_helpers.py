@@ -10,6 +10,7 @@ from django.apps import apps
 
 from patients.models import Participation, Role, Substance
 from tapering import services
+from tapering.models import QuestionnaireDefinition
 from tapering.plans import PlanChoice
 from tests.factories import PatientFactory
 
@@ -49,6 +50,10 @@ def reference_table_load() -> None:
     elsewhere may have flushed them."""
     if not Substance.objects.exists():
         importlib.import_module("patients.migrations.0004_substances_reference").load(apps, None)
+    # So are the built-in questionnaires.
+    if not QuestionnaireDefinition.objects.exists():
+        importlib.import_module("tapering.migrations.0007_questionnaires").load_built_in(
+            apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -263,3 +263,38 @@ def test_hold_uses_the_schedules_own_hold(part, users, client_for):
     assert latest.hold_decision == "held"
     version = schedule.versions.get(number=2)
     assert version.change == "hold" and "BWSQ" in version.reason
+
+
+# --- The trend --------------------------------------------------------------------------------
+
+
+def test_the_questionnaires_page_draws_each_instruments_trend(part, users, client_for):
+    client = client_for(users[Role.POH_GGZ])
+    html = client.get(url("questionnaires", part)).content.decode()
+    assert 'id="geen-verloop"' in html and "<svg" not in html
+    record(part, users, values=bwsq(q1=1), taken_on=TODAY - timedelta(days=7))
+    record(part, users, values=bwsq(q1=2, q2=2, q3=1), taken_on=TODAY)
+    record(part, users, code="4dkl", values={"distress": 12, "depression": 2, "anxiety": 1,
+                                             "somatisation": 5}, how="paper")
+    html = client.get(url("questionnaires", part)).content.decode()
+    assert 'id="geen-verloop"' not in html
+    assert 'id="verloop-bwsq"' in html and 'id="verloop-4dkl"' in html
+    bwsq_chart = html.split('id="verloop-bwsq"')[1].split("</section>")[0]
+    assert bwsq_chart.count("<circle") == 2 and ">1</text>" in bwsq_chart
+    assert ">5</text>" in bwsq_chart  # the second total: 2 + 2 + 1
+    assert "Eén meting" not in bwsq_chart
+    dkl_chart = html.split('id="verloop-4dkl"')[1].split("</section>")[0]
+    assert "Eén meting" not in dkl_chart  # four lines, one point each: the legend names them
+    assert dkl_chart.count("<path") == 0
+
+
+def test_the_schedule_page_shows_the_bwsq_across_the_steps(part, users, client_for):
+    make(part, users, today=START)
+    client = client_for(users[Role.POH_GGZ])
+    assert 'id="bwsq-verloop"' not in client.get(url("schedule", part)).content.decode()
+    latest = rose_by(part, users, 5)
+    html = client.get(url("schedule", part)).content.decode()
+    section = html.split('id="bwsq-verloop"')[1].split("</section>")[0]
+    assert "stap 0" in section and "stap 1" in section
+    assert section.count("<circle") == 2 and f">{latest.scores['total']}</text>" in section
+    assert 'href="#bwsq-verloop"' in html  # the suggestion links to it
