@@ -27,7 +27,7 @@ from patients.services import (
 )
 from patients.workflow import participation_move
 
-from .letters_file import read_letters
+from .letters_file import LetterLine, read_letters
 
 S = Participation.Status
 
@@ -130,6 +130,70 @@ def _mark_mailed(participation: Participation, on: date, today: date, what: str)
     return wait
 
 
+class _LettersRun:
+    """The lines of one file, one after the other: which patients it has seen, with which
+    date, and what it made."""
+
+    def __init__(self, *, project: Project, patients: dict[str, list[int]], today: date,
+                 what: str):
+        self.project, self.patients, self.today, self.what = project, patients, today, what
+        self.existing = {p.patient_id: p for p in Participation.objects.filter(
+            project=project, patient_id__in=[ids[0] for ids in patients.values()])}
+        self.seen: dict[int, tuple[int, date]] = {}
+        self.new: list[Participation] = []
+        self.mailed: list[date] = []
+        self.waits = 0
+
+    def _patient(self, line: LetterLine) -> int:
+        ids = self.patients.get(line.patient_number, [])
+        if not ids:
+            raise _Refused(_("patient number “%(number)s” is not a patient of this "
+                             "practice") % {"number": line.patient_number})
+        if len(ids) > 1:
+            raise _Refused(_("patient number “%(number)s” belongs to %(count)s patients "
+                             "of this practice (GP and pharmacy exports)")
+                           % {"number": line.patient_number, "count": len(ids)})
+        return ids[0]
+
+    def record(self, line: LetterLine) -> bool:
+        """Record one line: True when its letter is new, False when already present; raise
+        ``_Refused`` with the reason when it is rejected."""
+        if line.problem:
+            raise _Refused(line.problem)
+        patient_id = self._patient(line)
+        on = line.letter_date
+        assert on is not None  # a line without a problem has its date
+        if on > self.today:
+            raise _Refused(_("letter date %(value)s lies in the future")
+                           % {"value": on.isoformat()})
+        if patient_id in self.seen:
+            earlier_line, earlier_date = self.seen[patient_id]
+            if earlier_date != on:
+                raise _Refused(_("patient number “%(number)s” is on line %(line)s too, "
+                                 "with another letter date")
+                               % {"number": line.patient_number, "line": earlier_line})
+            return False
+        participation = self.existing.get(patient_id)
+        if participation is not None and participation.letter_sent_on is not None:
+            if participation.letter_sent_on != on:
+                raise _Refused(_("already has letter date %(value)s in this project")
+                               % {"value": participation.letter_sent_on.isoformat()})
+            self.seen[patient_id] = (line.line, on)
+            return False
+        with transaction.atomic():  # a refused move leaves nothing of this line
+            made = participation is None
+            if participation is None:
+                participation = Participation.objects.create(
+                    project=self.project, patient_id=patient_id, reference_date=on,
+                    created_by=self.project.lead)
+            self.waits += _mark_mailed(participation, on, self.today, self.what)
+        if made:
+            self.new.append(participation)
+        self.seen[patient_id] = (line.line, on)
+        self.mailed.append(on)
+        return True
+
+
 @transaction.atomic
 def project_letters_import(*, practice: Practice, project_name: str, data: bytes,
                            file_name: str, today: date) -> LettersImport:
@@ -146,6 +210,8 @@ def project_letters_import(*, practice: Practice, project_name: str, data: bytes
     the same file twice changes nothing.
     """
     lines = read_letters(data)
+    # The practice's row is locked, so two runs cannot both make the project.
+    Practice.objects.select_for_update().filter(pk=practice.pk).first()
     projects = list(Project.objects.select_for_update().filter(practice=practice,
                                                                name=project_name))
     if len(projects) > 1:
@@ -166,59 +232,20 @@ def project_letters_import(*, practice: Practice, project_name: str, data: bytes
         project = _project_from_letters(practice=practice, name=project_name,
                                         first_letter=min(dated, default=today), today=today)
     result = LettersImport(project=project, project_created=created, rows_total=len(lines))
-    existing = {p.patient_id: p for p in Participation.objects.filter(
-        project=project, patient_id__in=[ids[0] for ids in patients.values()])}
-    seen: dict[int, tuple[int, date]] = {}
-    new: list[Participation] = []
-    mailed: list[date] = []
-    what = _("letter of %(file)s, sent outside the app") % {"file": file_name}
+    run = _LettersRun(project=project, patients=patients, today=today, what=_(
+        "letter of %(file)s, sent outside the app") % {"file": file_name})
     for line in lines:
         try:
-            if line.problem:
-                raise _Refused(line.problem)
-            ids = patients.get(line.patient_number, [])
-            if not ids:
-                raise _Refused(_("patient number “%(number)s” is not a patient of this "
-                                 "practice") % {"number": line.patient_number})
-            if len(ids) > 1:
-                raise _Refused(_("patient number “%(number)s” belongs to %(count)s patients "
-                                 "of this practice (GP and pharmacy exports)")
-                               % {"number": line.patient_number, "count": len(ids)})
-            on = line.letter_date
-            assert on is not None  # a line without a problem has its date
-            if on > today:
-                raise _Refused(_("letter date %(value)s lies in the future")
-                               % {"value": on.isoformat()})
-            patient_id = ids[0]
-            if patient_id in seen:
-                earlier_line, earlier_date = seen[patient_id]
-                if earlier_date != on:
-                    raise _Refused(_("patient number “%(number)s” is on line %(line)s too, "
-                                     "with another letter date")
-                                   % {"number": line.patient_number, "line": earlier_line})
+            if run.record(line):
+                result.rows_new += 1
+            else:
                 result.rows_present += 1
-                continue
-            seen[patient_id] = (line.line, on)
-            participation = existing.get(patient_id)
-            if participation is not None and participation.letter_sent_on is not None:
-                if participation.letter_sent_on != on:
-                    raise _Refused(_("already has letter date %(value)s in this project")
-                                   % {"value": participation.letter_sent_on.isoformat()})
-                result.rows_present += 1
-                continue
-            if participation is None:
-                participation = Participation.objects.create(
-                    project=project, patient_id=patient_id, reference_date=on,
-                    created_by=project.lead)
-                new.append(participation)
-            with transaction.atomic():  # a refused move leaves nothing of this line
-                result.waits_scheduled += _mark_mailed(participation, on, today, what)
-            result.rows_new += 1
-            mailed.append(on)
         except _Refused as refused:
             result.rejections.append({"line": line.line, "reason": refused.reason})
-    audit_log_many(user=None, action=AuditEvent.Action.CREATE, practice=practice, objs=new,
+    result.waits_scheduled = run.waits
+    audit_log_many(user=None, action=AuditEvent.Action.CREATE, practice=practice, objs=run.new,
                    detail=f"letter imported from {file_name} into {project.name}"[:300])
-    if mailed:  # the plan's "letters mailed" (a closed project is left alone)
-        plan_milestone_reached(project=project, milestone=PlanMilestone.MAILED, on=min(mailed))
+    if run.mailed:  # the plan's "letters mailed" (a closed project is left alone)
+        plan_milestone_reached(project=project, milestone=PlanMilestone.MAILED,
+                               on=min(run.mailed))
     return result
