@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from monitoring.management.commands import import_project_letters as letters_command
+from patients.due import due_items_sweep
 from patients.models import (
     AuditEvent,
     DueItem,
@@ -175,6 +176,16 @@ def test_a_wait_that_ended_long_ago_schedules_no_call_back(tmp_path, practice, p
     assert waits == {"1001": recent + timedelta(days=30), "1003": today}
     # A round whose year is not over is running.
     assert Project.objects.get(name=NAME).status == Project.Status.RUNNING
+
+
+def test_the_sweep_after_an_earlier_round_puts_nobody_on_the_call_back_list(
+        tmp_path, practice, patients, users, capsys):
+    today = timezone.localdate()
+    letters(tmp_path, practice, "patient_number,letter_date\n1001,2025-03-10\n"
+            f"1002,{today - timedelta(days=40)}\n", capsys)
+    due_items_sweep(today=today)
+    assert set(Participation.objects.values_list("status", flat=True)) == {
+        Participation.Status.LETTER_SENT}
 
 
 def test_a_rejected_line_does_not_count_its_patient_as_seen(tmp_path, practice, patients,
