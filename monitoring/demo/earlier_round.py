@@ -17,6 +17,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from letters.models import LetterRun
+from letters.services import letter_run_create, letter_run_mark_mailed
 from patients.dates import add_working_days, wait_period_end
 from patients.importing.load import import_file
 from patients.models import (
@@ -38,12 +40,10 @@ from patients.services import (
     project_update,
     screening_decide,
 )
-from letters.models import LetterRun
-from letters.services import letter_run_create, letter_run_mark_mailed
 from tapering.due import enter_callback_list
 from tapering.models import CallAttempt, Consultation, PhoneNote, QuestionnaireDefinition
 from tapering.plans import PlanChoice
-from tapering.relapse import PlanContent, Person
+from tapering.relapse import Person, PlanContent
 from tapering.services import (
     call_attempt_log,
     consultation_plan,

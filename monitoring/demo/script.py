@@ -104,10 +104,12 @@ def round_script(*, today: date, counts: dict[str, int], gps: tuple[str, ...], c
                  postcode: str, first_number: int, seed: int) -> Round:
     """The earlier round: letters 12-13 months before ``today``, the project closed since."""
     rng = random.Random(seed)
-    start = today.replace(day=1) - relativedelta(months=15)
+    # Two print runs, 13 months and a little over 12 months ago; the project started two
+    # months before the first, in month 3 of the plan of approach's letters.
+    letters_on = (working_day_from(today - relativedelta(months=13)),
+                  working_day_from(today - relativedelta(months=12, days=7)))
+    start = (letters_on[0] - relativedelta(months=2)).replace(day=1)
     end = start + relativedelta(months=11, day=31)
-    letters_on = (working_day_from(start + relativedelta(months=2, days=4)),
-                  working_day_from(start + relativedelta(months=3, days=4)))
     kinds = [kind for kind in KINDS for _ in range(counts.get(kind, 0))]
     rng.shuffle(kinds)
     courses = []
