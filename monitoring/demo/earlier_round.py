@@ -56,7 +56,7 @@ from tapering.services import (
 from tapering.services.consultations import Outcome
 
 from .clock import Clock, moment
-from .script import TAPERING, Course, Round, his_export, working_day_from
+from .script import TAPERING, Course, Round, his_export, known, working_day_from
 
 S = Participation.Status
 O = ParticipationOutcome  # noqa: E741
@@ -152,7 +152,7 @@ def _follow(course: Course, part: Participation, lead, assistant, clock: Clock, 
     """One patient from the letter to the outcome."""
     kind = course.kind
     if kind in ("died", "moved"):
-        day = course.outcome_on
+        day = known(course.outcome_on)
         with clock.at(moment(day, 12)):
             participation_outcome_set(participation=part, user=lead, on=day, today=day,
                                       outcome=O.DIED if kind == "died" else O.MOVED)
@@ -166,7 +166,7 @@ def _follow(course: Course, part: Participation, lead, assistant, clock: Clock, 
             # The service puts the patient in the call-back list from today's date.
             Participation.objects.filter(pk=part.pk).update(next_call_on=day)
     else:
-        day = wait_period_end(course.letter_on, part.project.wait_days)
+        day = wait_period_end(known(course.letter_on), part.project.wait_days)
         with clock.at(moment(day, 7)):  # what the timed step does when the wait is over
             enter_callback_list(participation=part, user=None, on=day, expected={S.LETTER_SENT},
                                 what=_("wait period over: call back"))
@@ -203,12 +203,12 @@ def _call(course: Course, part: Participation, lead, day: date) -> None:
     else:
         call_attempt_log(participation=part, user=lead, outcome=A.Outcome.REACHED, today=day,
                          response=A.Response.AGREES, next_step=A.Next.CONSULT, minutes=5,
-                         consult_at=moment(course.consult_on, 9 + int(course.number) % 7))
+                         consult_at=moment(known(course.consult_on), 9 + int(course.number) % 7))
 
 
 def _consult(course: Course, part: Participation, lead, clock: Clock, bwsq,
              relapse_plan: bool) -> None:
-    kind, day = course.kind, course.consult_on
+    kind, day = course.kind, known(course.consult_on)
     consult = part.consultations.get(status=C.Status.PLANNED)
     steps = {"not_now": Outcome(C.Next.NOT_NOW, ask_again_on=day + relativedelta(months=6),
                                 minutes=20, notes="Wil eerst de zomer afwachten."),
@@ -243,7 +243,7 @@ def _taper(course: Course, part: Participation, lead, clock: Clock, bwsq,
            relapse_plan: bool) -> None:
     """The schedule from the day after the consult, a monitoring call three weeks on, and the
     outcome; the BWSQ at each contact (the third only for those who stopped)."""
-    day, product = course.consult_on, course.product
+    day, product = known(course.consult_on), course.product
     with clock.at(moment(day, 9 + int(course.number) % 7, 50)):
         strength = Decimal(product.strength.replace(",", "."))
         taper_schedule_make(participation=part, user=lead, today=day, choice=PlanChoice(
@@ -258,7 +258,7 @@ def _taper(course: Course, part: Participation, lead, clock: Clock, bwsq,
         consultation_record(consultation=contact, user=lead, today=call_on, outcome=Outcome(
             C.Next.CONTINUE, minutes=10, notes="Wat onrustig, slaapt slechter; houdt vol."))
         _bwsq(part, lead, bwsq, call_on, BWSQ_TOTALS[1])
-    day = course.outcome_on
+    day = known(course.outcome_on)
     with clock.at(moment(day, 11)):
         if course.kind in ("stopped", "restarted"):
             _bwsq(part, lead, bwsq, day, BWSQ_TOTALS[2])

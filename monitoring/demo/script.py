@@ -94,6 +94,12 @@ class Round:
     courses: list[Course]
 
 
+def known(day: date | None) -> date:
+    """A day the course's kind is sure to have (a consult day of a consulted course...)."""
+    assert day is not None, "this course has no such day"
+    return day
+
+
 def working_day_from(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
@@ -166,19 +172,19 @@ def _plan(course: Course, rng: random.Random, *, letter_on: date | None, today: 
     if kind == "not_reached":  # three counted attempts, three working days apart
         course.calls += [add_working_days(first_call, 3), add_working_days(first_call, 6)]
     course.outcome_on = course.calls[-1]
+    consult_on = add_working_days(first_call, rng.randint(5, 10))
     if kind in CONSULTED:
-        course.consult_on = add_working_days(first_call, rng.randint(5, 10))
-        course.outcome_on = course.consult_on
+        course.consult_on = course.outcome_on = consult_on
     if kind in TAPERING:
-        taper_pack = course.consult_on + timedelta(days=1)
+        taper_pack = consult_on + timedelta(days=1)
         course.prescriptions.append((taper_pack, 40))
-        course.outcome_on = course.consult_on + timedelta(days=rng.randint(70, 95))
+        course.outcome_on = consult_on + timedelta(days=rng.randint(70, 95))
         if kind == "reduced":  # half the dose from then on
             _going_on(course, taper_pack + timedelta(days=45), units // 2, today)
         elif kind == "unchanged":
             _going_on(course, taper_pack + timedelta(days=30), units, today)
         elif kind == "restarted":  # stopped, then prescribed again some months later
-            again = course.consult_on + relativedelta(months=7)
+            again = consult_on + relativedelta(months=7)
             _going_on(course, again, units, min(today, again + relativedelta(months=2)))
     elif kind in GOING_ON:
         _going_on(course, day, units, today)
