@@ -110,12 +110,13 @@ def round_script(*, today: date, counts: dict[str, int], gps: tuple[str, ...], c
                  postcode: str, first_number: int, seed: int) -> Round:
     """The earlier round: letters 12-13 months before ``today``, the project closed since."""
     rng = random.Random(seed)
-    # Two print runs, 13 months and a little over 12 months ago; the project started two
-    # months before the first, in month 3 of the plan of approach's letters.
+    # Two print runs, 13 months and a little over 12 months ago, in month 5 of the project
+    # as the default plan of approach has it (patients/plan_defaults.py).
     letters_on = (working_day_from(today - relativedelta(months=13)),
                   working_day_from(today - relativedelta(months=12, days=7)))
-    start = (letters_on[0] - relativedelta(months=2)).replace(day=1)
+    start = (letters_on[0] - relativedelta(months=4)).replace(day=1)
     end = start + relativedelta(months=11, day=31)
+    imported_on = working_day_from(start + timedelta(days=4))
     kinds = [kind for kind in KINDS for _ in range(counts.get(kind, 0))]
     rng.shuffle(kinds)
     courses = []
@@ -130,12 +131,14 @@ def round_script(*, today: date, counts: dict[str, int], gps: tuple[str, ...], c
             postcode=f"{postcode[:4]} {rng.choice('ABCDEFGHKLMN')}{rng.choice('ABDEGHKLRSTX')}",
             city=city, gp=gps[index % len(gps)], product=rng.choice(PRODUCTS), kind=kind)
         _plan(course, rng, letter_on=None if kind == "excluded" else letters_on[index % 2],
-              today=today, first_import=start + timedelta(days=4))
+              today=today, first_import=imported_on)
         courses.append(course)
     last_letter = letters_on[-1]
-    return Round(start=start, end=end, imported_on=start + timedelta(days=4),
-                 screened_on=working_day_from(start + timedelta(days=12)), letters_on=letters_on,
-                 reimports_on=(last_letter + relativedelta(months=6), today - timedelta(days=14)),
+    return Round(start=start, end=end, imported_on=imported_on,
+                 screened_on=working_day_from(letters_on[0] - timedelta(days=21)),
+                 letters_on=letters_on,
+                 reimports_on=(working_day_from(last_letter + relativedelta(months=6)),
+                              working_day_from(today - timedelta(days=16))),
                  courses=courses)
 
 
