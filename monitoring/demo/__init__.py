@@ -152,8 +152,12 @@ def _user(spec: DemoUser, practice: Practice, password: _PasswordCheck):
         username=spec.username, defaults={"first_name": spec.first_name, "is_staff": admin,
                                           "last_name": spec.last_name, "is_superuser": admin})
     password.ensure(user)
-    _membership, joined = Membership.objects.get_or_create(
+    membership, joined = Membership.objects.get_or_create(
         user=user, practice=practice, defaults={"role": spec.role})
+    if membership.role != spec.role:  # changed by hand: the demo's role again
+        membership.role = spec.role
+        membership.save(update_fields=["role"])
+        joined = True
     return user, new or joined
 
 

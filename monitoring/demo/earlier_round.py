@@ -10,8 +10,10 @@ stamps a *date* with today, or where the demo skips a step that needs a person o
 printer, the row is written directly, and a comment says so.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -63,16 +65,19 @@ O = ParticipationOutcome  # noqa: E741
 C = Consultation
 EXCLUDED_FOR = (ExclusionReason.OTHER_INDICATION, ExclusionReason.TERMINAL,
                 ExclusionReason.LANGUAGE, ExclusionReason.COMPLEX)
-# The BWSQ's 20 items scored 0-2: a few complaints at the start, more while tapering,
-# fewer at the end.
+# The BWSQ totals at the consult, the monitoring call and the end (that many complaints
+# answered "a little", 1 point each): more while tapering, fewer once stopped.
 BWSQ_TOTALS = (6, 11, 4)
 
 
+@dataclass(frozen=True)
 class Team:
-    """Who does what in the round."""
+    """Who does what in the round: the project lead (POH-GGZ), the GPs by the name the
+    exports write, and the assistant who prints and mails the letters."""
 
-    def __init__(self, *, lead, gps: dict[str, object], assistant):
-        self.lead, self.gps, self.assistant = lead, gps, assistant  # gps: export name → user
+    lead: Any
+    gps: dict[str, Any]
+    assistant: Any
 
 
 def round_load(*, practice: Practice, team: Team, script: Round, name: str) -> Project:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from patients.models import (
     FtoGroup,
+    GpNameMapping,
     ImportBatch,
     Membership,
     Participation,
@@ -40,7 +41,12 @@ def snapshot() -> dict:
               for model in apps.get_models()
               if model._meta.app_label in ("patients", "letters", "tapering", "auth")}
     return {"counts": counts,
-            "passwords": dict(get_user_model().objects.values_list("username", "password"))}
+            "passwords": dict(get_user_model().objects.values_list("username", "password")),
+            "memberships": set(Membership.objects.values_list("user__username", "role",
+                                                              "practice__code")),
+            "participations": set(Participation.objects.values_list(
+                "pk", "status", "outcome", "letter_sent_on", "status_changed_at")),
+            "mapped": set(GpNameMapping.objects.values_list("export_name", "confirmed_at"))}
 
 
 def test_a_second_run_changes_nothing_and_says_so(db, client):
@@ -58,14 +64,18 @@ def test_a_second_run_changes_nothing_and_says_so(db, client):
     assert response.status_code == 302 and response.url == "/"
 
 
-def test_a_changed_demo_password_is_set_back(db):
+def test_a_changed_demo_password_or_role_is_set_back(db):
     demo()
     user = get_user_model().objects.get(username="poh-brink")
     user.set_password("something else")
     user.save()
+    Membership.objects.filter(user__username="monitor", practice__code="DEBRINK").update(
+        role=Role.HUISARTS)
     assert "Demo loaded." in demo()
     user.refresh_from_db()
     assert user.check_password("demo-benzo-2026")
+    assert Membership.objects.get(user__username="monitor",
+                                  practice__code="DEBRINK").role == Role.MONITOR
 
 
 def test_two_practices_of_one_fto_group_and_a_monitor_in_both(db):
