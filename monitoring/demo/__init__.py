@@ -115,10 +115,10 @@ def demo_load(*, today: date, say: Callable[[str], None]) -> bool:
                                       "fto_group": group, **spec.address})
         if new:
             say(f"Created demo practice {practice.name}.")
-        users = {u.username: _user(u, practice, password) for u in spec.users}
-        changed |= new or password.changed or any(new for _u, new in users.values())
-        changed |= _practice_data(practice, spec, {k: u for k, (u, _n) in users.items()},
-                                  today, say)
+        made = {u.username: _user(u, practice, password) for u in spec.users}
+        users = {name: user for name, (user, _fresh) in made.items()}
+        changed |= new or password.changed or any(fresh for _user, fresh in made.values())
+        changed |= _practice_data(practice, spec, users, today, say)
     return changed
 
 

@@ -53,13 +53,13 @@ class Clock:
             for field in model._meta.concrete_fields:
                 if not isinstance(field, models.DateTimeField):
                     continue
-                rows = list(model._default_manager.filter(
+                rows = list(model._base_manager.filter(
                     **{f"{field.name}__gte": starts[0], f"{field.name}__lte": end})
                     .only("pk", field.name))
                 for row in rows:
                     step = bisect_right(starts, getattr(row, field.attname)) - 1
                     setattr(row, field.attname, self.steps[step][1])
-                model._default_manager.bulk_update(rows, [field.name], batch_size=500)
+                model._base_manager.bulk_update(rows, [field.name], batch_size=500)
                 changed += len(rows)
         self.steps.clear()
         return changed
