@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from letters.models import Letter, LetterKind, LetterRun
 from patients.models import (
     FtoGroup,
     GpNameMapping,
@@ -148,6 +149,11 @@ def test_the_earlier_round_went_through_every_step_about_a_year_ago(db):
     assert set(consults.values_list("status", flat=True)) == {Consultation.Status.HELD}
     assert {"evaluation", "monitoring_phone"} <= set(consults.values_list("kind", flat=True))
     assert not consults.filter(minutes__isnull=True).exists()
+    # Every consult booked by phone had its invitation printed and mailed in a week's run.
+    invitations = Letter.objects.filter(run__project=earlier, kind=LetterKind.INVITATION)
+    assert invitations.count() == consults.filter(kind="evaluation").count()
+    assert not invitations.filter(mailed_on=None).exists()
+    assert not LetterRun.objects.filter(project=earlier).exclude(status="mailed").exists()
     tapering = parts.filter(taper_schedules__isnull=False).distinct()
     answers = Counter(QuestionnaireResponse.objects.filter(participation__project=earlier)
                       .values_list("participation", flat=True))
