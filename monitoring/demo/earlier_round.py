@@ -133,7 +133,7 @@ def _agenda(play: "_Play", script: Round) -> Agenda:
                    or (wave == 0 and c.letter_on is None)]
         agenda.add(moment(screened_on, 13), play.screen, courses)
         agenda.add(moment(screened_on, 15), play.split, screened_on)
-        agenda.add(moment(letter_on, 9), play.print_run, LetterKind.STOP, letter_on)
+        agenda.add(moment(letter_on, 9), play.print_run, LetterKind.STOP, letter_on, 9)
         agenda.add(moment(letter_on, 16), play.mail_run, LetterKind.STOP, letter_on)
     for number, course in enumerate(script.courses):
         if course.letter_on is not None:
@@ -143,7 +143,7 @@ def _agenda(play: "_Play", script: Round) -> Agenda:
     friday = min(calls) + timedelta(days=(4 - min(calls).weekday()) % 7)
     while friday <= max(calls) + timedelta(days=7):
         if is_working_day(friday):  # not on a public holiday such as Boxing Day
-            agenda.add(moment(friday, 15), play.print_run, LetterKind.INVITATION, friday)
+            agenda.add(moment(friday, 15), play.print_run, LetterKind.INVITATION, friday, 15)
             agenda.add(moment(friday, 16, 30), play.mail_run, LetterKind.INVITATION, friday)
         friday += timedelta(days=7)
     agenda.add(moment(script.reimports_on[0], 8, 30), play.import_export,
@@ -153,6 +153,11 @@ def _agenda(play: "_Play", script: Round) -> Agenda:
     agenda.add(moment(script.reimports_on[1], 8, 30), play.import_export,
                script.reimports_on[1])
     return agenda
+
+
+def _consult_hour(course: Course) -> int:
+    """The hour of the patient's consult: the consults of a day spread from 9 to 15."""
+    return 9 + int(course.number) % 7
 
 
 def _follow(agenda: Agenda, play: "_Play", course: Course, relapse_plan: bool) -> None:
@@ -176,8 +181,7 @@ def _follow(agenda: Agenda, play: "_Play", course: Course, relapse_plan: bool) -
                    "Wil nu niet minderen.")
     if kind not in CONSULTED:
         return
-    consult_on = known(course.consult_on)
-    hour = 9 + int(course.number) % 7
+    consult_on, hour = known(course.consult_on), _consult_hour(course)
     agenda.add(moment(consult_on, hour, 40), play.consult, course, consult_on)
     if kind == "not_now":
         agenda.add(moment(consult_on, hour, 45), play.outcome, course, O.DECLINED, consult_on,
@@ -260,16 +264,17 @@ class _Play:
     def split(self, day: date) -> None:
         lists_split(project=self.project, user=self.team.lead, today=day)
 
-    def print_run(self, kind: str, day: date) -> None:
+    def print_run(self, kind: str, day: date, hour: int) -> None:
         try:
             run = letter_run_create(project=self.project, user=self.team.assistant, kind=kind,
                                     today=day)
         except LettersRefused:  # no invitation to print this week
             return
         # The year-old letters are not rendered (WeasyPrint would take seconds on a first
-        # `make run`): the run counts as printed, made on its day.
+        # `make run`): the run counts as printed. It is dated now, not at the end with the
+        # rest, because marking it mailed checks the day it was made.
         LetterRun.objects.filter(pk=run.pk).update(status=LetterRun.Status.READY,
-                                                   created_at=moment(day, 9))
+                                                   created_at=moment(day, hour))
         self.runs[kind, day] = LetterRun.objects.get(pk=run.pk)
 
     def mail_run(self, kind: str, day: date) -> None:
@@ -306,7 +311,7 @@ class _Play:
                              agreed_on=day + relativedelta(months=6),
                              note="Slaapt er goed op en ziet geen reden om te stoppen.")
         else:
-            at = moment(known(course.consult_on), 9 + int(course.number) % 7)
+            at = moment(known(course.consult_on), _consult_hour(course))
             call_attempt_log(participation=part, user=lead, outcome=A.Outcome.REACHED,
                              today=day, response=A.Response.AGREES, next_step=A.Next.CONSULT,
                              minutes=5, consult_at=at)
