@@ -164,6 +164,9 @@ def test_the_earlier_round_went_through_every_step_about_a_year_ago(db):
     events = ParticipationEvent.objects.filter(participation__project=earlier)
     assert all(timezone.localdate(e.at) <= end for e in events)
     assert all(min(letters) < timezone.localdate(c.called_at) <= end for c in calls)
+    for part in parts:  # each timeline reads in the order it was written
+        stamps = list(part.events.order_by("id").values_list("at", flat=True))
+        assert stamps == sorted(stamps), part.outcome
     assert timezone.localdate(earlier.created_at) < earlier.planned_start
     assert not earlier.due_items.filter(done_at__isnull=True,
                                         cancelled_at__isnull=True).exists()
