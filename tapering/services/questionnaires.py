@@ -45,9 +45,9 @@ def questionnaire_record(*, participation: Participation, row: QuestionnaireDefi
     if how not in QuestionnaireResponse.How.values:
         raise ScoreError([_("Choose how the questionnaire was filled in.")])
     result = score(definition_from_dict(definition_data(row)), values)
-    kept = {key: int(value) for key, value in values.items()
-            if key in {str(i.number) for i in row.items.all()} | {s.code for s in
-                                                                  row.scales.all()}}
+    # The keys the instrument has, read once (not once per answer).
+    known = {str(i.number) for i in row.items.all()} | {s.code for s in row.scales.all()}
+    kept = {key: int(value) for key, value in values.items() if key in known}
     Participation.objects.select_for_update().get(pk=participation.pk)
     same = QuestionnaireResponse.objects.filter(participation=participation, definition=row,
                                                 taken_on=taken_on, values=kept).first()
