@@ -166,7 +166,8 @@ RESULTS = [
            f.stopped_count, low_is_good=False, window=EVALUATION_E, source=EVALUATION_RULE),
     _count("reduced", _("Reduced"),
            _("Evaluated participations not stopped whose DDD per day in the 6 months before "
-             "the evaluation date is at most 75% of that in the 12 months before the letter."),
+             "the evaluation date is at most 75 percent of that in the 12 months before the "
+             "letter."),
            f.reduced_count, low_is_good=False, window=EVALUATION_E, source=EVALUATION_RULE),
     _count("stopped_share", _("Share stopped"),
            _("Stopped as a percentage of the evaluated participations."), f.stopped_share,
