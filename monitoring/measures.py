@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.models import Project
 
 from . import figures as f
-from .figures import Scope
+from .scope import Scope
 
 
 class Kind(StrEnum):
