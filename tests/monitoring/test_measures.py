@@ -164,3 +164,25 @@ def test_every_measure_is_declared_with_its_words():
         assert str(measure.name) and str(measure.definition) and str(measure.window)
         assert str(measure.source)
         assert BY_KEY[measure.key] is measure
+
+
+def test_the_number_of_queries_does_not_grow_with_the_patients(scenario, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            measures_compute(scenario.project, E)
+        return len(captured)
+
+    before = queries()
+    builder = Builder(scenario.project.practice, scenario.user)
+    for n in range(20):
+        patient = builder.patient(f"30{n:02}", f"Dr {n % 3}")
+        part = builder.participation(scenario.project, patient, created=at(2025, 12, 1),
+                                     letter_sent_on=date(2026, 1, 15))
+        builder.rx(patient, date(2025, 10, 1))
+        builder.call(part, at(2026, 2, 20), "reached", minutes=5)
+        builder.bwsq(part, date(2026, 3, 1), 10)
+        builder.bwsq(part, date(2026, 4, 1), 5)
+    assert queries() == before <= 25
