@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import get_project_for_user, practice_view
 from patients.models import Role
 
-from . import services
+from . import target_services
 from .access import get_result_target_for_user
 from .forms import ResultTargetForm
 from .measures import BY_KEY
@@ -43,7 +43,7 @@ def target_add(request, project_uuid):
     form = ResultTargetForm(request.POST, project=project)
     if not form.is_valid():
         return _page(request, project, form, status=400)
-    services.result_target_add(user=request.user, project=project, **form.cleaned_data)
+    target_services.result_target_add(user=request.user, project=project, **form.cleaned_data)
     messages.success(request, _("Target added."))
     return redirect("monitoring:targets", project_uuid=project.uuid)
 
@@ -52,6 +52,6 @@ def target_add(request, project_uuid):
 @require_POST
 def target_delete(request, project_uuid, target_uuid):
     target = get_result_target_for_user(request, project_uuid, target_uuid)
-    services.result_target_delete(user=request.user, target=target)
+    target_services.result_target_delete(user=request.user, target=target)
     messages.success(request, _("Target removed."))
     return redirect("monitoring:targets", project_uuid=project_uuid)

@@ -1,4 +1,5 @@
-"""Writes of monitoring: a project's result targets (docs/domain.md#result-targets)."""
+"""Writes of the result targets (docs/domain.md#result-targets), in a module of their own
+beside the evaluation's writes."""
 
 from datetime import date
 from decimal import Decimal
