@@ -246,6 +246,11 @@ BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 assert len(BY_KEY) == len(MEASURES), "measure keys must be unique"
 
 
+def all_measure_choices() -> list[tuple[str, Promise]]:
+    """Every measure (ReferenceFigure.measure's choices: the line is drawn beside it)."""
+    return [(m.key, m.name) for m in MEASURES]
+
+
 def measure_choices() -> list[tuple[str, Promise]]:
     """The measures a result target can be set on (ResultTarget.measure's choices)."""
     return [(m.key, m.name) for m in MEASURES if m.targetable]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.models import Project
 
-from .measures import measure_choices, target_problem
+from .measures import all_measure_choices, measure_choices, target_problem
 
 
 class ReferenceArm(models.TextChoices):
@@ -38,7 +38,8 @@ class ReferenceFigure(models.Model):
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
     label = models.CharField(_("label"), max_length=200)
-    measure = models.CharField(_("beside the measure"), max_length=60, blank=True)
+    measure = models.CharField(_("beside the measure"), max_length=60, blank=True,
+                               choices=all_measure_choices)
     value = models.DecimalField(_("value"), max_digits=6, decimal_places=2)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     value_text = models.CharField(_("value as written"), max_length=60, blank=True,

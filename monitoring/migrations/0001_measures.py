@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.SlugField(max_length=60, unique=True, verbose_name='key')),
                 ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('measure', models.CharField(blank=True, max_length=60, verbose_name='beside the measure')),
+                ('measure', models.CharField(blank=True, choices=monitoring.measures.all_measure_choices, max_length=60, verbose_name='beside the measure')),
                 ('value', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='value')),
                 ('kind', models.CharField(choices=[('percent', 'percentage of patients'), ('percent_change', 'change in percent')], max_length=20, verbose_name='kind')),
                 ('value_text', models.CharField(blank=True, help_text="How the source writes it, e.g. 'about 2/3'.", max_length=60, verbose_name='value as written')),
