@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from typing import Protocol
 
 from patients.groslijst import HUNDREDTHS, months_back
 
@@ -139,3 +140,26 @@ def flag_text(value: bool) -> str:
 
 
 CSV_COLUMNS = ["patient_number", "letter_date", "ddd_before", "ddd_after", "stopped", "reduced"]
+
+
+class EvaluatedRow(Protocol):
+    """What ``csv_record`` reads of a row (``monitoring.selectors.EvaluationRow``)."""
+
+    @property
+    def patient_number(self) -> str: ...
+    @property
+    def letter_date(self) -> date: ...
+    @property
+    def ddd_before(self) -> Decimal: ...
+    @property
+    def ddd_after(self) -> Decimal: ...
+    @property
+    def stopped(self) -> bool: ...
+    @property
+    def reduced(self) -> bool: ...
+
+
+def csv_record(row: EvaluatedRow) -> list[str]:
+    """The command line's exact columns (docs/domain.md#cli-evaluation)."""
+    return [row.patient_number, row.letter_date.isoformat(), ddd_text(row.ddd_before),
+            ddd_text(row.ddd_after), flag_text(row.stopped), flag_text(row.reduced)]

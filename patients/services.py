@@ -232,13 +232,14 @@ def import_batch_discard(*, user, batch: ImportBatch) -> bool:
 
 @transaction.atomic
 def participation_letter_mailed(*, participation: Participation, user,
-                                mailed_on: date) -> bool:
+                                mailed_on: date, schedule_wait: bool = True) -> bool:
     """The stop letter went out on ``mailed_on``: the wait period starts (docs/domain.md,
     steps 4-5).
 
     Sets the letter date once; a second call for the same participation changes
     nothing and returns False. Schedules the end of the wait period for the
-    project lead.
+    project lead, unless ``schedule_wait`` is False (a letter of an earlier round
+    whose wait ended long ago: docs/domain.md#cli-import-project-letters).
     """
     try:
         moved = participation_move(
@@ -247,7 +248,8 @@ def participation_letter_mailed(*, participation: Participation, user,
             expected={Participation.Status.MAILING}, fields={"letter_sent_on": mailed_on})
     except MoveRefused:
         return False
-    wait_schedule(participation=moved, mailed_on=mailed_on)
+    if schedule_wait:
+        wait_schedule(participation=moved, mailed_on=mailed_on)
     return True
 
 

@@ -15,6 +15,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from benzoproject.commandline import read_input
 from patients.importing import FileRefused, import_file
 from patients.models import Practice
 
@@ -37,11 +38,7 @@ class Command(BaseCommand):
                 "Practice code “%(code)s” is not valid: use at most 30 letters (without "
                 "accents), digits, - or _, such as DELINDE.") % {"code": practice}) from None
         path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(_("File “%(file)s” cannot be read: %(reason)s.")
-                               % {"file": file, "reason": error.strerror}) from None
+        data = read_input(file)
         try:
             with transaction.atomic():
                 found, created = Practice.objects.get_or_create(
