@@ -186,3 +186,18 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(scenario, users):
         builder.bwsq(part, date(2026, 3, 1), 10)
         builder.bwsq(part, date(2026, 4, 1), 5)
     assert queries() == before <= 25
+
+
+@pytest.mark.parametrize(("as_of", "letters", "invitations", "consultations"), [
+    (date(2026, 1, 19), 3, 0, 0),
+    (date(2026, 1, 20), 5, 0, 0),
+    (date(2026, 2, 27), 5, 0, 0),
+    (date(2026, 2, 28), 5, 1, 0),
+    (date(2026, 3, 5), 5, 1, 1),
+])
+def test_letters_and_consultations_count_from_their_own_day(scenario, as_of, letters,
+                                                             invitations, consultations):
+    assert compute(scenario, as_of, "stop_letters_count", "invitations_count",
+                   "consultations_count") == {
+        "stop_letters_count": letters, "invitations_count": invitations,
+        "consultations_count": consultations}
