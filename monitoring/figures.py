@@ -34,6 +34,7 @@ from .scope import ONE_DECIMAL, Scope, mean, percent
 
 # --- The funnel ---------------------------------------------------------------------------
 
+
 def _standing_decision(scope: Scope, **filters: Any) -> Exists:
     """A screening decision taken before the end of E and not undone by then."""
     return Exists(ScreeningDecision.objects.filter(
@@ -55,7 +56,7 @@ class FunnelCounts:
 
 def funnel(scope: Scope) -> FunnelCounts:
     """Each stage counts the participations that got at least that far by E (one query)."""
-    if "funnel" not in scope._spans:
+    if "funnel" not in scope.cache:
         mailed = Q(letter_sent_on__lte=scope.as_of)
         reached = Exists(CallAttempt.objects.filter(
             participation=OuterRef("pk"), outcome=CallAttempt.Outcome.REACHED,
@@ -78,8 +79,8 @@ def funnel(scope: Scope) -> FunnelCounts:
             consult=Count("id", filter=Q(consult)),
             schedule=Count("id", filter=Q(schedule)),
         )
-        scope._spans["funnel"] = counts
-    return FunnelCounts(**scope._spans["funnel"])
+        scope.cache["funnel"] = counts
+    return FunnelCounts(**scope.cache["funnel"])
 
 
 def approached_share(scope: Scope) -> Decimal | None:
@@ -104,16 +105,17 @@ def excluded_by_reason(scope: Scope) -> dict[str, int]:
 
 # --- Process figures: counts and first and last dates ----------------------------------------
 
+
 def _span(scope: Scope, key: str, queryset: QuerySet[Any], on: str) -> dict[str, Any]:
     """Count, first and last of ``on`` over ``queryset`` (cached per key); datetimes become
     the practice's local dates."""
-    if key not in scope._spans:
+    if key not in scope.cache:
         span = queryset.aggregate(count=Count("pk"), first=Min(on), last=Max(on))
         for end in ("first", "last"):
             if isinstance(span[end], datetime):
                 span[end] = timezone.localdate(span[end])
-        scope._spans[key] = span
-    return scope._spans[key]
+        scope.cache[key] = span
+    return scope.cache[key]
 
 
 def stop_letters(scope: Scope) -> dict[str, Any]:
@@ -152,6 +154,7 @@ def calls(scope: Scope) -> dict[str, Any]:
 
 # --- Time spent -------------------------------------------------------------------------------
 
+
 def minutes_calls(scope: Scope) -> int:
     return CallAttempt.objects.filter(
         participation__project=scope.project, called_at__lt=scope.end,
@@ -166,6 +169,7 @@ def minutes_consultations(scope: Scope) -> int:
 
 
 # --- Stopped, reduced and DDD per day ------------------------------------------------------
+
 
 def stopped_count(scope: Scope) -> int:
     return sum(1 for r in scope.evaluated if r.stopped)
@@ -207,6 +211,7 @@ def ddd_change(scope: Scope) -> Decimal | None:
 
 
 # --- Restarts --------------------------------------------------------------------------------
+
 
 def _month_ends(first: date, last: date) -> list[date]:
     """The last day of every month from the month of ``first`` up to ``last`` included."""
@@ -253,6 +258,7 @@ def _dated(days: list[date]) -> list[Prescribed]:
 
 
 # --- Per GP and chronic users --------------------------------------------------------------
+
 
 def letters_per_gp(scope: Scope) -> dict[str, int]:
     """Stop letters by E per GP as the export names the patient's GP; every GP with a
@@ -305,6 +311,7 @@ def chronic_now_per_1000(scope: Scope) -> Decimal | None:
 
 # --- Questionnaires --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ScoreChange:
     participations: int  # with at least two answer sets by E
@@ -314,7 +321,7 @@ class ScoreChange:
 def score_change(scope: Scope, code: str) -> ScoreChange:
     """First against last total of questionnaire ``code`` per participation, by E."""
     key = f"score_{code}"
-    if key not in scope._spans:
+    if key not in scope.cache:
         answers = QuestionnaireResponse.objects.filter(
             participation=OuterRef("pk"), definition__code=code, taken_on__lte=scope.as_of)
         total = KT("scores__total")
@@ -330,6 +337,6 @@ def score_change(scope: Scope, code: str) -> ScoreChange:
                  .values_list("first", "last"))
         changes = [Decimal(last) - Decimal(first) for first, last in pairs
                    if first is not None and last is not None]
-        scope._spans[key] = ScoreChange(participations=len(changes),
+        scope.cache[key] = ScoreChange(participations=len(changes),
                                         mean_change=mean(changes, ONE_DECIMAL))
-    return scope._spans[key]  # type: ignore[no-any-return]
+    return scope.cache[key]  # type: ignore[no-any-return]

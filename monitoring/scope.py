@@ -50,7 +50,7 @@ class Scope:
 
     project: Project
     as_of: date
-    _spans: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # what several measures share
 
     @cached_property
     def end(self) -> datetime:
