@@ -72,3 +72,11 @@ def test_a_target_of_another_practice_cannot_be_removed(client_for, other_users,
         url(project, "monitoring:target-delete", target_uuid=target.uuid))
     assert response.status_code == 404
     assert ResultTarget.objects.exists()
+
+
+def test_the_project_page_links_to_the_targets_for_poh_and_gp_only(client_for, users, project):
+    link = url(project)
+    detail = reverse("patients:project-detail", kwargs={"project_uuid": project.uuid})
+    for role, shown in ((Role.POH_GGZ, True), (Role.HUISARTS, True), (Role.ASSISTENT, False)):
+        page = client_for(users[role]).get(detail).content.decode()
+        assert (link in page) is shown, role
