@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from monitoring.management.commands import import_project_letters as letters_command
+from patients.due import due_items_sweep
 from patients.models import (
     AuditEvent,
     DueItem,
@@ -173,6 +174,33 @@ def test_a_wait_that_ended_long_ago_schedules_no_call_back(tmp_path, practice, p
     waits = dict(DueItem.objects.filter(kind=DueItem.Kind.WAIT_ENDS)
                  .values_list("participation__patient__number", "due_on"))
     assert waits == {"1001": recent + timedelta(days=30), "1003": today}
+    # A round whose year is not over is running.
+    assert Project.objects.get(name=NAME).status == Project.Status.RUNNING
+
+
+def test_the_sweep_after_an_earlier_round_puts_nobody_on_the_call_back_list(
+        tmp_path, practice, patients, users, capsys):
+    today = timezone.localdate()
+    letters(tmp_path, practice, "patient_number,letter_date\n1001,2025-03-10\n"
+            f"1002,{today - timedelta(days=40)}\n", capsys)
+    due_items_sweep(today=today)
+    assert set(Participation.objects.values_list("status", flat=True)) == {
+        Participation.Status.LETTER_SENT}
+
+
+def test_a_rejected_line_does_not_count_its_patient_as_seen(tmp_path, practice, patients,
+                                                             project, capsys):
+    Participation.objects.create(project=project, patient=patients["1001"],
+                                 reference_date=date(2025, 1, 1),
+                                 status=Participation.Status.LETTER_SENT,
+                                 letter_sent_on=date(2025, 3, 1), created_by=project.lead)
+    _, out, _ = letters(tmp_path, practice, "patient_number,letter_date\n1001,2025-03-10\n"
+                        "1001,2025-03-10\n", capsys, project=project.name)
+    assert out.splitlines() == [
+        "brieven.csv: 2 regels: 0 ingelezen, 0 al aanwezig, 2 geweigerd.",
+        "  regel 2: heeft in dit project al briefdatum 2025-03-01",
+        "  regel 3: heeft in dit project al briefdatum 2025-03-01",
+    ]
 
 
 @pytest.mark.parametrize(("text", "message"), [
