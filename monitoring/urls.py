@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "monitoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("projects/<uuid:project_uuid>/targets/", views.targets, name="targets"),
+    path("projects/<uuid:project_uuid>/targets/add/", views.target_add, name="target-add"),
+    path("projects/<uuid:project_uuid>/targets/<uuid:target_uuid>/delete/",
+         views.target_delete, name="target-delete"),
+]

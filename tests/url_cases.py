@@ -28,6 +28,8 @@ SCHEDULE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCHEDULE_CONFIRMERS = frozenset({Role.HUISARTS})
 RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+TARGET_EDITORS = frozenset({Role.POH_GGZ})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -209,7 +211,26 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
                  data={"decision": "not_now"}),
         ]
         result += _relapse_cases(project, part)
+    result += _monitoring_cases(project)
     return result
+
+
+def _monitoring_cases(project) -> list[Case]:
+    """The result targets page; a target of the project to remove."""
+    from monitoring.models import ResultTarget
+
+    target, _ = ResultTarget.objects.get_or_create(
+        project=project, measure="stopped_share", per_gp=False,
+        deadline=project.planned_end, defaults={"value": 20})
+    p = {"project_uuid": project.uuid}
+    return [
+        Case("monitoring:targets", "GET", TARGET_VIEWERS, p, audited_id=str(project.uuid)),
+        Case("monitoring:target-add", "POST", TARGET_EDITORS, p,
+             data={"measure": "funnel_mailed", "value": "10",
+                   "deadline": project.planned_end.isoformat()}),
+        Case("monitoring:target-delete", "POST", TARGET_EDITORS,
+             {**p, "target_uuid": target.uuid}),
+    ]
 
 
 def _relapse_cases(project, participation) -> list[Case]:

@@ -1,0 +1,107 @@
+"""Monitoring data: the literature's reference figures and each project's result targets
+(docs/domain.md#measures, SPEC step 9)."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from patients.models import Project
+
+from .measures import all_measure_choices, measure_choices, target_problem
+
+
+class ReferenceArm(models.TextChoices):
+    """Which group of a study a figure describes."""
+
+    LETTER = "letter", _("with a stop letter")
+    WITHOUT_LETTER = "without_letter", _("without a stop letter")
+
+
+class ReferenceKind(models.TextChoices):
+    PERCENT = "percent", _("percentage of patients")
+    PERCENT_CHANGE = "percent_change", _("change in percent")
+
+
+class ReferenceFigure(models.Model):
+    """A figure from the literature, drawn as a reference line with its source beside it.
+
+    Data, not code (SPEC step 9): loaded by migration 0001 and editable in the admin.
+    ``measure`` names the measure of ``monitoring.measures`` the line belongs beside.
+    """
+
+    Arm = ReferenceArm
+    Kind = ReferenceKind
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    measure = models.CharField(_("beside the measure"), max_length=60, blank=True,
+                               choices=all_measure_choices)
+    value = models.DecimalField(_("value"), max_digits=6, decimal_places=2)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    value_text = models.CharField(_("value as written"), max_length=60, blank=True,
+                                  help_text=_("How the source writes it, e.g. 'about 2/3'."))
+    window_months = models.PositiveSmallIntegerField(_("window (months)"), null=True,
+                                                     blank=True)
+    window_text = models.CharField(_("window"), max_length=200, blank=True)
+    arm = models.CharField(_("group"), max_length=20, choices=Arm.choices, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("reference figure")
+        verbose_name_plural = _("reference figures")
+        ordering = ["position", "key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ReferenceKind.values),
+                                   name="referencefigure_kind_valid"),
+            models.CheckConstraint(condition=Q(arm__in=["", *ReferenceArm.values]),
+                                   name="referencefigure_arm_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value_text or self.value} ({self.source})"
+
+
+class ResultTarget(models.Model):
+    """A result the project aims for: a measure, a value and a deadline (SPEC step 9).
+
+    ``per_gp``: every GP must reach the value (for example "every GP has sent at least 15
+    letters within 3 months"); the measure is then one with a value per GP. Progress:
+    ``monitoring.targets.target_progress``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE,
+                                related_name="result_targets")
+    # The choices are the registry's (a callable: a new measure needs no migration).
+    measure = models.CharField(_("measure"), max_length=60, choices=measure_choices)
+    value = models.DecimalField(_("target value"), max_digits=10, decimal_places=2)
+    deadline = models.DateField(_("deadline"))
+    per_gp = models.BooleanField(_("every GP"), default=False,
+                                 help_text=_("Each GP must reach the value, not the practice "
+                                             "as a whole."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("result target")
+        verbose_name_plural = _("result targets")
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "measure", "per_gp", "deadline"],
+                                    name="one_target_per_measure_and_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()} {self.value} ({self.deadline})"
+
+    def clean(self) -> None:
+        problem = target_problem(self.measure, per_gp=self.per_gp)
+        if problem:
+            raise ValidationError({"measure": problem})
