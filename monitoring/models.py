@@ -1,12 +1,14 @@
-"""Monitoring data: the literature's reference figures and each project's result targets
-(docs/domain.md#measures, SPEC step 9)."""
+"""Monitoring data: the literature's reference figures, each project's result targets and
+its monthly snapshots (docs/domain.md#measures, #snapshots; SPEC step 9)."""
 
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Project
@@ -105,3 +107,32 @@ class ResultTarget(models.Model):
         problem = target_problem(self.measure, per_gp=self.per_gp)
         if problem:
             raise ValidationError({"measure": problem})
+
+
+class MonthlySnapshot(models.Model):
+    """Every measure of a project as of the last day of one month (SPEC step 9,
+    docs/domain.md#snapshots).
+
+    ``values`` maps each measure's key to its value as JSON (Decimals as strings, dates as
+    ISO text, per-GP and per-reason values as objects). A month is recomputed whole:
+    ``monitoring.snapshots.snapshot_take`` deletes the month's row and inserts a new one in
+    one transaction, so the dashboard never reads half a month.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="snapshots")
+    month = models.DateField(_("month"))  # the first day of the month described
+    as_of = models.DateField(_("as of"))  # the last day of that month
+    values = models.JSONField(_("values"), encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(_("computed on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly snapshot")
+        verbose_name_plural = _("monthly snapshots")
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="one_snapshot_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="snapshot_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.month:%Y-%m}"
