@@ -53,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from .dashboard import DASHBOARD_DATABASE, LIMIT_MS, WARM_UP
 from .generate import REFERENCE, Stats, generate_stats
 from .letters import LETTERS_DATABASE
 from .steps import BENCH_DATABASE, RESULT
@@ -82,12 +83,21 @@ class Child:
         return "\n".join("    " + line for line in lines[-8:])
 
 
-def run_child(args: list[str], env: dict[str, str]) -> Child:
+def run_child(args: list[str], env: dict[str, str], echo: bool = False) -> Child:
     """Run one step in a fresh Python; its own peak RSS comes from wait4, not RUSAGE_CHILDREN
-    (which is the maximum over every child so far, not this one)."""
+    (which is the maximum over every child so far, not this one). ``echo``: show the
+    child's progress lines as they come."""
     proc = subprocess.Popen([sys.executable, *args], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = proc.stdout.read()
+    if echo:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if not line.startswith(RESULT):
+                print(line, end="", flush=True)
+        output = "".join(lines)
+    else:
+        output = proc.stdout.read()
     proc.stdout.close()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -123,6 +133,20 @@ def ensure_database(url: str, name: str = BENCH_DATABASE) -> None:
                 print(f"Created database {name}.")
     finally:
         connection.close()
+
+
+def scratch_database(name: str, what: str, **extra: str) -> dict[str, str] | None:
+    """The environment of a child working in scratch database ``name`` (created and
+    migrated when needed) on the server DATABASE_URL names; None when migrating failed."""
+    url = bench_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), name)
+    env = {**os.environ, "DATABASE_URL": url, **extra}
+    ensure_database(url, name)
+    print(f"Migrating {name} ...", flush=True)
+    migrate = run_child(["manage.py", "migrate", "--noinput"], env)
+    if migrate.returncode:
+        print(f"migrate into the {what} benchmark database failed:\n" + migrate.failure())
+        return None
+    return env
 
 
 def export_file(patients: int, seed: int, keep: bool) -> tuple[Path, Stats]:
@@ -168,8 +192,9 @@ def verdict(ok: bool, extra: str = "") -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["import", "letters", "printout"],
-                        help="run only the import and groslijst, the letters or the printout")
+    parser.add_argument("--only", choices=["import", "letters", "printout", "dashboard"],
+                        help="run only the import and groslijst, the letters, the printout or "
+                             "the dashboards")
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true",
@@ -177,6 +202,13 @@ def main() -> int:
     parser.add_argument("--letters", type=int, default=200, help="letters in the print run")
     parser.add_argument("--repeat", type=int, default=3,
                         help="times each measured step runs (the median is shown)")
+    parser.add_argument("--practices", type=int, default=50,
+                        help="practices of the dashboard's FTO group (sharing --patients)")
+    parser.add_argument("--requests", type=int, default=200,
+                        help="requests to each dashboard")
+    parser.add_argument("--snapshots", choices=["all", "last"], default="all",
+                        help="dashboard scenario: take every month's snapshot, or the last "
+                             "month's and copy it to the earlier months")
     args = parser.parse_args()
     table = Table()
     if args.only in (None, "import"):
@@ -189,6 +221,10 @@ def main() -> int:
             return status
     if args.only in (None, "printout"):
         bench_printout(args, table)
+    if args.only in (None, "dashboard"):
+        status = bench_dashboard(args, table)
+        if status:
+            return status
     table.print()
     return 0
 
@@ -246,16 +282,10 @@ def bench_import(args, table: Table) -> int:
 
 def bench_letters(args, table: Table) -> int:
     """WeasyPrint alone against the app's print run of the same letters (medians)."""
-    url = bench_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-                             LETTERS_DATABASE)
     media = OUT / "letters-media"
     media.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media)}
-    ensure_database(url, LETTERS_DATABASE)
-    print(f"Migrating {LETTERS_DATABASE} ...", flush=True)
-    migrate = run_child(["manage.py", "migrate", "--noinput"], env)
-    if migrate.returncode:
-        print("migrate into the letters benchmark database failed:\n" + migrate.failure())
+    env = scratch_database(LETTERS_DATABASE, "letters", MEDIA_ROOT=str(media))
+    if env is None:
         return 2
     setup = ["-m", "bench.letters", "setup", str(args.letters)]
     baselines, runs = [], []
@@ -332,6 +362,76 @@ def bench_printout(args, table: Table) -> None:
     peak = statistics.median(c.maxrss_mib for c in runs)
     table.add("printout peak memory", f"{peak:.0f} MiB", f"< {PRINTOUT_MEMORY_LIMIT_MIB} MiB",
               verdict(peak < PRINTOUT_MEMORY_LIMIT_MIB))
+
+
+def bench_dashboard(args, table: Table) -> int:
+    """The two dashboards read from the stored snapshots, against the limit and against the
+    same figures computed live from the prescriptions (bench/dashboard.py)."""
+    env = scratch_database(DASHBOARD_DATABASE, "dashboard")
+    if env is None:
+        return 2
+    setup = run_child(["-m", "bench.dashboard", "setup", "--practices", str(args.practices),
+                       "--patients", str(args.patients), "--seed", str(args.seed),
+                       "--snapshots", args.snapshots, *(["--keep"] if args.keep else [])],
+                      env, echo=True)
+    if setup.result is None:
+        table.add("dashboard scenario", "ERROR", "", "FAIL  <<< (see below)")
+        table.notes.append("dashboard setup failed:\n" + setup.failure())
+        return 0
+    print(f"Measuring the dashboards ({args.requests} requests each) ...", flush=True)
+    measured = run_child(["-m", "bench.dashboard", "measure", "--requests",
+                          str(args.requests)], env)
+    if measured.result is None:
+        table.add("dashboards", "ERROR", "", "FAIL  <<< (see below)")
+        table.notes.append("dashboard measurement failed:\n" + measured.failure())
+        return 0
+    _dashboard_lines(table, setup.result, measured.result)
+    return 0
+
+
+def _dashboard_lines(table: Table, scenario: dict, figures: dict) -> None:
+    practice, group = figures["practice_live_seconds"], figures["group_live_seconds"]
+    table.add(f"live, practice {figures['practice']}", f"{practice:.2f} s", "–",
+              f"measures_compute {figures['month']} (base)")
+    table.add(f"live, group ×{figures['practices']}", f"{group:.2f} s", "–",
+              f"measures_compute per practice {figures['month']} (base)")
+    table.add("targets, practice (live)", f"{figures['practice_targets_seconds']:.2f} s", "–",
+              "project_target_progress: not stored, computed per request")
+    table.add(f"targets, group ×{figures['practices']} (live)",
+              f"{figures['group_targets_seconds']:.2f} s", "–",
+              "project_target_progress per practice")
+    if "snapshot_one_seconds" in scenario:
+        table.add("snapshot_take, one month", f"{scenario['snapshot_one_seconds']:.2f} s", "–",
+                  f"{scenario['snapshots_computed']:,} computed, "
+                  f"{scenario['seconds_snapshots']:.0f} s in all")
+    for key, label, live in (("practice_selectors", "practice dashboard, reads", practice),
+                             ("group_selectors", "group dashboard, reads", group),
+                             ("practice_http", "practice dashboard, HTTP", practice),
+                             ("group_http", "group dashboard, HTTP", group)):
+        line = figures[key]
+        if "skipped" in line:
+            table.add(label, "SKIPPED", f"≤ {LIMIT_MS} ms", line["skipped"])
+            continue
+        if "error" in line:
+            table.add(label, "ERROR", f"≤ {LIMIT_MS} ms", f"FAIL  <<< ({line['error']})")
+            continue
+        extra = (f"p50 {line['p50']:.1f}, max {line['max']:.1f} ms; live "
+                 f"{1000 * live / line['p95']:,.0f}× slower")
+        if line.get("problem"):
+            extra += f"; {line['problem']}"
+        table.add(f"{label} p95", f"{line['p95']:.1f} ms", f"≤ {LIMIT_MS} ms",
+                  verdict(line["p95"] <= LIMIT_MS and not line.get("problem"), extra))
+    kept = " (kept from an earlier run, --keep)" if scenario.get("kept") else (
+        f": {scenario['patients']:,} patients, {scenario['prescriptions']:,} prescriptions, "
+        f"{scenario['participations']:,} participations, {scenario['letters']:,} letters, "
+        f"{scenario['snapshots']:,} snapshots; built in "
+        f"{scenario['seconds_data'] + scenario['seconds_snapshots']:.0f} s")
+    table.notes.append(
+        f"dashboards: {figures['group']}{kept}; month {figures['month']}, "
+        f"{figures['requests']} requests each after {WARM_UP} warm-up ones; reads = what the "
+        f"pages read (snapshots), HTTP = Django's test client logged in as the POH-GGZ / "
+        f"the monitor; live = every measure computed from the prescriptions; database "
+        f"{DASHBOARD_DATABASE}.")
 
 
 def _import_lines(table: Table, path: Path, stats: Stats, copies: list[Child],
