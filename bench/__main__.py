@@ -1,7 +1,9 @@
-"""Benchmark the import, the groslijst and print runs of letters (docs/domain.md#quality-bars).
+"""Benchmark the import, the groslijst, print runs of letters and the dashboards
+(docs/domain.md#quality-bars).
 
-    python -m bench [--only import|letters|printout] [--patients 100000] [--seed 1] [--keep]
-                    [--letters 200] [--repeat 3]
+    python -m bench [--only import|letters|printout|dashboard] [--patients 100000] [--seed 1]
+                    [--keep] [--letters 200] [--repeat 3] [--practices 50] [--requests 200]
+                    [--snapshots all|last]
 
 Generates a synthetic HIS export (``bench/generate.py``) under ``bench/out/``
 (``--keep`` reuses it when it is already there), then, each in a fresh child
@@ -36,6 +38,18 @@ no database):
 7. ``schedule_pdf`` of a year-long schedule (73 pages): time (limit 15 s, what a
    POH-GGZ waits for the download) and peak memory (limit 1 GiB); medians of
    ``--repeat`` runs, the ratio against the baseline shown beside it.
+
+The dashboards (``--only dashboard`` runs only these; ``bench/dashboard.py``), against the
+scratch database ``benzoreductie_bench_dashboard`` (``BENCH_DASHBOARD_DATABASE`` picks
+another):
+
+8. an FTO group of ``--practices`` practices sharing ``--patients`` patients, five years
+   of prescriptions, a project per practice and every month's snapshot (``--keep`` reuses
+   the group when it is there);
+9. the practice's dashboard and the group's view, ``--requests`` times each (default 200):
+   what the pages read from the snapshots, and the pages themselves through Django's test
+   client once their URLs exist: p95 (limit 200 ms), p50 and the slowest, beside the time
+   ``measures_compute`` takes for the same figures live (one practice; every practice).
 
 Prints a table with PASS/FAIL per line. Exits 0 also on FAIL (it is a report);
 2 when it cannot measure at all (no PostgreSQL, a failed migration).
