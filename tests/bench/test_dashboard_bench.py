@@ -13,6 +13,7 @@ from bench.dashboard import (
     NO_DDD,
     PROJECT_START,
     Timings,
+    _timed,
     measure,
     scenario_build,
 )
@@ -151,3 +152,11 @@ def test_a_page_that_exists_is_requested_over_http(scenario, monkeypatch):
     assert line["url"].endswith("/targets/?maand=2026-11")
     assert figures["group_http"] == {
         "skipped": "URL monitoring:no-such-page does not resolve (page not built yet)"}
+
+
+def test_a_slow_call_is_timed_fewer_times_once_the_budget_is_spent():
+    calls = []
+    timings = _timed(lambda: calls.append(1), 50, warm_up=2, budget=0)
+    assert (len(calls), timings.count) == (3, 1)  # two warm-ups, then one timed call
+    timings = _timed(lambda: calls.append(1), 5, warm_up=0, budget=60)
+    assert timings.count == 5
