@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "monitoring"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("projects/<uuid:project_uuid>/targets/add/", views.target_add, name="target-add"),
     path("projects/<uuid:project_uuid>/targets/<uuid:target_uuid>/delete/",
          views.target_delete, name="target-delete"),
+    # --- branch report: the evaluation page, the exports and the PDF report ---
+    path("projects/<uuid:project_uuid>/evaluation/", report_views.evaluation,
+         name="evaluation"),
+    path("projects/<uuid:project_uuid>/evaluation/report.pdf", report_views.report_download,
+         name="report-pdf"),
+    # --- end branch report ---
 ]
