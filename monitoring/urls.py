@@ -14,5 +14,9 @@ urlpatterns = [
          name="evaluation"),
     path("projects/<uuid:project_uuid>/evaluation/report.pdf", report_views.report_download,
          name="report-pdf"),
+    path("projects/<uuid:project_uuid>/dashboard/export/<slug:key>/",
+         report_views.dashboard_export, name="dashboard-export"),
+    path("projects/<uuid:project_uuid>/dashboard/workbook.xlsx",
+         report_views.dashboard_workbook, name="dashboard-workbook"),
     # --- end branch report ---
 ]

@@ -30,6 +30,7 @@ RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_EDITORS = frozenset({Role.POH_GGZ})
+REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -46,6 +47,8 @@ class Case:
     # Roles the view lets in before the object's own check (a step's role), if wider.
     view_roles: frozenset | None = None
     audit_action: str = "view"  # a download is logged as an export instead
+    # Audit events one GET writes; None: one or more (an export naming each patient).
+    audit_events: int | None = 1
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
@@ -230,6 +233,17 @@ def _monitoring_cases(project) -> list[Case]:
                    "deadline": project.planned_end.isoformat()}),
         Case("monitoring:target-delete", "POST", TARGET_EDITORS,
              {**p, "target_uuid": target.uuid}),
+        # branch report: the evaluation page, the exports and the PDF report
+        Case("monitoring:evaluation", "GET", REPORT_USERS, p, audited_id=str(project.uuid)),
+        Case("monitoring:evaluation", "POST", REPORT_USERS, p,
+             data={"another_round": "undecided", "version": "0"}),
+        Case("monitoring:report-pdf", "GET", REPORT_USERS, p, audited_id=str(project.uuid),
+             audit_action="export"),
+        Case("monitoring:dashboard-export", "GET", REPORT_USERS, {**p, "key": "funnel"},
+             audited_id=str(project.uuid), audit_action="export"),
+        # One export event per patient of the patient table, then the project's.
+        Case("monitoring:dashboard-workbook", "GET", REPORT_USERS, p,
+             audited_id=str(project.uuid), audit_action="export", audit_events=None),
     ]
 
 
