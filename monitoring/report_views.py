@@ -60,7 +60,9 @@ def evaluation(request, project_uuid):
                 status = 409
             else:
                 messages.success(request, _("Reflection saved."))
-                return redirect("monitoring:evaluation", project_uuid=project.uuid)
+                back = reverse("monitoring:evaluation", kwargs={"project_uuid": project.uuid})
+                query = request.GET.urlencode()  # the month chosen stays chosen
+                return redirect(f"{back}?{query}" if query else back)
         else:
             status = 400
     else:

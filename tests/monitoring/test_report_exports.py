@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from monitoring.models import ResultTarget
@@ -49,7 +50,7 @@ def workbook_url(project, **query):
 
 
 def expected_tables(project, **query):
-    filters = DashboardFilters.from_query({"maand": MONTH, **query}, project, date.today())
+    filters = DashboardFilters.from_query({"maand": MONTH, **query}, project, timezone.localdate())
     return {t.key: t for t in dashboard_tables(project=project, as_of=filters.as_of,
                                                filters=filters)}
 
@@ -75,7 +76,7 @@ def xlsx_cell(value):
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
+        return datetime(value.year, value.month, value.day)  # noqa: DTZ001 - as Excel reads it
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
