@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "monitoring"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("projects/<uuid:project_uuid>/targets/add/", views.target_add, name="target-add"),
     path("projects/<uuid:project_uuid>/targets/<uuid:target_uuid>/delete/",
          views.target_delete, name="target-delete"),
+    # branch dashboard
+    path("projects/<uuid:project_uuid>/dashboard/", dashboard_views.dashboard,
+         name="dashboard"),
+    # end branch dashboard
 ]

@@ -30,6 +30,7 @@ RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_EDITORS = frozenset({Role.POH_GGZ})
+DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -218,11 +219,16 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
 def _monitoring_cases(project) -> list[Case]:
     """The result targets page; a target of the project to remove."""
     from monitoring.models import ResultTarget
+    from patients.models import Project
 
     target, _ = ResultTarget.objects.get_or_create(
         project=project, measure="stopped_share", per_gp=False,
         deadline=project.planned_end, defaults={"value": 20})
     p = {"project_uuid": project.uuid}
+    empty, _ = Project.objects.get_or_create(
+        practice=project.practice, name="Dashboard zonder patiënten",
+        defaults={"lead": project.lead, "planned_start": project.planned_start,
+                  "planned_end": project.planned_end})
     return [
         Case("monitoring:targets", "GET", TARGET_VIEWERS, p, audited_id=str(project.uuid)),
         Case("monitoring:target-add", "POST", TARGET_EDITORS, p,
@@ -230,6 +236,10 @@ def _monitoring_cases(project) -> list[Case]:
                    "deadline": project.planned_end.isoformat()}),
         Case("monitoring:target-delete", "POST", TARGET_EDITORS,
              {**p, "target_uuid": target.uuid}),
+        # An empty project of the same practice: a page of the patient table logs each
+        # patient it shows as well (tests/monitoring/test_dashboard_views.py).
+        Case("monitoring:dashboard", "GET", DASHBOARD_VIEWERS,
+             {"project_uuid": empty.uuid}, audited_id=str(empty.uuid)),
     ]
 
 
