@@ -103,6 +103,11 @@ class DashboardFilters:
         return urlencode({k: v for k, v in values.items()
                           if v not in ("", None) and not (k == "pagina" and v == 1)})
 
+    @property
+    def month_query(self) -> str:
+        """The query string of the month alone (the patient filters cleared)."""
+        return urlencode({"maand": f"{self.month:%Y-%m}"})
+
     @classmethod
     def from_query(cls, query: Mapping[str, Any], project: Project,
                    today: date) -> "DashboardFilters":
