@@ -12,8 +12,9 @@ activity and the practice's reflection.
 HTML from ``templates/monitoring/report/report.html``, PDF through the one WeasyPrint
 helper (``letters.pdf.html_to_pdf``), page numbers as on the tapering printouts.
 
-API: ``report_context(*, project, as_of, charts=()) -> dict``,
-``report_html(context) -> str``, ``report_pdf(*, project, as_of, charts=()) -> bytes``.
+API: ``report_context(*, project, as_of, charts=None) -> dict``,
+``report_html(context) -> str``, ``report_pdf(*, project, as_of, charts=None) -> bytes``
+(``charts``: the dashboard's, ``dashboard_charts``, unless given).
 """
 
 from collections.abc import Sequence
@@ -31,18 +32,33 @@ from letters.render import css_string
 from patients.models import ExclusionReason, Project
 from tapering.printout import page_number_css
 
+from . import dashboard
+from .dashboard import chart_months, month_values
 from .measures import BY_KEY, measures_compute
 from .models import ReferenceFigure
 from .report_services import reflection_of
+from .snapshots import month_start, snapshots_of
 from .targets import project_target_progress
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart of the dashboard for the report: a title and its SVG markup."""
+    """One chart of the dashboard for the report: a title, its SVG markup ('' when no month
+    has a value) and the months without stored figures."""
 
     title: str
     svg: str
+    missing: Sequence[str] = ()
+
+
+def dashboard_charts(*, project: Project, as_of: date, values: dict[str, Any]) -> list[Chart]:
+    """The dashboard's month-by-month charts (``monitoring.dashboard``) through the month
+    of ``as_of``, that month's points from ``values``."""
+    month = month_start(as_of)
+    snapshots = [s for s in snapshots_of(project=project) if s.month <= month]
+    by_month = month_values(chart_months(project, snapshots, month), snapshots, month, values)
+    return [Chart(title=c.title, svg=c.svg, missing=c.missing)
+            for c in dashboard.charts(project, by_month, list(ReferenceFigure.objects.all()))]
 
 
 @dataclass(frozen=True)
@@ -88,10 +104,13 @@ def _share_note(values: dict[str, Any], share_key: str) -> str:
         "share": f"{share:.1f}".replace(".", ","), "n": evaluated}
 
 
-def report_context(*, project: Project, as_of: date, charts: Sequence[Chart] = ()
+def report_context(*, project: Project, as_of: date, charts: Sequence[Chart] | None = None
                    ) -> dict[str, Any]:
-    """Everything the report shows, as of ``as_of``."""
+    """Everything the report shows, as of ``as_of`` (the dashboard's charts unless
+    ``charts`` is given)."""
     values = measures_compute(project, as_of)
+    if charts is None:
+        charts = dashboard_charts(project=project, as_of=as_of, values=values)
     reasons = dict(ExclusionReason.choices)
     funnel = [_row(values, key, _share_note(values, f"{key}_share")
                    if key in ("stopped", "reduced") else "") for key in FUNNEL_KEYS]
@@ -118,7 +137,7 @@ def report_context(*, project: Project, as_of: date, charts: Sequence[Chart] = (
                      "last": values.get(f"{key}_last")} for key in PROCESS],
         "questionnaires": [_row(values, key) for key in ("bwsq_pairs", "bwsq_change")],
         "minutes": minutes, "total_minutes": total_minutes,
-        "charts": list(charts),
+        "charts": [chart for chart in charts if chart.svg],
         "references": list(ReferenceFigure.objects.all()),
         "targets": [(progress, BY_KEY[progress.target.measure]) for progress
                     in project_target_progress(project=project, as_of=as_of)],
@@ -133,6 +152,7 @@ def report_html(context: dict[str, Any]) -> str:
     return render_to_string("monitoring/report/report.html", context)
 
 
-def report_pdf(*, project: Project, as_of: date, charts: Sequence[Chart] = ()) -> bytes:
+def report_pdf(*, project: Project, as_of: date, charts: Sequence[Chart] | None = None
+               ) -> bytes:
     return html_to_pdf(report_html(report_context(project=project, as_of=as_of,
                                                   charts=charts)))

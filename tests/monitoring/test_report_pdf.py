@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from monitoring.models import EvaluationReflection, ResultTarget
 from monitoring.report import Chart, report_pdf
+from monitoring.snapshots import snapshot_take
 from patients.models import AuditEvent, PlanStep, Role
 from tests.conftest import ARTIFACTS
 
@@ -118,3 +119,17 @@ def test_a_month_after_today_is_clamped_to_today(project, client_for, users, mon
 def test_other_roles_get_no_report(project, client_for, users, role):
     assert client_for(users[role]).get(report_url(project)).status_code == 403
 
+
+
+def test_the_dashboards_charts_are_drawn_with_the_months_they_lack(scenario, project):
+    snapshot_take(project=project, month=date(2026, 5, 1), today=date(2026, 8, 15))
+    with translation.override("nl"):
+        text = " ".join(pages_text(report_pdf(project=project, as_of=E)))
+    assert "Aandeel gestopt, per maand" in text and "Gemiddelde DDD per dag, per maand" in text
+    assert "Geen grafieken" not in text
+    # May is stored and July is live: June is the gap.
+    assert "Maanden zonder opgeslagen cijfers (een gat in de lijnen): jun" in text
+    snapshot_take(project=project, month=date(2026, 6, 1), today=date(2026, 8, 15))
+    with translation.override("nl"):
+        text = " ".join(pages_text(report_pdf(project=project, as_of=E)))
+    assert "Maanden zonder opgeslagen cijfers" not in text
