@@ -68,6 +68,8 @@ def evaluation(request, project_uuid):
     else:
         form = ReflectionForm(initial=_initial(reflection))
     filters = _filters(request, project)
+    for error in filters.errors:  # a month that could not be used: the running month
+        messages.warning(request, error)
     return render(request, "monitoring/report/evaluation.html", {
         "project": project, "form": form, "reflection": reflection,
         "as_of": filters.as_of, "today": filters.today, "query": filters.query(),

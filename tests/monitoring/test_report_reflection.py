@@ -3,6 +3,7 @@ a stale page is refused; every save is in the audit log (docs/domain.md#evaluati
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from monitoring.models import EvaluationReflection
 from patients.models import AuditEvent, Role
@@ -121,3 +122,11 @@ def test_the_page_links_to_the_report_of_the_chosen_month(client_for, users, pro
     pdf = reverse("monitoring:report-pdf", kwargs={"project_uuid": project.uuid})
     assert f'href="{pdf}?maand=2026-10"' in page
     assert 'value="2026-10"' in page
+
+
+def test_a_month_that_cannot_be_used_is_named_and_the_running_month_shown(client_for, users,
+                                                                         project):
+    page = client_for(users[Role.POH_GGZ]).get(url(project, maand="2026-13")).content.decode()
+    assert "2026-13" in page and "is geen maand" in page
+    running = timezone.localdate().strftime("%Y-%m")
+    assert f'value="{running}"' in page
