@@ -109,8 +109,8 @@ def reference_label(figure: ReferenceFigure) -> str:
 def reference_text(figure: ReferenceFigure) -> str:
     """The legend's line: what, how much, when, and the source."""
     value = figure.value_text or f"{figure.value:g}"
-    window = f", {figure.window_text}" if figure.window_text else ""
-    return f"{figure.label} ({value}{window}) — {figure.source}"
+    window = f" ({figure.window_text})" if figure.window_text else ""
+    return f"{figure.label}: {value}{window} — {figure.source}"
 
 
 def charts(project: Project, by_month: dict[date, dict[str, Any] | None],
