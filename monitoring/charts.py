@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from html import escape
+from textwrap import wrap
 
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,8 @@ PLOT_HEIGHT = 220
 AXIS = 44  # month labels and the axis's title under the plot
 LEGEND_ROW = 18
 LABEL_ROW = 13  # px at least between two reference labels at the right edge
+LEGEND_X = 16
+LEGEND_CHARS = 100  # characters of 11 px text a legend row holds beside its sample line
 LINE_DASHES = ("", "7 4")
 LINE_MARKERS = ("circle", "square")
 REFERENCE_DASHES = ("6 4", "2 3", "10 3 2 3", "1 4", "12 4", "4 2 1 2")
@@ -78,6 +81,16 @@ def spread_labels(wanted: Sequence[float], low: float, high: float) -> list[floa
         for i in order:
             placed[i] -= overflow
     return placed
+
+
+def legend_lines(text: str, most: int = LEGEND_CHARS) -> list[str]:
+    """A legend entry in rows of at most ``most`` characters: the source on a row of its own
+    when the whole does not fit on one."""
+    if len(text) <= most:
+        return [text]
+    head, dash, source = text.partition(" — ")
+    parts = [head, f"— {source}"] if dash else [text]
+    return [row for part in parts for row in wrap(part, most)]
 
 
 def marker(shape: str, cx: float, cy: float) -> str:
@@ -135,9 +148,10 @@ def month_chart_svg(title: str, lines: Sequence[Line], references: Sequence[Refe
     right = WIDTH - RIGHT
     bottom = TOP + PLOT_HEIGHT
     legend_entries = [(line.name, LINE_DASHES[i % 2], LINE_MARKERS[i % 2])
-                      for i, line in enumerate(lines)]
+                       for i, line in enumerate(lines)]
     legend_top = bottom + AXIS + 8
-    height = legend_top + LEGEND_ROW * (len(legend_entries) + len(references)) + 4
+    ref_rows = [legend_lines(ref.text) for ref in references]
+    height = legend_top + LEGEND_ROW * (len(legend_entries) + sum(map(len, ref_rows))) + 4
     step = (right - LEFT) / max(len(months), 1)
 
     def x(index: int) -> float:
@@ -225,29 +239,36 @@ def month_chart_svg(title: str, lines: Sequence[Line], references: Sequence[Refe
             if len(part) > 1:
                 out.append(f'<path d="{" ".join(part)}" fill="none" stroke="#000" '
                            f'stroke-width="2.5"{dash_attr} class="measured"/>')
+        last = max((i for i, (_m, v) in enumerate(line.points) if v is not None), default=-1)
         for i, (_month, value) in enumerate(line.points):
             if value is None:
                 continue
             out.append(marker(shape, x(i), y(value)))
-            if len(months) <= 14:
+            # Every value while one line has the chart and there is room; with more lines
+            # only the latest, so the numbers do not pile up where the lines meet.
+            if (len(lines) == 1 and len(months) <= 14) or i == last:
                 out.append(f'<text x="{x(i):.1f}" y="{y(value) - 8:.1f}" text-anchor="middle" '
                            f'font-weight="bold" font-size="11">'
                            f'{format_number(value, places)}</text>')
     # The legend under the plot: the measured lines, then every reference with its source.
-    for row, (name, dash, shape) in enumerate(legend_entries):
-        ly = legend_top + LEGEND_ROW * row
+    ly = legend_top
+    for name, dash, shape in legend_entries:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line x1="{LEFT}" y1="{ly}" x2="{LEFT + 28}" y2="{ly}" stroke="#000" '
-                   f'stroke-width="2.5"{dash_attr}/>')
-        out.append(marker(shape, LEFT + 14, ly))
-        out.append(f'<text x="{LEFT + 36}" y="{ly + 4}">{escape(name)}</text>')
-    for index, ref in enumerate(references):
-        ly = legend_top + LEGEND_ROW * (len(legend_entries) + index)
+        out.append(f'<line x1="{LEGEND_X}" y1="{ly}" x2="{LEGEND_X + 28}" y2="{ly}" '
+                   f'stroke="#000" stroke-width="2.5"{dash_attr}/>')
+        out.append(marker(shape, LEGEND_X + 14, ly))
+        out.append(f'<text x="{LEGEND_X + 36}" y="{ly + 4}">{escape(name)}</text>')
+        ly += LEGEND_ROW
+    for index, rows in enumerate(ref_rows):
         dash = REFERENCE_DASHES[index % len(REFERENCE_DASHES)]
-        out.append(f'<line x1="{LEFT}" y1="{ly}" x2="{LEFT + 28}" y2="{ly}" stroke="#555" '
-                   f'stroke-width="1.5" stroke-dasharray="{dash}"/>')
-        out.append(f'<text x="{LEFT + 36}" y="{ly + 4}" font-size="11" class="legend-reference">'
-                   f'{escape(ref.text)}</text>')
+        out.append(f'<line x1="{LEGEND_X}" y1="{ly}" x2="{LEGEND_X + 28}" y2="{ly}" '
+                   f'stroke="#555" stroke-width="1.5" stroke-dasharray="{dash}"/>')
+        spans = "".join(
+            f'<tspan x="{LEGEND_X + 36}" dy="{0 if n == 0 else LEGEND_ROW}">{escape(row)}</tspan>'
+            for n, row in enumerate(rows))
+        out.append(f'<text x="{LEGEND_X + 36}" y="{ly + 4}" font-size="11" '
+                   f'class="legend-reference">{spans}</text>')
+        ly += LEGEND_ROW * len(rows)
     out.append("</svg>")
     return "\n".join(out)
 

@@ -109,8 +109,9 @@ def reference_label(figure: ReferenceFigure) -> str:
 def reference_text(figure: ReferenceFigure) -> str:
     """The legend's line: what, how much, when, and the source."""
     value = figure.value_text or f"{figure.value:g}"
-    window = f", {figure.window_text}" if figure.window_text else ""
-    return f"{figure.label} ({value}{window}) — {figure.source}"
+    window = f" ({figure.window_text})" if figure.window_text else ""
+    said = "" if value in figure.label else f": {value}"  # "... IVM-module: 27%" says it
+    return f"{figure.label}{said}{window} — {figure.source}"
 
 
 def charts(project: Project, by_month: dict[date, dict[str, Any] | None],
@@ -122,7 +123,8 @@ def charts(project: Project, by_month: dict[date, dict[str, Any] | None],
     stopped_title = _("Share stopped, month by month")
     ddd_title = _("Mean DDD per day, month by month")
     stopped = month_chart_svg(
-        stopped_title, [_line(_("Stopped, as a share of the evaluated"), "stopped_share", by_month)],
+        stopped_title,
+        [_line(_("Stopped, as a share of the evaluated"), "stopped_share", by_month)],
         [Reference(label=reference_label(f), text=reference_text(f), value=f.value)
          for f in stopped_refs], unit=_("percent stopped"), chart_id="grafiek-gestopt")
     ddd = month_chart_svg(

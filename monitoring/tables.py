@@ -311,7 +311,7 @@ def funnel_table(values: Mapping[str, Any]) -> Table:
                  _("evaluated")])
     rows.append([_("Evaluated"), evaluated, None, ""])
     return Table(key="funnel", title=_("Funnel"),
-                 columns=[_("Stage"), _("Number"), _("Share (%)"), _("Share of")], rows=rows)
+                 columns=[_("Stage"), _("Count"), _("Share (%)"), _("Share of")], rows=rows)
 
 
 MONTH_KEYS = ("funnel_mailed", "evaluated", "stopped", "stopped_share", "reduced",
@@ -382,7 +382,7 @@ def process_table(values: Mapping[str, Any]) -> Table:
          values["minutes_consultations"]],
     ]
     return Table(key="process", title=_("Process"),
-                 columns=[_("Activity"), _("Number"), _("First date"), _("Last date"),
+                 columns=[_("Activity"), _("Count"), _("First date"), _("Last date"),
                           _("Minutes")], rows=rows)
 
 
