@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -257,3 +258,16 @@ def test_another_practice_cannot_export(project, client_for, other_users):
     client = client_for(other_users[Role.POH_GGZ])
     assert client.get(export_url(project, "funnel", "csv")).status_code == 404
     assert client.get(workbook_url(project)).status_code == 404
+
+
+def test_the_links_for_the_dashboard_carry_its_filters(project):
+    html = render_to_string("monitoring/report/_export_links.html", {
+        "project": project, "key": "per_gp", "query": "maand=2026-07&huisarts=Dr+A"})
+    base = reverse("monitoring:dashboard-export",
+                   kwargs={"project_uuid": project.uuid, "key": "per_gp"})
+    assert f'href="{base}?maand=2026-07&amp;huisarts=Dr+A&amp;formaat=csv"' in html
+    assert f'href="{base}?maand=2026-07&amp;huisarts=Dr+A&amp;formaat=xlsx"' in html
+    workbook = render_to_string("monitoring/report/_export_links.html",
+                                {"project": project, "query": "maand=2026-07"})
+    assert reverse("monitoring:dashboard-workbook",
+                   kwargs={"project_uuid": project.uuid}) + "?maand=2026-07" in workbook
