@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from benzoproject.exports import sheet_title
 from monitoring.models import ResultTarget
 from monitoring.snapshots import snapshot_take
 from monitoring.tables import DashboardFilters, dashboard_tables
@@ -271,3 +272,11 @@ def test_the_links_for_the_dashboard_carry_its_filters(project):
                                 {"project": project, "query": "maand=2026-07"})
     assert reverse("monitoring:dashboard-workbook",
                    kwargs={"project_uuid": project.uuid}) + "?maand=2026-07" in workbook
+
+
+def test_sheet_names_are_made_valid_for_excel():
+    assert sheet_title("Per maand: stand [1/2]?") == "Per maand  stand  1 2"
+    assert sheet_title("x" * 40) == "x" * 31
+    assert sheet_title("Trechter", ["trechter"]) == "Trechter (2)"
+    assert sheet_title("y" * 31, ["y" * 31, "y" * 27 + " (2)"]) == "y" * 27 + " (3)"
+    assert sheet_title("   ") == "Blad"
