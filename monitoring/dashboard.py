@@ -142,7 +142,7 @@ def funnel_bars(table: Table) -> list[FunnelBar]:
     excluded_prefix = _("Excluded: %(reason)s") % {"reason": ""}
     return [FunnelBar(label=str(r[0]), count=r[1] or 0, share=r[2], share_of=r[3],
                       bar=bar_svg(r[2]), indent=str(r[0]).startswith(excluded_prefix))
-            for r in table.rows if r[2] is not None or r[1]]
+            for r in table.rows]
 
 
 @dataclass(frozen=True)
