@@ -172,3 +172,11 @@ def test_per_1000_patients_only_with_the_practices_list_size():
                           ["Totaal praktijk", 2, 4, 3, Decimal("2.0"), Decimal("1.5")]]
     values.update(chronic_start_per_1000=None, chronic_now_per_1000=None)
     assert per_gp_table(values).rows[-1][4:] == [None, None]
+
+
+def test_the_shared_scope_gives_what_measures_compute_gives(scenario):
+    from monitoring.measures import measures_compute
+    from monitoring.scope import Scope
+    from monitoring.tables import measure_values
+    assert measure_values(Scope(project=scenario.project, as_of=E)) == measures_compute(
+        scenario.project, E)
