@@ -144,7 +144,8 @@ def month_chart_svg(title: str, lines: Sequence[Line], references: Sequence[Refe
     values = [v for line in lines for _m, v in line.points if v is not None]
     values += [ref.value for ref in references if ref.relative_to is None]
     values += [v for points in ref_points.values() for _i, v in points]
-    ticks = nice_ticks(max(max(values), Decimal("0.01")))
+    # A little room above the highest value for the number written over its point.
+    ticks = nice_ticks(max(max(values) * Decimal("1.08"), Decimal("0.01")))
     right = WIDTH - RIGHT
     bottom = TOP + PLOT_HEIGHT
     legend_entries = [(line.name, LINE_DASHES[i % 2], LINE_MARKERS[i % 2])

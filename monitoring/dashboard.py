@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from patients.models import Project
 
 from .charts import Line, Reference, bar_svg, month_chart_svg, month_label
-from .measures import BY_KEY, measures_compute
+from .measures import BY_KEY
 from .models import MonthlySnapshot, ReferenceFigure
+from .scope import Scope
 from .snapshots import month_start, snapshots_of
 from .tables import (
     PAGE_SIZE,
@@ -26,6 +27,7 @@ from .tables import (
     PatientRow,
     Table,
     funnel_table,
+    measure_values,
     per_gp_table,
     process_table,
 )
@@ -142,7 +144,7 @@ def funnel_bars(table: Table) -> list[FunnelBar]:
     excluded_prefix = _("Excluded: %(reason)s") % {"reason": ""}
     return [FunnelBar(label=str(r[0]), count=r[1] or 0, share=r[2], share_of=r[3],
                       bar=bar_svg(r[2]), indent=str(r[0]).startswith(excluded_prefix))
-            for r in table.rows if r[2] is not None or r[1]]
+            for r in table.rows]
 
 
 @dataclass(frozen=True)
@@ -205,9 +207,11 @@ def patient_page(rows: list[PatientRow], filters: DashboardFilters) -> tuple[
                        total=len(rows)), filters
 
 
-def dashboard_data(*, project: Project, filters: DashboardFilters) -> dict[str, Any]:
-    """Everything the page draws except the patient table (``tables.patient_rows``)."""
-    values = measures_compute(project, filters.as_of)
+def dashboard_data(*, project: Project, filters: DashboardFilters,
+                   scope: Scope | None = None) -> dict[str, Any]:
+    """Everything the page draws except the patient table (``tables.patient_rows``, which
+    may share ``scope`` with it: the same project as of ``filters.as_of``)."""
+    values = measure_values(scope or Scope(project=project, as_of=filters.as_of))
     snapshots = [s for s in snapshots_of(project=project) if s.month <= filters.month]
     months = chart_months(project, snapshots, filters.month)
     by_month = month_values(months, snapshots, filters.month, values)

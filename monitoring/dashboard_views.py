@@ -14,6 +14,7 @@ from patients.models import AuditEvent, Participation, ParticipationOutcome, Rol
 from patients.models import ParticipationStatus as Status
 
 from .dashboard import dashboard_data, patient_page
+from .scope import Scope
 from .tables import OPEN, DashboardFilters, patient_rows, project_gp_names
 
 # The POH-GGZ and the GPs see everything of the practice's projects, patients' names too.
@@ -25,7 +26,9 @@ PAGE = "monitoring:dashboard"
 def dashboard(request, project_uuid):
     project = get_project_for_user(request, project_uuid)
     filters = DashboardFilters.from_query(request.GET, project, timezone.localdate())
-    rows = patient_rows(project=project, as_of=filters.as_of, filters=filters)
+    scope = Scope(project=project, as_of=filters.as_of)  # shared by figures and table
+    context = dashboard_data(project=project, filters=filters, scope=scope)
+    rows = patient_rows(project=project, as_of=filters.as_of, filters=filters, scope=scope)
     page, filters = patient_page(rows, filters)
     # NEN 7513: each patient this page of the table shows, then the page itself (the
     # project), which is the last entry.
@@ -35,7 +38,6 @@ def dashboard(request, project_uuid):
                    objs=shown, detail=PAGE)
     audit_log(user=request.user, action=AuditEvent.Action.VIEW, practice=request.practice,
               obj=project, detail=PAGE)
-    context = dashboard_data(project=project, filters=filters)
     context.update({
         "project": project, "filters": filters, "page": page,
         "gp_names": project_gp_names(project), "statuses": Status.choices,

@@ -26,10 +26,9 @@ from patients.models import (
 )
 from tapering.models import Consultation, TaperScheduleVersion
 
-from .measures import BY_KEY, measures_compute
+from .measures import BY_KEY, MEASURES
 from .models import MonthlySnapshot
 from .scope import Scope, day_end, percent
-from .selectors import evaluation_rows
 from .snapshots import month_end, month_start, snapshots_of
 from .targets import project_target_progress
 
@@ -188,11 +187,19 @@ def _two(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def patient_rows(*, project: Project, as_of: date,
-                 filters: DashboardFilters | None = None) -> list[PatientRow]:
+def measure_values(scope: Scope) -> dict[str, Any]:
+    """Every measure over ``scope``: ``measures_compute``'s result, with the scope's shared
+    parts (evaluation rows, groslijsts) kept for the patient table."""
+    return {m.key: m.compute(scope) for m in MEASURES}
+
+
+def patient_rows(*, project: Project, as_of: date, filters: DashboardFilters | None = None,
+                 scope: Scope | None = None) -> list[PatientRow]:
     """Every participation of the project as of ``as_of`` (those made by then or with a
-    letter by then), filtered by GP, status and outcome, sorted by GP, then number."""
-    scope = Scope(project=project, as_of=as_of)
+    letter by then), filtered by GP, status and outcome, sorted by GP, then number.
+    ``scope``: the same project and date with what the measures computed already."""
+    if scope is None or scope.project.pk != project.pk or scope.as_of != as_of:
+        scope = Scope(project=project, as_of=as_of)
     end = day_end(as_of)
     queryset = scope.participations.select_related("patient").annotate(
         n_letters=Count("letters", filter=Q(letters__mailed_on__lte=as_of), distinct=True),
@@ -217,8 +224,7 @@ def patient_rows(*, project: Project, as_of: date,
             queryset = queryset.filter(outcome="")
         elif filters.outcome:
             queryset = queryset.filter(outcome=filters.outcome)
-    evaluated = {r.participation_id: r for r in evaluation_rows(project=project, as_of=as_of)
-                 if r.letter_date <= as_of}
+    evaluated = {r.participation_id: r for r in scope.rows}  # letter dates up to as_of
     chronic = {r.patient_id for r in scope.chronic_start}
     rows = []
     for p in queryset:
@@ -396,7 +402,8 @@ def dashboard_tables(*, project: Project, as_of: date, filters: DashboardFilters
     ``values`` (``measures_compute``'s result for ``as_of``) and ``snapshots`` may be
     passed when the caller has them already.
     """
-    values = values if values is not None else measures_compute(project, as_of)
+    scope = Scope(project=project, as_of=as_of)
+    values = values if values is not None else measure_values(scope)
     snapshots = snapshots if snapshots is not None else snapshots_of(project=project)
     return [
         funnel_table(values),
@@ -404,8 +411,8 @@ def dashboard_tables(*, project: Project, as_of: date, filters: DashboardFilters
         per_gp_table(values),
         targets_table(project=project, as_of=as_of),
         process_table(values),
-        patients_table(patient_rows(project=project, as_of=as_of, filters=filters),
-                       with_names=with_names),
+        patients_table(patient_rows(project=project, as_of=as_of, filters=filters,
+                                    scope=scope), with_names=with_names),
     ]
 
 

@@ -3,12 +3,14 @@ POH-GGZ opens it from the start page, chooses a month, and sees the funnel and t
 month-by-month charts with their reference lines; screenshots at desktop and phone width,
 and on a phone nothing makes the page wider than the screen."""
 
+import importlib
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from monitoring.models import MonthlySnapshot
@@ -27,7 +29,10 @@ TODAY = date(2026, 8, 15)
 @pytest.fixture
 def running_project(practice, users):
     """The hand-worked scenario (tests/monitoring/scenario.py) in a project that began in
-    January, its months stored, except April's."""
+    January, its months stored, except April's. The reference figures are loaded again:
+    a transactional test before this one may have emptied the tables the migration
+    filled."""
+    importlib.import_module("monitoring.migrations.0001_measures").load_figures(apps, None)
     project = make_project(practice, users[Role.POH_GGZ], name="Ronde voorjaar",
                            planned_start=date(2026, 1, 5), planned_end=date(2026, 10, 30))
     build(practice, project, users[Role.POH_GGZ])
@@ -75,3 +80,16 @@ def test_poh_opens_the_dashboard_filters_a_month_and_sees_funnel_and_charts(
         expect(page.get_by_role("heading", name="Dashboard: Ronde voorjaar")).to_be_visible()
         page.screenshot(path=artifacts_dir / "dashboard-375.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_printed_dashboard_has_no_navigation_or_filters_and_an_empty_project_says_so(
+        transactional_db, live_server, page: Page, users, project, artifacts_dir):
+    _log_in(page, live_server, users[Role.HUISARTS].username)
+    page.goto(f"{live_server.url}/monitoring/projects/{project.uuid}/dashboard/")
+    expect(page.locator("#nog-geen-brieven")).to_be_visible()
+    expect(page.locator("#geen-patienten")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("#filters")).to_be_hidden()
+    expect(page.locator("nav.navbar").first).to_be_hidden()
+    expect(page.locator("#trechter")).to_be_visible()
+    page.screenshot(path=artifacts_dir / "dashboard-print-empty.png", full_page=True)

@@ -8,7 +8,7 @@ import pytest
 from django.http import QueryDict
 
 from monitoring.snapshots import snapshot_take
-from monitoring.tables import DashboardFilters, dashboard_tables, patient_rows
+from monitoring.tables import DashboardFilters, dashboard_tables, patient_rows, per_gp_table
 
 from .scenario import E, build
 
@@ -151,3 +151,32 @@ def test_the_query_string_keeps_every_filter(scenario):
     assert f.query(pagina=3) == ("maand=2026-07&huisarts=Dr+A&status=stopped&uitkomst=open"
                                  "&pagina=3")
     assert f.query() == "maand=2026-07&huisarts=Dr+A&status=stopped&uitkomst=open"
+
+
+def test_targets_show_their_progress_on_the_date(scenario):
+    from monitoring.models import ResultTarget
+    ResultTarget.objects.create(project=scenario.project, measure="funnel_mailed",
+                                value=Decimal(4), deadline=date(2026, 12, 31))
+    table = by_key(dashboard_tables(project=scenario.project, as_of=E,
+                                    filters=filters(scenario.project)))["targets"]
+    assert table.rows == [["Stopbrief gestuurd", Decimal("4.00"), False, date(2026, 12, 31),
+                           Decimal(5), E, True, 153]]
+
+
+def test_per_1000_patients_only_with_the_practices_list_size():
+    values = {"letters_per_gp": {"Dr A": 2}, "chronic_start_per_gp": {"Dr A": 4},
+              "chronic_now_per_gp": {"Dr A": 3}, "chronic_start": 4, "chronic_now": 3,
+              "chronic_start_per_1000": Decimal("2.0"), "chronic_now_per_1000": "1.5"}
+    table = per_gp_table(values)
+    assert table.rows == [["Dr A", 2, 4, 3, None, None],
+                          ["Totaal praktijk", 2, 4, 3, Decimal("2.0"), Decimal("1.5")]]
+    values.update(chronic_start_per_1000=None, chronic_now_per_1000=None)
+    assert per_gp_table(values).rows[-1][4:] == [None, None]
+
+
+def test_the_shared_scope_gives_what_measures_compute_gives(scenario):
+    from monitoring.measures import measures_compute
+    from monitoring.scope import Scope
+    from monitoring.tables import measure_values
+    assert measure_values(Scope(project=scenario.project, as_of=E)) == measures_compute(
+        scenario.project, E)

@@ -148,3 +148,16 @@ def test_the_dashboard_is_linked_from_the_project_and_the_start_page(project, us
     assert link in client.get(project.get_absolute_url()).content.decode()
     assert link in client.get(reverse("home")).content.decode()
     assert link not in client_for(users[Role.ASSISTENT]).get(reverse("home")).content.decode()
+
+
+def test_the_monitor_and_the_pharmacist_get_no_dashboard_link_on_the_start_page(
+        project, users, client_for):
+    for role in (Role.MONITOR, Role.APOTHEKER):
+        assert url(project) not in client_for(users[role]).get(reverse("home")).content.decode()
+
+
+def test_a_closed_project_is_not_linked_from_the_start_page(project, users, client_for):
+    project.status = project.Status.CLOSED
+    project.save()
+    assert url(project) not in client_for(users[Role.POH_GGZ]).get(
+        reverse("home")).content.decode()
