@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        # The dashboard's link on the start page (benzoproject.startpage).
+        from . import startpage  # noqa: F401
