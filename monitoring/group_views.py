@@ -105,7 +105,7 @@ def _download(request, kind: str):
     month = context["month"]
     name = f"fto-groep-{month:%Y-%m}-{file_stamp(timezone.now())}"
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, practice=request.practice,
-              object_type="monitoring:group", detail=f"{kind} {month:%Y-%m}")
+              object_type=request.resolver_match.view_name, detail=f"{kind} {month:%Y-%m}")
     if kind == "csv":
         return csv_response(f"{name}.csv", header, rows)
     title = _("FTO group %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
