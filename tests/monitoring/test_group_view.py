@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from monitoring.group import Column, build_table, parse_month
 from patients.models import AuditEvent, Patient, Role
-from tests.factories import FtoGroupFactory, MembershipFactory, PracticeFactory, UserFactory
+from tests.factories import FtoGroupFactory, MembershipFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,8 @@ def test_a_small_practice_count_cannot_be_worked_out_from_the_group_total():
     stopped = _row(table, "stopped")
     assert [c.text for c in stopped.cells] == ["–", "<10"] and stopped.total.text == "24"
     shares = _row(table, "stopped_share")
-    assert [c.text for c in shares.cells] == ["–", "–"] and shares.total.text == "34,3 %"  # 24 of 70
+    # 24 of 70 stopped in the group.
+    assert [c.text for c in shares.cells] == ["–", "–"] and shares.total.text == "34,3 %"
     assert table.any_suppressed
 
 
