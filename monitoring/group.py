@@ -478,9 +478,9 @@ def target_lines(columns: list[Column], as_of: date) -> list[TargetLine]:
 
 
 def month_choices(columns: list[Column], today: date) -> list[date]:
-    """The months the filter offers: from the earliest counting project's start up to
-    this month, newest first."""
-    starts = [c.project.planned_start for c in columns if c.project is not None]
+    """The months the filter offers: from the earliest start of a project the monitor may
+    choose up to this month, newest first."""
+    starts = [p.planned_start for c in columns for p in c.projects]
     month = month_start(min(starts)) if starts else month_start(today)
     months = []
     while month <= today:
