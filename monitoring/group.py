@@ -281,10 +281,13 @@ def build_table(columns: list[Column], key: str) -> GroupTable:
         b.count_line(k)
     approached = [s - e for s, e in zip(b.raw("funnel_screened"), b.raw("funnel_excluded"),
                                         strict=True)]
-    b.count_line("approached", approached)
-    b.parts_line("funnel_screened", b.raw("funnel_screened"), ("funnel_excluded", "approached"))
+    # Sent a letter = evaluated + died/moved/left: shown only where both parts are, or a
+    # small "left" would follow by subtraction. (Screened - excluded, those to approach,
+    # is no row of its own: its share shows only where "excluded" does.)
+    b.count_line("funnel_screened")
     b.parts_line("funnel_mailed", b.raw("funnel_mailed"), ("evaluated", "left"))
     s = b.sums
+    s["approached"] = sum(approached)
 
     def share(num: str, den: str) -> tuple:
         return (lambda i, c: percent(int(c.values[num] if num != "approached"
@@ -343,7 +346,6 @@ def build_table(columns: list[Column], key: str) -> GroupTable:
             b.count_row("funnel_groslijst", BY_KEY["funnel_groslijst"].name),
             b.count_row("funnel_screened", BY_KEY["funnel_screened"].name),
             b.count_row("funnel_excluded", BY_KEY["funnel_excluded"].name),
-            b.count_row("approached", _("To approach (screened, not excluded)")),
             derived("approached_share", "percent", share("approached", "funnel_screened")),
             b.count_row("funnel_mailed", BY_KEY["funnel_mailed"].name),
             b.count_row("funnel_responded", BY_KEY["funnel_responded"].name),
@@ -389,7 +391,9 @@ def build_table(columns: list[Column], key: str) -> GroupTable:
         for sec in sections:
             for row in sec.rows:
                 row.total = EMPTY
-    letters = [(c, gp_letter_cells(c, key)) for c in present]
+    mailed_cells = b.lines["funnel_mailed"][0]
+    letters = [(c, gp_letter_cells(c, key, mailed_shown=mailed_cells[i].exact))
+               for i, c in enumerate(present)]
     suppressed = any(cell.suppressed for sec in sections for row in sec.rows
                      for cell in [*row.cells, row.total]) or any(
         cell.suppressed for _c, cells in letters for _l, cell in cells)
@@ -409,9 +413,12 @@ def _minutes_as_counts(section: Section) -> None:
             row.total = Cell(HIDDEN_TEXT, suppressed=True)
 
 
-def gp_letter_cells(column: Column, key: str) -> list[tuple[str, Cell]]:
+def gp_letter_cells(column: Column, key: str,
+                    mailed_shown: bool = True) -> list[tuple[str, Cell]]:
     """Stop letters per GP of one practice, the GPs as "Huisarts A", "Huisarts B", ...;
-    protected against subtraction from the practice's letter count."""
+    protected against subtraction from the practice's letter count. When that count is
+    not shown (``mailed_shown`` false), the GP letters must not add up to it: the largest
+    one shown is hidden too."""
     per_gp: dict[str, int] = {k: int(v) for k, v in (column.values or {}).get(
         "letters_per_gp", {}).items()}
     if not per_gp:
@@ -421,8 +428,12 @@ def gp_letter_cells(column: Column, key: str) -> list[tuple[str, Cell]]:
     labels = gp_labels(key, str(column.practice.uuid), known, per_gp)
     names = sorted(per_gp, key=lambda n: (len(labels[n]), labels[n]))
     line = protect_line([per_gp[n] for n in names])
+    cells = list(line.cells)
+    if not mailed_shown and all(c.exact for c in cells) and any(c.value for c in cells):
+        largest = max(range(len(cells)), key=lambda i: cells[i].value or 0)
+        cells[largest] = HIDDEN
     return [(str(_("GP %(letter)s") % {"letter": labels[n]}), _cell(cell))
-            for n, cell in zip(names, line.cells, strict=True)]
+            for n, cell in zip(names, cells, strict=True)]
 
 
 # --- Result targets ------------------------------------------------------------------------

@@ -252,3 +252,28 @@ def test_a_crawl_as_the_monitor_finds_no_patient_and_no_count_under_10(client):
     assert {"/monitoring/groep/", "/monitoring/groep/export.csv",
             "/monitoring/groep/export.xlsx"} <= {u.split("?")[0] for u in seen}
     assert len(months) > 12 and pages > 20
+
+
+def test_gp_letters_do_not_add_up_to_a_hidden_letter_count(db):
+    practice = PracticeFactory()
+    # 13 letters, 12 evaluated, 1 left: the letter count is hidden, so a single GP's 13
+    # would give it (and the one who left) away.
+    column = Column(practice, [], None, _values(
+        funnel_mailed=13, evaluated=12, left=1, letters_per_gp={"Dr X": 13}))
+    table = build_table([column], "k")
+    assert _row(table, "funnel_mailed").cells[0].text == "–"
+    assert [(label, cell.text) for label, cell in table.gp_letters[0][1]] == [
+        ("Huisarts A", "–")]
+    shown = Column(practice, [], None, _values(
+        funnel_mailed=13, evaluated=13, letters_per_gp={"Dr X": 13}))
+    assert build_table([shown], "k").gp_letters[0][1][0][1].text == "13"
+
+
+def test_screened_shows_while_a_small_exclusion_count_hides_the_share():
+    column = Column(PracticeFactory(), [], None, _values(
+        funnel_groslijst=30, funnel_screened=14, funnel_excluded=3))
+    table = build_table([column], "k")
+    assert _row(table, "funnel_screened").cells[0].text == "14"
+    assert _row(table, "funnel_excluded").cells[0].text == "<10"
+    assert _row(table, "approached_share").cells[0].text == "–"
+    assert "approached" not in {r.key for s in table.sections for r in s.rows}
