@@ -453,33 +453,65 @@ class TargetLine:
 COUNTED = (Kind.COUNT, Kind.PER_GP, Kind.MINUTES)
 
 
-def target_lines(columns: list[Column], as_of: date) -> list[TargetLine]:
+# Measures a target may be set on that equal a row of the table under another key.
+SAME_AS_ROW = {"stop_letters_count": "funnel_mailed", "calls_count": "calls_count",
+               "consultations_count": "consultations_count"}
+
+
+def _shown_in_table(table: GroupTable, key: str, practice: Practice) -> bool:
+    """Whether the table shows ``key`` exactly (or not at all) for ``practice``: a target's
+    value must not give away a figure the table hid to protect a small count."""
+    row = next((r for sec in table.sections for r in sec.rows
+                if r.key == SAME_AS_ROW.get(key, key)), None)
+    if row is None:
+        return True
+    index = [c.practice.pk for c in table.columns].index(practice.pk)
+    cell = row.cells[index]
+    return not cell.suppressed
+
+
+def _gp_letters_all_shown(table: GroupTable, practice: Practice) -> bool:
+    return all(not cell.suppressed for column, cells in table.gp_letters
+               if column.practice.pk == practice.pk for _label, cell in cells)
+
+
+def target_lines(columns: list[Column], as_of: date, table: GroupTable) -> list[TargetLine]:
     """Each counting project's result targets with progress, the value suppressed by the
-    same rule: a count from 1 to 9 as "<10", a share or mean of a small count as "–"."""
+    same rule: a count from 1 to 9 as "<10", a share or mean of a small count as "–", and
+    "–" where the value would give away a figure the table hides. A target per GP shows
+    its value only for the stop letters, and only when every GP's letters show; the
+    status (reached or not) always shows."""
     lines = []
     for column in columns:
         if column.project is None:
             continue
+        practice = column.practice
         for progress in project_target_progress(project=column.project, as_of=as_of):
             measure = BY_KEY[progress.target.measure]
             current = progress.current
+            hidden = Cell(HIDDEN_TEXT, suppressed=True)
             if current is None:
                 cell = Cell(HIDDEN_TEXT)
+            elif measure.kind == Kind.PER_GP:
+                cell = (_cell(shown(int(current))) if measure.key == "letters_per_gp"
+                        and _gp_letters_all_shown(table, practice) else hidden)
             elif measure.kind in COUNTED:
-                cell = _cell(shown(int(current)))
+                cell = (_cell(shown(int(current)))
+                        if _shown_in_table(table, measure.key, practice) else hidden)
             else:
                 inputs = INPUTS.get(measure.key)
                 values = measures_compute(column.project, progress.measured_on,
                                           keys=inputs) if inputs else {}
-                if inputs is None or any(is_small(int(v or 0)) for v in values.values()):
-                    cell = Cell(HIDDEN_TEXT, suppressed=True)
+                if (inputs is None or any(is_small(int(v or 0)) for v in values.values())
+                        or not all(_shown_in_table(table, k, practice) for k in inputs)):
+                    cell = hidden
                 else:
                     cell = _fmt(current, 2 if measure.kind == Kind.DDD else 1,
                                 " %" if measure.kind == Kind.PERCENT else "")
             target = number_format(progress.target.value, None, use_l10n=True)
             if progress.target.per_gp:
                 target = str(_("%(value)s for every GP") % {"value": target})
-            lines.append(TargetLine(column.practice, str(measure.name), target,
+            lines.append(TargetLine(practice, str(measure.name), target,
                                     progress.target.deadline, cell, progress.reached,
                                     progress.missed))
     return lines

@@ -67,7 +67,7 @@ def group(request):
         context = _table(request)
     except PseudonymKeyMissing:
         return _key_missing(request)
-    context["targets"] = target_lines(context["columns"], context["as_of"])
+    context["targets"] = target_lines(context["columns"], context["as_of"], context["table"])
     context["query"] = request.GET.urlencode()
     return render(request, "monitoring/group/group.html", context)
 

@@ -300,3 +300,24 @@ def test_the_view_reads_the_stored_snapshot_of_the_month(users, client_for, prac
     html = client_for(users[Role.MONITOR]).get(
         reverse("monitoring:group") + "?maand=2026-10").content.decode()
     assert re.search(r'id="rij-funnel_groslijst">.*?>77<', html, re.S)
+
+
+def test_a_target_never_shows_a_figure_the_table_hides(users, practice):
+    from monitoring.group import target_lines
+    from monitoring.models import ResultTarget
+
+    project = make_project(practice, users[Role.POH_GGZ])
+    ResultTarget.objects.create(project=project, measure="funnel_consult", value=20,
+                                deadline=date(2027, 3, 1))
+    other = PracticeFactory(name="B")
+    # The table hides practice's 40 so that B's 5 cannot follow from the group's 45.
+    columns = [Column(practice, [project], project, _values(funnel_consult=40)),
+               Column(other, [], None, _values(funnel_consult=5))]
+    table = build_table(columns, "k")
+    assert [c.text for c in _row(table, "funnel_consult").cells] == ["–", "<10"]
+    [line] = target_lines(columns, date(2026, 10, 31), table)
+    assert line.current.text == "–" and not line.reached
+    # Without the small neighbour the value shows (0 consults so far, computed live).
+    columns[1].values = _values(funnel_consult=15)
+    [line] = target_lines(columns, date(2026, 10, 31), build_table(columns, "k"))
+    assert line.current.text == "0"
