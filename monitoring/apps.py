@@ -7,4 +7,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        from . import group_startpage  # noqa: F401  (registers the monitor's start-page panel)
+        # The monitor's start-page panel, and the deployment check of PSEUDONYM_KEY.
+        from . import checks, group_startpage  # noqa: F401

@@ -321,3 +321,21 @@ def test_a_target_never_shows_a_figure_the_table_hides(users, practice):
     columns[1].values = _values(funnel_consult=15)
     [line] = target_lines(columns, date(2026, 10, 31), build_table(columns, "k"))
     assert line.current.text == "0"
+
+
+def test_the_deploy_check_warns_without_a_pseudonym_key(settings):
+    from monitoring.checks import pseudonym_key_check
+
+    settings.DEBUG, settings.PSEUDONYM_KEY = False, ""
+    assert [w.id for w in pseudonym_key_check(None)] == ["monitoring.W001"]
+    settings.PSEUDONYM_KEY = "set"
+    assert pseudonym_key_check(None) == []
+
+
+def test_a_project_of_a_practice_outside_the_group_is_ignored(users, client_for, group_setup,
+                                                               other_users):
+    practice, other, outside = group_setup
+    foreign = make_project(outside, other_users[Role.POH_GGZ], name="Vreemd project")
+    response = client_for(users[Role.MONITOR]).get(
+        reverse("monitoring:group") + f"?project={foreign.uuid}")
+    assert response.status_code == 200 and "Vreemd project" not in response.content.decode()
