@@ -339,3 +339,9 @@ def test_a_project_of_a_practice_outside_the_group_is_ignored(users, client_for,
     response = client_for(users[Role.MONITOR]).get(
         reverse("monitoring:group") + f"?project={foreign.uuid}")
     assert response.status_code == 200 and "Vreemd project" not in response.content.decode()
+
+
+def test_with_debug_a_development_key_stands_in(users, client_for, settings):
+    settings.PSEUDONYM_KEY = ""
+    settings.DEBUG = True
+    assert client_for(users[Role.MONITOR]).get(reverse("monitoring:group")).status_code == 200
