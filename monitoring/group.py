@@ -296,8 +296,8 @@ def build_table(columns: list[Column], key: str) -> GroupTable:
 
     def ddd(key_: str) -> tuple:
         return (lambda i, c: None if c.values[key_] is None else Decimal(c.values[key_]),
-                lambda: _weighted_mean([(c.values[key_], int(c.values["evaluated"] or 0))
-                                        for c in present]))
+                lambda: _weighted_mean([(v[key_], int(v["evaluated"] or 0))
+                                        for v in (c.values or {} for c in present)]))
 
     def ddd_change() -> tuple:
         def practice(i, c):
