@@ -7,5 +7,6 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        # The dashboard's link on the start page (benzoproject.startpage).
-        from . import startpage  # noqa: F401
+        # The dashboard's link and the monitor's panel on the start page
+        # (benzoproject.startpage), and the deployment check of PSEUDONYM_KEY.
+        from . import checks, group_startpage, startpage  # noqa: F401

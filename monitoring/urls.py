@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, report_views, views
+from . import dashboard_views, group_views, report_views, views
 
 app_name = "monitoring"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("projects/<uuid:project_uuid>/dashboard/workbook.xlsx",
          report_views.dashboard_workbook, name="dashboard-workbook"),
     # --- end branch report ---
+    # --- fto: the FTO group's view for the monitor ---
+    path("groep/", group_views.group, name="group"),
+    path("groep/export.csv", group_views.group_csv, name="group-csv"),
+    path("groep/export.xlsx", group_views.group_xlsx, name="group-xlsx"),
+    # --- end fto ---
 ]

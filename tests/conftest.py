@@ -23,6 +23,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _pseudonym_key(settings):
+    # The FTO group view's pseudonyms need a key outside the database (docs/domain.md).
+    settings.PSEUDONYM_KEY = "test-pseudonym-key"
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Uploads and generated documents (imports, letters, logos) go to a fresh folder.
     settings.MEDIA_ROOT = tmp_path / "media"

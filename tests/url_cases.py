@@ -32,6 +32,7 @@ TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_EDITORS = frozenset({Role.POH_GGZ})
 REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+GROUP_VIEWERS = frozenset({Role.MONITOR})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -83,6 +84,10 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
              data={"project": project.pk, "peildatum": "2026-09-15"}),
         Case("tapering:callbacks", "GET", CALLBACK_USERS),
         Case("tapering:phone-note-search", "GET", PHONE_NOTE_USERS),
+        # fto: the FTO group's view and its downloads, the monitor's only.
+        Case("monitoring:group", "GET", GROUP_VIEWERS),
+        Case("monitoring:group-csv", "GET", GROUP_VIEWERS, audit_action="export"),
+        Case("monitoring:group-xlsx", "GET", GROUP_VIEWERS, audit_action="export"),
     ]
     reminder = project.due_items.filter(kind="project_end").first()
     if reminder is not None:
