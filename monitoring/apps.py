@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        # The monthly snapshot's timed step registers with patients.due (snapshot_due.py).
+        from . import snapshot_due  # noqa: F401
