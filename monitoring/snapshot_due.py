@@ -56,8 +56,9 @@ def _monthly_snapshot(item: DueItem, today: date) -> str:
                 .values_list("month", flat=True))
     months = months_due(planned_start=project.planned_start, due_on=item.due_on,
                         today=today, taken=taken)
+    memo: dict = {}
     for month in months:
-        snapshot_take(project=project, month=month, today=today)
+        snapshot_take(project=project, month=month, today=today, groslijst_memo=memo)
     names = ", ".join(f"{month:%Y-%m}" for month in months)
     what = (_("monthly snapshot taken: %(months)s") % {"months": names} if months
             else _("no month to take yet"))

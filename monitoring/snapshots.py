@@ -47,13 +47,15 @@ def _as_json(values: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def snapshot_take(*, project: Project, month: date, today: date | None = None) -> MonthlySnapshot:
+def snapshot_take(*, project: Project, month: date, today: date | None = None,
+                  groslijst_memo: dict | None = None) -> MonthlySnapshot:
     """Compute every measure of ``project`` as of the end of ``month`` (or as of ``today``
-    while that month is not over yet) and store it, replacing the month's earlier row."""
+    while that month is not over yet) and store it, replacing the month's earlier row.
+    Several months taken together share ``groslijst_memo`` (measures_compute)."""
     first = month_start(month)
     today = today or timezone.localdate()
     as_of = min(month_end(first), today)
-    values = _as_json(measures_compute(project, as_of))
+    values = _as_json(measures_compute(project, as_of, groslijst_memo=groslijst_memo))
     with transaction.atomic():
         # One writer per project at a time: two recomputes of the same month at once (a
         # double click, the sweep beside the button) would otherwise both delete nothing
@@ -69,8 +71,9 @@ def snapshots_rebuild(*, project: Project, today: date | None = None) -> int:
     month (or its planned end's, when that is earlier); returns how many."""
     today = today or timezone.localdate()
     months = project_months(project, min(today, month_end(project.planned_end)))
+    memo: dict = {}
     for month in months:
-        snapshot_take(project=project, month=month, today=today)
+        snapshot_take(project=project, month=month, today=today, groslijst_memo=memo)
     return len(months)
 
 
@@ -98,8 +101,9 @@ def snapshots_recompute(*, user, project: Project, month: date | None = None,
         raise ValueError(f"month {month:%Y-%m} is outside the project")
     months = [month_start(month)] if month is not None else recompute_months(
         project=project, today=today)
+    memo: dict = {}
     for first in months:
-        snapshot_take(project=project, month=first, today=today)
+        snapshot_take(project=project, month=first, today=today, groslijst_memo=memo)
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=project,
               detail="monthly snapshots recomputed: "
               + (f"{months[0]:%Y-%m}" if month is not None else f"all ({len(months)})"))

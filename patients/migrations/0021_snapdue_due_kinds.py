@@ -19,7 +19,11 @@ def forward(apps, schema_editor):
     snapshot item, due on the next 1st (docs/domain.md#timed-steps)."""
     DueItem = apps.get_model("patients", "DueItem")
     Project = apps.get_model("patients", "Project")
+    converted = set()
     for item in DueItem.objects.filter(kind="project_end", **OPEN).select_related("project"):
+        if item.project_id in converted:  # one open final evaluation per project
+            continue
+        converted.add(item.project_id)
         item.kind = "final_evaluation"
         item.due_on = item.project.planned_start + relativedelta(
             months=item.project.evaluation_months)
@@ -65,7 +69,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='dueitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True), ('done_at__isnull', True), ('participation__isnull', True)), fields=('project', 'kind'), name='one_open_project_due_item_per_kind'),
+            constraint=models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True), ('done_at__isnull', True), ('kind__in', ['monthly_snapshot', 'final_evaluation']), ('participation__isnull', True)), fields=('project', 'kind'), name='one_open_project_due_item_per_kind'),
         ),
         migrations.AddConstraint(
             model_name='dueitem',

@@ -373,6 +373,10 @@ class DueItemKind(models.TextChoices):
     MONITOR_CONTACT = "monitor_contact", _("monitoring contact: step of the tapering schedule")
 
 
+# The project-level kinds of which a project has at most one open item.
+PROJECT_DUE_KINDS = [DueItemKind.MONTHLY_SNAPSHOT.value, DueItemKind.FINAL_EVALUATION.value]
+
+
 class DueItem(models.Model):
     """Something that waits for time: a due date on a row, swept by a beat job.
 
@@ -408,11 +412,12 @@ class DueItem(models.Model):
             models.UniqueConstraint(fields=["participation", "kind"],
                                     condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
                                     name="one_open_due_item_per_kind"),
-            # And one open project-level item of a kind per project (the monthly snapshot,
-            # the final evaluation): the NULL participation above never collides.
+            # And one open monthly snapshot and final evaluation per project (the NULL
+            # participation above never collides), so scheduling them twice is harmless.
             models.UniqueConstraint(fields=["project", "kind"],
                                     condition=Q(participation__isnull=True, done_at__isnull=True,
-                                                cancelled_at__isnull=True),
+                                                cancelled_at__isnull=True,
+                                                kind__in=PROJECT_DUE_KINDS),
                                     name="one_open_project_due_item_per_kind"),
             models.CheckConstraint(condition=Q(kind__in=DueItemKind.values),
                                    name="dueitem_kind_valid"),
