@@ -30,6 +30,7 @@ RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_EDITORS = frozenset({Role.POH_GGZ})
+SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -80,7 +81,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         Case("tapering:callbacks", "GET", CALLBACK_USERS),
         Case("tapering:phone-note-search", "GET", PHONE_NOTE_USERS),
     ]
-    reminder = project.due_items.filter(kind="project_end").first()
+    reminder = project.due_items.filter(kind="final_evaluation").first()
     if reminder is not None:
         # Only the user the reminder is for may close it: the project lead here.
         result.append(Case("tapering:reminder-done", "POST", PROJECT_EDITORS,
@@ -230,6 +231,11 @@ def _monitoring_cases(project) -> list[Case]:
                    "deadline": project.planned_end.isoformat()}),
         Case("monitoring:target-delete", "POST", TARGET_EDITORS,
              {**p, "target_uuid": target.uuid}),
+        # snapdue: the monthly snapshots page and recomputing one month or all
+        Case("monitoring:snapshots", "GET", SNAPSHOT_USERS, p, audited_id=str(project.uuid)),
+        Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS,
+             {**p, "month": project.planned_start}),
+        Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS, p),
     ]
 
 
