@@ -55,8 +55,9 @@ def project_create(*, user, practice: Practice, data: dict, gps=(), assistants=(
         for step in DEFAULT_PLAN
     )
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=project, detail=project.name)
-    due_item_schedule(kind=DueItem.Kind.FINAL_EVALUATION, project=project,
-                      due_on=final_evaluation_due(project), assigned_to=project.lead)
+    if project.status != Project.Status.CLOSED:  # a round entered afterwards: nothing due
+        due_item_schedule(kind=DueItem.Kind.FINAL_EVALUATION, project=project,
+                          due_on=final_evaluation_due(project), assigned_to=project.lead)
     monthly_snapshot_ensure(project=project, today=timezone.localdate())
     return project
 

@@ -91,6 +91,12 @@ def test_a_new_project_gets_its_snapshot_item_on_the_next_first(running, users):
     assert item.assigned_to is None  # nobody's reminder: the sweep moves it
 
 
+def test_a_project_made_closed_gets_nothing_due(practice, users):
+    # A round entered afterwards (import_project_letters) is over already.
+    project = _create(practice, users[Role.POH_GGZ], status=Project.Status.CLOSED)
+    assert not project.due_items.exists()
+
+
 def test_one_open_snapshot_item_per_project(running):
     with pytest.raises(IntegrityError), transaction.atomic():
         DueItem.objects.create(kind=K.MONTHLY_SNAPSHOT, due_on=date(2027, 1, 1),
@@ -145,6 +151,28 @@ def test_a_sweep_after_two_months_of_downtime_catches_every_month_up(running):
                                        month=date(2027, 1, 1)).as_of == date(2027, 1, 31)
     assert _item(running).due_on == date(2027, 3, 1)
     assert len(due_items_sweep(today=date(2027, 2, 28))) == 0
+
+
+def test_a_sweep_killed_halfway_leaves_no_month_and_the_item_due(running, monkeypatch):
+    from monitoring import snapshot_due
+
+    real, calls = snapshot_due.snapshot_take, []
+
+    def dies_on_the_second(**kwargs):
+        calls.append(kwargs["month"])
+        if len(calls) == 2:
+            raise SystemExit("worker stopped")
+        return real(**kwargs)
+
+    monkeypatch.setattr(snapshot_due, "snapshot_take", dies_on_the_second)
+    with pytest.raises(SystemExit):
+        due_items_sweep(today=date(2027, 1, 5))
+    assert calls == [date(2026, 11, 1), date(2026, 12, 1)]
+    assert _months(running) == [date(2026, 9, 1), date(2026, 10, 1)]  # November rolled back
+    assert _item(running).due_on == date(2026, 12, 1)
+    monkeypatch.setattr(snapshot_due, "snapshot_take", real)
+    due_items_sweep(today=date(2027, 1, 5))  # the worker back: both months
+    assert _months(running)[-2:] == [date(2026, 11, 1), date(2026, 12, 1)]
 
 
 def test_a_closed_project_gets_a_last_snapshot_and_no_further_item(running, users):
