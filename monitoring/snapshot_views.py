@@ -16,7 +16,7 @@ from patients.models import Role
 from .measures import BY_KEY
 from .snapshots import (
     month_recomputable,
-    project_months,
+    recompute_months,
     snapshots_of,
     snapshots_recompute,
 )
@@ -41,11 +41,13 @@ class MonthConverter:
 
 @practice_view(roles=SNAPSHOT_USERS)
 def snapshots(request, project_uuid):
-    """The project's months: as of, computed on, a few headline values, recompute."""
+    """The project's months (those "recompute all" takes: from the planned start through
+    today's or the planned end's month, and any stored since): as of, computed on, a few
+    headline values, recompute."""
     project = get_project_for_user(request, project_uuid)
     today = timezone.localdate()
     stored = {s.month: s for s in snapshots_of(project=project)}
-    months = sorted(set(project_months(project, today)) | set(stored), reverse=True)
+    months = sorted(recompute_months(project=project, today=today), reverse=True)
     rows = [(month, stored.get(month), [stored[month].values.get(key) if month in stored
                                         else None for key in HEADLINE])
             for month in months]

@@ -148,3 +148,16 @@ def test_a_closed_project_can_still_be_recomputed(project, users, client_for):
     with time_machine.travel(TODAY, tick=False):
         client_for(users[Role.POH_GGZ]).post(_url(project, "2026-09"))
     assert _months(project) == [date(2026, 9, 1)]
+
+
+def test_the_page_stops_at_the_planned_end_unless_a_later_month_is_stored(project, users,
+                                                                          client_for):
+    Project.objects.filter(pk=project.pk).update(planned_end=date(2026, 10, 15))
+    url = reverse("monitoring:snapshots", kwargs={"project_uuid": project.uuid})
+    client = client_for(users[Role.POH_GGZ])
+    with time_machine.travel(TODAY, tick=False):
+        html = client.get(url).content.decode()
+        assert "oktober 2026" in html and "november 2026" not in html
+        client.post(_url(project, "2026-11"))  # a month stored after the end (still running)
+        html = client.get(url).content.decode()
+    assert "november 2026" in html
