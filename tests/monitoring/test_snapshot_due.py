@@ -334,3 +334,31 @@ def test_the_migration_turns_project_end_into_final_evaluation(practice, users):
     assert _item(project).due_on == date(2027, 2, 1)
     assert not DueItem.objects.filter(project=closed, done_at__isnull=True,
                                       cancelled_at__isnull=True).exists()
+
+
+# --- The project form -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("posted", "months", "due"), [
+    ("9", 9, date(2027, 10, 4)), ("12", 12, date(2028, 1, 4)), ("", 12, date(2028, 1, 4))])
+def test_the_form_sets_the_months_and_the_reminder_follows(users, client_for, practice,
+                                                           posted, months, due):
+    from tests.patients.test_projects import _form
+
+    client = client_for(users[Role.POH_GGZ])
+    client.post(reverse("patients:project-create"), _form(users, evaluation_months=posted))
+    project = Project.objects.get(name="Ronde voorjaar")  # starts 4 January 2027
+    assert project.evaluation_months == months
+    assert _item(project, K.FINAL_EVALUATION).due_on == due
+    edit = reverse("patients:project-edit", kwargs={"project_uuid": project.uuid})
+    client.post(edit, _form(users, evaluation_months="12" if months == 9 else "9"))
+    project.refresh_from_db()
+    assert _item(project, K.FINAL_EVALUATION).due_on == final_evaluation_due(project) != due
+
+
+def test_the_form_refuses_other_months(users, client_for, practice):
+    from tests.patients.test_projects import _form
+
+    response = client_for(users[Role.POH_GGZ]).post(reverse("patients:project-create"),
+                                                     _form(users, evaluation_months="10"))
+    assert response.status_code == 200 and not Project.objects.exists()
