@@ -7,5 +7,6 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        # The monthly snapshot's timed step registers with patients.due (snapshot_due.py).
-        from . import snapshot_due  # noqa: F401
+        # The dashboard's link on the start page (benzoproject.startpage) and the monthly
+        # snapshot's timed step, which registers with patients.due (snapshot_due.py).
+        from . import snapshot_due, startpage  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import snapshot_views, views
+from . import dashboard_views, report_views, snapshot_views, views
 
 # --- snapdue: monthly snapshots ---
 register_converter(snapshot_views.MonthConverter, "yyyymm")
@@ -13,6 +13,20 @@ urlpatterns = [
     path("projects/<uuid:project_uuid>/targets/add/", views.target_add, name="target-add"),
     path("projects/<uuid:project_uuid>/targets/<uuid:target_uuid>/delete/",
          views.target_delete, name="target-delete"),
+    # branch dashboard
+    path("projects/<uuid:project_uuid>/dashboard/", dashboard_views.dashboard,
+         name="dashboard"),
+    # end branch dashboard
+    # --- branch report: the evaluation page, the exports and the PDF report ---
+    path("projects/<uuid:project_uuid>/evaluation/", report_views.evaluation,
+         name="evaluation"),
+    path("projects/<uuid:project_uuid>/evaluation/report.pdf", report_views.report_download,
+         name="report-pdf"),
+    path("projects/<uuid:project_uuid>/dashboard/export/<slug:key>/",
+         report_views.dashboard_export, name="dashboard-export"),
+    path("projects/<uuid:project_uuid>/dashboard/workbook.xlsx",
+         report_views.dashboard_workbook, name="dashboard-workbook"),
+    # --- end branch report ---
     # --- snapdue: monthly snapshots (docs/domain.md#snapshots) ---
     path("projects/<uuid:project_uuid>/snapshots/", snapshot_views.snapshots,
          name="snapshots"),

@@ -31,6 +31,8 @@ QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_EDITORS = frozenset({Role.POH_GGZ})
 SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
+REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -47,6 +49,8 @@ class Case:
     # Roles the view lets in before the object's own check (a step's role), if wider.
     view_roles: frozenset | None = None
     audit_action: str = "view"  # a download is logged as an export instead
+    # Audit events one GET writes; None: one or more (an export naming each patient).
+    audit_events: int | None = 1
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
@@ -219,11 +223,16 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
 def _monitoring_cases(project) -> list[Case]:
     """The result targets page; a target of the project to remove."""
     from monitoring.models import ResultTarget
+    from patients.models import Project
 
     target, _ = ResultTarget.objects.get_or_create(
         project=project, measure="stopped_share", per_gp=False,
         deadline=project.planned_end, defaults={"value": 20})
     p = {"project_uuid": project.uuid}
+    empty, _ = Project.objects.get_or_create(
+        practice=project.practice, name="Dashboard zonder patiënten",
+        defaults={"lead": project.lead, "planned_start": project.planned_start,
+                  "planned_end": project.planned_end})
     return [
         Case("monitoring:targets", "GET", TARGET_VIEWERS, p, audited_id=str(project.uuid)),
         Case("monitoring:target-add", "POST", TARGET_EDITORS, p,
@@ -236,6 +245,21 @@ def _monitoring_cases(project) -> list[Case]:
         Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS,
              {**p, "month": project.planned_start}),
         Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS, p),
+        # branch report: the evaluation page, the exports and the PDF report
+        Case("monitoring:evaluation", "GET", REPORT_USERS, p, audited_id=str(project.uuid)),
+        Case("monitoring:evaluation", "POST", REPORT_USERS, p,
+             data={"another_round": "undecided", "version": "0"}),
+        Case("monitoring:report-pdf", "GET", REPORT_USERS, p, audited_id=str(project.uuid),
+             audit_action="export"),
+        Case("monitoring:dashboard-export", "GET", REPORT_USERS, {**p, "key": "funnel"},
+             audited_id=str(project.uuid), audit_action="export"),
+        # One export event per patient of the patient table, then the project's.
+        Case("monitoring:dashboard-workbook", "GET", REPORT_USERS, p,
+             audited_id=str(project.uuid), audit_action="export", audit_events=None),
+        # An empty project of the same practice: a page of the patient table logs each
+        # patient it shows as well (tests/monitoring/test_dashboard_views.py).
+        Case("monitoring:dashboard", "GET", DASHBOARD_VIEWERS,
+             {"project_uuid": empty.uuid}, audited_id=str(empty.uuid)),
     ]
 
 
