@@ -8,5 +8,6 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # The dashboard's link and the monitor's panel on the start page
-        # (benzoproject.startpage), and the deployment check of PSEUDONYM_KEY.
-        from . import checks, group_startpage, startpage  # noqa: F401
+        # (benzoproject.startpage), the deployment check of PSEUDONYM_KEY, and the monthly
+        # snapshot's timed step, which registers with patients.due (snapshot_due.py).
+        from . import checks, group_startpage, snapshot_due, startpage  # noqa: F401

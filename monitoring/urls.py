@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import dashboard_views, group_views, report_views, views
+from . import dashboard_views, group_views, report_views, snapshot_views, views
+
+# --- snapdue: monthly snapshots ---
+register_converter(snapshot_views.MonthConverter, "yyyymm")
+# --- end snapdue ---
 
 app_name = "monitoring"
 
@@ -28,4 +32,12 @@ urlpatterns = [
     path("groep/export.csv", group_views.group_csv, name="group-csv"),
     path("groep/export.xlsx", group_views.group_xlsx, name="group-xlsx"),
     # --- end fto ---
+    # --- snapdue: monthly snapshots (docs/domain.md#snapshots) ---
+    path("projects/<uuid:project_uuid>/snapshots/", snapshot_views.snapshots,
+         name="snapshots"),
+    path("projects/<uuid:project_uuid>/snapshots/recompute/",
+         snapshot_views.snapshot_recompute, name="snapshot-recompute"),
+    path("projects/<uuid:project_uuid>/snapshots/<yyyymm:month>/recompute/",
+         snapshot_views.snapshot_recompute, name="snapshot-recompute"),
+    # --- end snapdue ---
 ]

@@ -30,6 +30,7 @@ RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_EDITORS = frozenset({Role.POH_GGZ})
+SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
 REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
@@ -89,7 +90,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         Case("monitoring:group-csv", "GET", GROUP_VIEWERS, audit_action="export"),
         Case("monitoring:group-xlsx", "GET", GROUP_VIEWERS, audit_action="export"),
     ]
-    reminder = project.due_items.filter(kind="project_end").first()
+    reminder = project.due_items.filter(kind="final_evaluation").first()
     if reminder is not None:
         # Only the user the reminder is for may close it: the project lead here.
         result.append(Case("tapering:reminder-done", "POST", PROJECT_EDITORS,
@@ -244,6 +245,11 @@ def _monitoring_cases(project) -> list[Case]:
                    "deadline": project.planned_end.isoformat()}),
         Case("monitoring:target-delete", "POST", TARGET_EDITORS,
              {**p, "target_uuid": target.uuid}),
+        # snapdue: the monthly snapshots page and recomputing one month or all
+        Case("monitoring:snapshots", "GET", SNAPSHOT_USERS, p, audited_id=str(project.uuid)),
+        Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS,
+             {**p, "month": project.planned_start}),
+        Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS, p),
         # branch report: the evaluation page, the exports and the PDF report
         Case("monitoring:evaluation", "GET", REPORT_USERS, p, audited_id=str(project.uuid)),
         Case("monitoring:evaluation", "POST", REPORT_USERS, p,

@@ -29,6 +29,7 @@ from patients.services import (
 
 from .earlier_round import Team, round_load
 from .script import round_script
+from .snapshots import demo_snapshots
 
 DEMO_PASSWORD = "demo-benzo-2026"
 GROUP = "FTO Rijn en IJssel"
@@ -119,7 +120,8 @@ def demo_load(*, today: date, say: Callable[[str], None]) -> bool:
         users = {name: user for name, (user, _fresh) in made.items()}
         changed |= new or password.changed or any(fresh for _user, fresh in made.values())
         changed |= _practice_data(practice, spec, users, today, say)
-    return changed
+    practices = list(Practice.objects.filter(code__in=[spec.code for spec in PRACTICES]))
+    return demo_snapshots(practices=practices, today=today, changed=changed, say=say) or changed
 
 
 class _PasswordCheck:

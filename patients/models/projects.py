@@ -35,11 +35,20 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class EvaluationMonths(models.IntegerChoices):
+    """When the final evaluation is due: project month 9 or 12 after the planned start
+    (docs/domain.md#timed-steps, ``final_evaluation``)."""
+
+    NINE = 9, _("after 9 months")
+    TWELVE = 12, _("after 12 months")
+
+
 class Project(models.Model):
     """A reduction project of one practice: its plan, targets and call-back rules."""
 
     Criterion = ProjectCriterion
     Status = ProjectStatus
+    EvaluationMonths = EvaluationMonths
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="projects")
@@ -82,6 +91,11 @@ class Project(models.Model):
         help_text=_("Spread the call-backs (and the consult invitations that follow) over the "
                     "weeks: at most this many patients enter the call-back list per week. "
                     "0 = all at once when their wait period ends."))
+    evaluation_months = models.PositiveSmallIntegerField(
+        _("final evaluation"), choices=EvaluationMonths.choices,
+        default=EvaluationMonths.TWELVE,
+        help_text=_("The project lead gets a reminder to make the final evaluation this many "
+                    "months after the planned start."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -95,6 +109,8 @@ class Project(models.Model):
                                    name="project_criterion_valid"),
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")),
                                    name="project_ends_after_start"),
+            models.CheckConstraint(condition=Q(evaluation_months__in=EvaluationMonths.values),
+                                   name="project_evaluation_months_valid"),
         ]
 
     def __str__(self) -> str:
@@ -342,12 +358,23 @@ class DueItemKind(models.TextChoices):
     WAIT_ENDS = "wait_ends", _("wait period ends")
     CALL_LATER = "call_later", _("call again later, as agreed")
     ASK_AGAIN = "ask_again", _("ask again whether the patient wants to reduce")
+    # No longer made: replaced by FINAL_EVALUATION (migration 0021 turned the open ones
+    # into final evaluations); kept so earlier, done items keep their label.
     PROJECT_END = "project_end", _("project ends: evaluation due")
+    # Swept: takes the monthly snapshot of the month that just ended and moves on to the
+    # next 1st (monitoring/snapshot_due.py; docs/domain.md#snapshots).
+    MONTHLY_SNAPSHOT = "monthly_snapshot", _("monthly evaluation snapshot")
+    # A reminder for the project lead at the planned start + 9 or 12 months.
+    FINAL_EVALUATION = "final_evaluation", _("final evaluation due")
     # A tapering schedule's next step begins (swept: it makes the reminder below and moves
     # on to the step after; docs/domain.md#tapering-schedules).
     TAPER_STEP = "taper_step", _("next step of the tapering schedule")
     # A reminder for the project lead: contact the patient about the step just begun.
     MONITOR_CONTACT = "monitor_contact", _("monitoring contact: step of the tapering schedule")
+
+
+# The project-level kinds of which a project has at most one open item.
+PROJECT_DUE_KINDS = [DueItemKind.MONTHLY_SNAPSHOT.value, DueItemKind.FINAL_EVALUATION.value]
 
 
 class DueItem(models.Model):
@@ -385,6 +412,13 @@ class DueItem(models.Model):
             models.UniqueConstraint(fields=["participation", "kind"],
                                     condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
                                     name="one_open_due_item_per_kind"),
+            # And one open monthly snapshot and final evaluation per project (the NULL
+            # participation above never collides), so scheduling them twice is harmless.
+            models.UniqueConstraint(fields=["project", "kind"],
+                                    condition=Q(participation__isnull=True, done_at__isnull=True,
+                                                cancelled_at__isnull=True,
+                                                kind__in=PROJECT_DUE_KINDS),
+                                    name="one_open_project_due_item_per_kind"),
             models.CheckConstraint(condition=Q(kind__in=DueItemKind.values),
                                    name="dueitem_kind_valid"),
         ]
