@@ -407,7 +407,8 @@ def dashboard_tables(*, project: Project, as_of: date, filters: DashboardFilters
     """
     scope = Scope(project=project, as_of=as_of)
     values = values if values is not None else measure_values(scope)
-    snapshots = snapshots if snapshots is not None else snapshots_of(project=project)
+    if snapshots is None:  # the stored months up to the as-of date's own
+        snapshots = [s for s in snapshots_of(project=project) if s.month <= as_of]
     return [
         funnel_table(values),
         months_table(snapshots),

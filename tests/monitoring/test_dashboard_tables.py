@@ -112,6 +112,9 @@ def test_months_come_from_the_stored_snapshots(scenario):
                                     filters=filters(scenario.project)))["months"]
     assert [r[0] for r in table.rows] == ["2026-03", "2026-05"]
     assert table.rows[0][2] == 5  # stop letters by the end of March
+    april = by_key(dashboard_tables(project=scenario.project, as_of=date(2026, 4, 30),
+                                    filters=filters(scenario.project)))["months"]
+    assert [r[0] for r in april.rows] == ["2026-03"]  # no month after the as-of date
 
 
 def test_process_counts_and_dates_the_work(scenario):
