@@ -18,6 +18,7 @@ from decimal import Decimal
 from html import escape
 from textwrap import wrap
 
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from tapering.chart import FONT, nice_ticks
@@ -33,8 +34,6 @@ LEGEND_CHARS = 100  # characters of 11 px text a legend row holds beside its sam
 LINE_DASHES = ("", "7 4")
 LINE_MARKERS = ("circle", "square")
 REFERENCE_DASHES = ("6 4", "2 3", "10 3 2 3", "1 4", "12 4", "4 2 1 2")
-MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
-             "dec")
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,8 @@ class Reference:
 
 
 def month_label(month: date) -> str:
-    return f"{MONTHS_NL[month.month - 1]} {month:%y}"
+    """``jul 26``: Django's abbreviated month name in the active language, and the year."""
+    return f"{MONTHS_3[month.month]} {month:%y}"
 
 
 def format_number(value: Decimal, places: int) -> str:

@@ -33,6 +33,14 @@ from .tables import (
 )
 from .targets import TargetProgress, project_target_progress
 
+# The measures behind the funnel's and the process table's rows, for their definitions.
+FUNNEL_KEYS = ("funnel_groslijst", "funnel_screened", "funnel_excluded", "excluded_by_reason",
+               "funnel_mailed", "funnel_responded", "funnel_reached", "funnel_consult",
+               "funnel_schedule", "evaluated", "stopped", "reduced", "approached_share",
+               "consult_share")
+PROCESS_KEYS = ("stop_letters_count", "resends_count", "invitations_count", "calls_count",
+                "consultations_count", "minutes_calls", "minutes_consultations")
+
 
 @dataclass(frozen=True)
 class FunnelBar:
@@ -232,4 +240,6 @@ def dashboard_data(*, project: Project, filters: DashboardFilters,
         "targets": [(p, BY_KEY[p.target.measure]) for p in targets],
         "process": process_table(values),
         "measures": BY_KEY,
+        "funnel_measures": [BY_KEY[k] for k in FUNNEL_KEYS],
+        "process_measures": [BY_KEY[k] for k in PROCESS_KEYS],
     }

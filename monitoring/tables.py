@@ -166,7 +166,7 @@ class PatientRow:
     number: str
     name: str
     gp_name: str
-    status: str
+    status: str  # as it stands today: the participation keeps no status history to read
     status_label: str
     on_groslijst: bool  # a chronic user under the project's criterion at its start
     included: bool  # on the mailing list or sent a stop letter by the as-of date
@@ -179,7 +179,7 @@ class PatientRow:
     questionnaires: int
     ddd_after: Decimal | None
     evaluation: str  # stopped / reduced / not (yet) by the evaluation rule, '' without letter
-    outcome: str
+    outcome: str  # recorded with a date on or before the as-of date, else ''
     outcome_label: str
 
 
@@ -220,15 +220,17 @@ def patient_rows(*, project: Project, as_of: date, filters: DashboardFilters | N
             queryset = queryset.filter(patient__gp_name=filters.gp)
         if filters.status:
             queryset = queryset.filter(status=filters.status)
+        # An outcome counts from its date: one recorded after as_of is still open then.
         if filters.outcome == OPEN:
-            queryset = queryset.filter(outcome="")
+            queryset = queryset.filter(Q(outcome="") | Q(outcome_on__gt=as_of))
         elif filters.outcome:
-            queryset = queryset.filter(outcome=filters.outcome)
+            queryset = queryset.filter(outcome=filters.outcome, outcome_on__lte=as_of)
     evaluated = {r.participation_id: r for r in scope.rows}  # letter dates up to as_of
     chronic = {r.patient_id for r in scope.chronic_start}
     rows = []
     for p in queryset:
         ev = evaluated.get(p.pk)
+        outcome = p.outcome if p.outcome_on is not None and p.outcome_on <= as_of else ""
         if ev is None:
             verdict = ""
         elif scope.left_by_as_of(ev):
@@ -249,7 +251,8 @@ def patient_rows(*, project: Project, as_of: date, filters: DashboardFilters | N
             letters=p.n_letters, calls=p.n_calls, consultations=p.n_consultations,
             schedule=p.has_schedule, questionnaires=p.n_questionnaires,
             ddd_after=_two(ev.ddd_after) if ev else None, evaluation=verdict,
-            outcome=p.outcome, outcome_label=p.get_outcome_display() if p.outcome else ""))
+            outcome=outcome,
+            outcome_label=str(ParticipationOutcome(outcome).label) if outcome else ""))
     rows.sort(key=lambda r: (r.gp_name, r.number.encode(), r.participation_id))
     return rows
 
@@ -404,7 +407,8 @@ def dashboard_tables(*, project: Project, as_of: date, filters: DashboardFilters
     """
     scope = Scope(project=project, as_of=as_of)
     values = values if values is not None else measure_values(scope)
-    snapshots = snapshots if snapshots is not None else snapshots_of(project=project)
+    if snapshots is None:  # the stored months up to the as-of date's own
+        snapshots = [s for s in snapshots_of(project=project) if s.month <= as_of]
     return [
         funnel_table(values),
         months_table(snapshots),

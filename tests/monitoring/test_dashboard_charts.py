@@ -117,3 +117,14 @@ def test_a_bar_is_as_wide_as_its_share(share, width):
 
 def test_no_share_no_bar():
     assert bar_svg(None) == ""
+
+
+def test_many_months_label_every_second_month_and_no_values():
+    months = [date(2025 + (m // 12), m % 12 + 1, 1) for m in range(24)]
+    svg = month_chart_svg("Gestopt", [Line("Gestopt", tuple((m, D(m.month)) for m in months))],
+                          unit="%")
+    words = texts(parse(svg))
+    labels = [w for w in words if w.endswith((" 25", " 26"))]
+    assert 8 <= len(labels) <= 12 and labels[0] == "jan 25"
+    # With more than 14 months the numbers over the points would collide: only the last.
+    assert [w for w in words if w.endswith(",0")] == ["12,0"]

@@ -112,6 +112,9 @@ def test_months_come_from_the_stored_snapshots(scenario):
                                     filters=filters(scenario.project)))["months"]
     assert [r[0] for r in table.rows] == ["2026-03", "2026-05"]
     assert table.rows[0][2] == 5  # stop letters by the end of March
+    april = by_key(dashboard_tables(project=scenario.project, as_of=date(2026, 4, 30),
+                                    filters=filters(scenario.project)))["months"]
+    assert [r[0] for r in april.rows] == ["2026-03"]  # no month after the as-of date
 
 
 def test_process_counts_and_dates_the_work(scenario):
@@ -180,3 +183,17 @@ def test_the_shared_scope_gives_what_measures_compute_gives(scenario):
     from monitoring.tables import measure_values
     assert measure_values(Scope(project=scenario.project, as_of=E)) == measures_compute(
         scenario.project, E)
+
+
+def test_an_outcome_counts_from_its_date(scenario):
+    project = scenario.project
+    # P4 died on 2026-06-01: open the day before, died on the day.
+    before = {r.number: r for r in patient_rows(project=project, as_of=date(2026, 5, 31))}
+    assert (before["104"].outcome, before["104"].outcome_label) == ("", "")
+    on = {r.number: r for r in patient_rows(project=project, as_of=date(2026, 6, 1))}
+    assert on["104"].outcome_label == "overleden"
+    numbers = lambda q, day: [r.number for r in patient_rows(  # noqa: E731
+        project=project, as_of=day, filters=filters(project, q))]
+    assert numbers("uitkomst=died", date(2026, 5, 31)) == []
+    assert "104" in numbers("uitkomst=open", date(2026, 5, 31))
+    assert numbers("uitkomst=died", date(2026, 6, 1)) == ["104"]

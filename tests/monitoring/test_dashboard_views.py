@@ -67,6 +67,8 @@ def test_every_figure_has_its_definition_at_hand(scenario, users, client_for):
     html = get(client_for, users, scenario.project).content.decode()
     assert html.count('<details class="definition') >= 8
     assert "Bron" in html and "Periode" in html
+    # Each stage of the funnel and each row of the process table has its own.
+    assert html.count("<dt>") == 14 + 7
 
 
 def test_a_project_without_letters_says_so(project, users, client_for):
