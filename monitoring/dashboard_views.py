@@ -43,5 +43,7 @@ def dashboard(request, project_uuid):
         "gp_names": project_gp_names(project), "statuses": Status.choices,
         "outcomes": [(OPEN, _("no outcome yet")), *ParticipationOutcome.choices],
         "with_names": True,
+        # The POH-GGZ may compute a month's stored figures again (monitoring:snapshots).
+        "may_recompute": request.membership.role == Role.POH_GGZ,
     })
     return render(request, "monitoring/dashboard/dashboard.html", context)

@@ -1,17 +1,22 @@
 """The project dashboard in a real browser (docs/domain.md#dashboard, issue 14 point 4): the
-POH-GGZ opens it from the start page, chooses a month, and sees the funnel and the
-month-by-month charts with their reference lines; screenshots at desktop and phone width,
+POH-GGZ opens it from the start page, chooses a month, sees the funnel and the
+month-by-month charts with their reference lines, and downloads the Excel workbook and the
+PDF evaluation report (page 1 kept as a PNG); screenshots at desktop and phone width,
 and on a phone nothing makes the page wider than the screen."""
 
 import importlib
+import io
 import re
+import subprocess
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 import time_machine
 from django.apps import apps
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from monitoring.models import MonthlySnapshot
 from monitoring.snapshots import snapshots_rebuild
@@ -75,6 +80,27 @@ def test_poh_opens_the_dashboard_filters_a_month_and_sees_funnel_and_charts(
         page.get_by_role("button", name="Toon").click()
         expect(page).to_have_url(re.compile(r"maand=2026-07.*huisarts=Dr\+A"))
         expect(page.locator("#patienten-telling")).to_contain_text("1–2 van 2")
+
+        # The downloads hold what the page shows: the workbook of every table and the PDF
+        # report, both for July.
+        with page.expect_download() as download_info:
+            page.locator("#werkmap").click()
+        workbook_path = artifacts_dir / "dashboard-workbook.xlsx"
+        download_info.value.save_as(workbook_path)
+        assert "2026-07" in download_info.value.suggested_filename
+        sheets = openpyxl.load_workbook(workbook_path).sheetnames
+        assert len(sheets) == 6 and any("Trechter" in name for name in sheets)
+        pdf = page.request.get(live_server.url
+                               + page.locator("#rapport-pdf").get_attribute("href"))
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+        text = " ".join("".join(p.extract_text() for p in
+                                PdfReader(io.BytesIO(pdf.body())).pages).split())
+        assert "Ronde voorjaar" in text and "31-07-2026" in text
+        pdf_path = artifacts_dir / "dashboard-report.pdf"
+        pdf_path.write_bytes(pdf.body())
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                        str(pdf_path), str(artifacts_dir / "dashboard-report-page-1")],
+                       check=True)
 
         page.set_viewport_size({"width": 375, "height": 800})
         page.reload()
