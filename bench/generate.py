@@ -171,11 +171,15 @@ def _product(rng: random.Random, atc: str, name: str, strength: str, form: str) 
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, layout: str, reference: date):
+    def __init__(self, rng: random.Random, layout: str, reference: date, months: int = 24,
+                 long_term: bool = False):
         self.rng = rng
+        # Chronic users who were so the whole time (a year at most missing at the start),
+        # rather than courses of any length: a steady groslijst for the demo's earlier round.
+        self.long_term = long_term
         self.layout = layout
         self.reference = reference
-        self.first_day = reference - relativedelta(months=24)
+        self.first_day = reference - relativedelta(months=months)
         self.span = (reference - self.first_day).days
         self.benzos, self.benzo_weights = _benzo_choices()
         self.comedication = [c[:4] for c in COMEDICATION]
@@ -231,7 +235,9 @@ class _Generator:
         if kind < 0.35:
             n, benzo_share, units = rng.randint(5, 13), 0.8, BENZO_UNITS
             end = rng.randint(0, 120)
-            length = rng.randint(min(180, self.span - end), self.span - end)
+            shortest = (max(180, self.span - end - 365) if self.long_term
+                        else min(180, self.span - end))
+            length = rng.randint(shortest, self.span - end)
             days = [end + length * k // (n - 1) + rng.randint(-10, 10) for k in range(n)]
             days = [min(max(d, 0), self.span) for d in days]
         else:
@@ -343,11 +349,14 @@ class _Generator:
 
 
 def generate_stats(path: str | Path, *, layout: str, patients: int, seed: int = 1,
-                   reference: date = REFERENCE) -> Stats:
-    """Write the export and return what is in it (rows, duplicates, damaged rows by kind)."""
+                   reference: date = REFERENCE, months: int = 24,
+                   long_term: bool = False) -> Stats:
+    """Write the export and return what is in it (rows, duplicates, damaged rows by kind);
+    the dates fall in the ``months`` months up to ``reference``; ``long_term``: the chronic
+    users were so over (nearly) all of them."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
-    generator = _Generator(random.Random(seed), layout, reference)
+    generator = _Generator(random.Random(seed), layout, reference, months, long_term)
     if layout == "his":
         encoding, delimiter, line_end, header = "cp1252", ";", "\r\n", HIS_COLUMNS
     else:
@@ -359,10 +368,10 @@ def generate_stats(path: str | Path, *, layout: str, patients: int, seed: int = 
 
 
 def generate(path: str | Path, *, layout: str, patients: int, seed: int = 1,
-             reference: date = REFERENCE) -> int:
+             reference: date = REFERENCE, months: int = 24, long_term: bool = False) -> int:
     """Write a synthetic export of ``patients`` patients to ``path``; the data rows written."""
     return generate_stats(path, layout=layout, patients=patients, seed=seed,
-                          reference=reference).rows
+                          reference=reference, months=months, long_term=long_term).rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:

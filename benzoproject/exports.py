@@ -71,12 +71,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     return response
 
 
-def xlsx_response(filename: str, title: str, header: Sequence[str],
-                  rows: Iterable[Sequence]) -> HttpResponse:
-    book = Workbook(write_only=False)
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
-    sheet.title = title[:31]
+def _fill_sheet(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence]) -> None:
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -86,8 +81,48 @@ def xlsx_response(filename: str, title: str, header: Sequence[str],
     for number, column in enumerate(sheet.columns, start=1):
         width = max(len(str(c.value or "")) for c in column[:200])
         sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 8), 60)
+
+
+def _xlsx(book: Workbook, filename: str) -> HttpResponse:
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
+    """``title`` as Excel allows a sheet's name: at most 31 characters, none of ``[]:*?/\\``,
+    and unlike the names in ``taken`` (a number is added)."""
+    clean = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()[:31] or "Blad"
+    lowered = {t.lower() for t in taken}
+    name, number = clean, 2
+    while name.lower() in lowered:
+        suffix = f" ({number})"
+        name, number = clean[:31 - len(suffix)] + suffix, number + 1
+    return name
+
+
+def xlsx_response(filename: str, title: str, header: Sequence[str],
+                  rows: Iterable[Sequence]) -> HttpResponse:
+    book = Workbook(write_only=False)
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
+    sheet.title = sheet_title(title)
+    _fill_sheet(sheet, header, rows)
+    return _xlsx(book, filename)
+
+
+def xlsx_workbook_response(filename: str,
+                           sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]
+                           ) -> HttpResponse:
+    """One workbook with a sheet per ``(title, header, rows)``, in order."""
+    book = Workbook(write_only=False)
+    first = book.active
+    assert isinstance(first, Worksheet)
+    book.remove(first)
+    for title, header, rows in sheets:
+        _fill_sheet(book.create_sheet(sheet_title(title, book.sheetnames)), header, rows)
+    if not book.sheetnames:
+        book.create_sheet("Blad")
+    return _xlsx(book, filename)

@@ -32,6 +32,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY is not set (set DEBUG=true for a local first look).")
     SECRET_KEY = "insecure-development-key-only-for-debug"
 
+# The key of the keyed hash (HMAC-SHA256) behind the pseudonyms of the FTO group's view
+# (monitoring/pseudonyms.py); kept outside the database. Without it and without DEBUG the
+# group view refuses to open (docs/domain.md, "The FTO group's view").
+PSEUDONYM_KEY = env("PSEUDONYM_KEY", default="")
+
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )

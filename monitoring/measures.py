@@ -268,9 +268,12 @@ def target_problem(key: str, *, per_gp: bool) -> str | None:
     return None
 
 
-def measures_compute(project: Project, as_of: date,
-                     keys: Iterable[str] | None = None) -> dict[str, Any]:
-    """Every measure (or those of ``keys``) for ``project`` as of ``as_of``."""
-    scope = Scope(project=project, as_of=as_of)
+def measures_compute(project: Project, as_of: date, keys: Iterable[str] | None = None, *,
+                     groslijst_memo: dict | None = None) -> dict[str, Any]:
+    """Every measure (or those of ``keys``) for ``project`` as of ``as_of``; computations of
+    several dates of this one project may share ``groslijst_memo`` (``Scope.groslijst_memo``;
+    never across projects: it holds the list under this project's criterion)."""
+    scope = Scope(project=project, as_of=as_of,
+                  groslijst_memo=groslijst_memo if groslijst_memo is not None else {})
     chosen = MEASURES if keys is None else [BY_KEY[k] for k in keys]
     return {m.key: m.compute(scope) for m in chosen}

@@ -136,3 +136,51 @@ class MonthlySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m}"
+
+
+class AnotherRound(models.TextChoices):
+    """The practice's answer to "shall we run another round?" in the reflection."""
+
+    UNDECIDED = "undecided", _("not decided yet")
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+
+
+class EvaluationReflection(models.Model):
+    """What the figures do not show, written down by the practice at the evaluation
+    (SPEC step 9, docs/domain.md#evaluation-report): how patients reacted, awareness in
+    the practice, the collaboration, the workload, and whether to run another round.
+
+    One per project. ``version`` goes up with each save: the page carries the version it
+    showed, so a save from a stale page is refused (``monitoring.report_services``).
+    """
+
+    Round = AnotherRound
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE,
+                                   related_name="reflection")
+    patients_reaction = models.TextField(_("how patients reacted"), blank=True)
+    awareness = models.TextField(_("awareness in the practice"), blank=True)
+    collaboration = models.TextField(_("how the collaboration went"), blank=True)
+    workload = models.TextField(_("the workload"), blank=True)
+    another_round = models.CharField(_("another round?"), max_length=10,
+                                     choices=Round.choices, default=Round.UNDECIDED)
+    another_round_why = models.TextField(_("why (not) another round"), blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("last changed"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    TEXT_FIELDS = ("patients_reaction", "awareness", "collaboration", "workload",
+                   "another_round_why")
+
+    class Meta:
+        verbose_name = _("evaluation reflection")
+        verbose_name_plural = _("evaluation reflections")
+        constraints = [
+            models.CheckConstraint(condition=Q(another_round__in=AnotherRound.values),
+                                   name="reflection_another_round_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} reflection v{self.version}"

@@ -51,6 +51,9 @@ class Scope:
     project: Project
     as_of: date
     cache: dict[str, Any] = field(default_factory=dict)  # what several measures share
+    # The groslijst per reference date, shared by the scopes of several dates (a rebuild of
+    # a project's months computes the list at the project's start once, not once a month).
+    groslijst_memo: dict[date, list[GroslijstRow]] = field(default_factory=dict)
 
     @cached_property
     def end(self) -> datetime:
@@ -89,9 +92,11 @@ class Scope:
 
     def chronic_users(self, reference: date) -> list[GroslijstRow]:
         """The groslijst on ``reference`` under the project's criterion (patients.selectors)."""
-        rows = groslijst_rows(practice=self.project.practice, reference_date=reference,
-                              ddd_threshold=self.project.ddd_threshold)
-        return [r for r in rows if r.meets(self.project.criterion)]
+        if reference not in self.groslijst_memo:
+            rows = groslijst_rows(practice=self.project.practice, reference_date=reference,
+                                  ddd_threshold=self.project.ddd_threshold)
+            self.groslijst_memo[reference] = [r for r in rows if r.meets(self.project.criterion)]
+        return self.groslijst_memo[reference]
 
     @cached_property
     def chronic_start(self) -> list[GroslijstRow]:

@@ -15,7 +15,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import Project
+from patients.audit import audit_log
+from patients.models import AuditEvent, Project
 
 from .measures import measures_compute
 from .models import MonthlySnapshot
@@ -46,14 +47,20 @@ def _as_json(values: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def snapshot_take(*, project: Project, month: date, today: date | None = None) -> MonthlySnapshot:
+def snapshot_take(*, project: Project, month: date, today: date | None = None,
+                  groslijst_memo: dict | None = None) -> MonthlySnapshot:
     """Compute every measure of ``project`` as of the end of ``month`` (or as of ``today``
-    while that month is not over yet) and store it, replacing the month's earlier row."""
+    while that month is not over yet) and store it, replacing the month's earlier row.
+    Several months taken together share ``groslijst_memo`` (measures_compute)."""
     first = month_start(month)
     today = today or timezone.localdate()
     as_of = min(month_end(first), today)
-    values = _as_json(measures_compute(project, as_of))
+    values = _as_json(measures_compute(project, as_of, groslijst_memo=groslijst_memo))
     with transaction.atomic():
+        # One writer per project at a time: two recomputes of the same month at once (a
+        # double click, the sweep beside the button) would otherwise both delete nothing
+        # and the second insert would break the one-row-per-month constraint.
+        Project.objects.select_for_update().filter(pk=project.pk).exists()
         MonthlySnapshot.objects.filter(project=project, month=first).delete()
         return MonthlySnapshot.objects.create(project=project, month=first, as_of=as_of,
                                               values=values)
@@ -64,9 +71,43 @@ def snapshots_rebuild(*, project: Project, today: date | None = None) -> int:
     month (or its planned end's, when that is earlier); returns how many."""
     today = today or timezone.localdate()
     months = project_months(project, min(today, month_end(project.planned_end)))
+    memo: dict = {}
     for month in months:
-        snapshot_take(project=project, month=month, today=today)
+        snapshot_take(project=project, month=month, today=today, groslijst_memo=memo)
     return len(months)
+
+
+def recompute_months(*, project: Project, today: date) -> list[date]:
+    """The months "recompute all" takes: those ``snapshots_rebuild`` takes, and every month
+    already stored up to today's (the sweep keeps a running project's months past its
+    planned end), oldest first."""
+    months = set(project_months(project, min(today, month_end(project.planned_end))))
+    months |= set(MonthlySnapshot.objects.filter(project=project, month__lte=today)
+                  .values_list("month", flat=True))
+    return sorted(months)
+
+
+def month_recomputable(*, project: Project, month: date, today: date) -> bool:
+    """A month may be recomputed from the planned start's month through today's."""
+    return month_start(project.planned_start) <= month_start(month) <= month_start(today)
+
+
+def snapshots_recompute(*, user, project: Project, month: date | None = None,
+                        today: date | None = None) -> list[date]:
+    """Recompute one month of ``project`` (or, with ``month`` None, every month of
+    :func:`recompute_months`) at a user's request; audit-logged. Returns the months."""
+    today = today or timezone.localdate()
+    if month is not None and not month_recomputable(project=project, month=month, today=today):
+        raise ValueError(f"month {month:%Y-%m} is outside the project")
+    months = [month_start(month)] if month is not None else recompute_months(
+        project=project, today=today)
+    memo: dict = {}
+    for first in months:
+        snapshot_take(project=project, month=first, today=today, groslijst_memo=memo)
+    audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=project,
+              detail="monthly snapshots recomputed: "
+              + (f"{months[0]:%Y-%m}" if month is not None else f"all ({len(months)})"))
+    return months
 
 
 @dataclass(frozen=True)

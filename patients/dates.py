@@ -48,3 +48,9 @@ def wait_period_end(mailed_on: date, wait_days: int) -> date:
 def call_again_on(today: date, months: int) -> date:
     """The default day to call again ("not now": a few months on, clamped at month end)."""
     return today + relativedelta(months=months)
+
+
+def next_month_start(day: date) -> date:
+    """The first day of the month after ``day``'s: when the monthly snapshot of ``day``'s
+    month is due (docs/domain.md#timed-steps, ``monthly_snapshot``)."""
+    return day.replace(day=1) + relativedelta(months=1)

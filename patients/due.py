@@ -9,8 +9,9 @@ and done or untouched. Handlers of later apps register with :func:`handles`
 when their app is ready (the call-back list's in ``tapering.due``); ``patients``
 never imports them, and a process sweeps only once every app is loaded.
 
-Kinds without a handler (the end of a project) are reminders: they stay open
-on the responsible user's start page until done by hand.
+Kinds without a handler (the final evaluation, a monitoring contact) are
+reminders: they stay open on the responsible user's start page until done by
+hand. ``monitoring`` registers the monthly snapshot's handler the same way.
 """
 
 from collections.abc import Callable

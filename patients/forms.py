@@ -62,8 +62,8 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["name", "lead", "gps", "assistants", "planned_start", "planned_end",
-                  "wait_days", "letter_target", "reserve_target", "criterion", "ddd_threshold",
-                  "status", *CALLBACK_FIELDS]
+                  "evaluation_months", "wait_days", "letter_target", "reserve_target",
+                  "criterion", "ddd_threshold", "status", *CALLBACK_FIELDS]
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
         help_texts = {
             "planned_start": _("The guide advises a start in September or January."),
@@ -90,6 +90,7 @@ class ProjectForm(forms.ModelForm):
         cast(forms.ModelMultipleChoiceField, self.fields["assistants"]).queryset = members(
             practice, Role.ASSISTENT)
         self.fields["callbacks_per_week"].required = False
+        self.fields["evaluation_months"].required = False  # empty: the default, 12
         # The model's own message, not the generic one (docs/domain.md, step 5).
         self.fields["wait_days"].error_messages["min_value"] = WAIT_DAYS_MESSAGE
         if not self.instance.pk:
@@ -98,6 +99,9 @@ class ProjectForm(forms.ModelForm):
             self.initial.setdefault("planned_end", default_planned_end(today))
             if user is not None and members(practice, Role.POH_GGZ).filter(pk=user.pk).exists():
                 self.initial.setdefault("lead", user.pk)
+
+    def clean_evaluation_months(self) -> int:
+        return self.cleaned_data["evaluation_months"] or Project.EvaluationMonths.TWELVE
 
     def clean_callbacks_per_week(self) -> int:
         return self.cleaned_data["callbacks_per_week"] or 0  # empty: no limit

@@ -19,8 +19,8 @@ from dateutil.relativedelta import relativedelta
 
 from .models import PlanMilestone, Role
 
-# The final evaluation falls in project months 9 to 12; the project ends with month 12,
-# so the project-end reminder ("the final evaluation is due") agrees with the plan.
+# The final evaluation falls in project months 9 to 12; the project ends with month 12.
+# Its reminder is due 9 or 12 months after the start (Project.evaluation_months).
 FINAL_EVALUATION_MONTHS = (9, 12)
 
 

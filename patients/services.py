@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from benzoproject.formats import format_date
 
 from .audit import audit_log, audit_log_many
-from .dates import wait_period_end
+from .dates import next_month_start, wait_period_end
+from .groslijst import months_back
 from .models import (
     OUTCOMES_NEEDING_REASON,
     AuditEvent,
@@ -54,15 +55,40 @@ def project_create(*, user, practice: Practice, data: dict, gps=(), assistants=(
         for step in DEFAULT_PLAN
     )
     audit_log(user=user, action=AuditEvent.Action.CREATE, obj=project, detail=project.name)
-    _project_end_schedule(project)
+    if project.status != Project.Status.CLOSED:  # a round entered afterwards: nothing due
+        due_item_schedule(kind=DueItem.Kind.FINAL_EVALUATION, project=project,
+                          due_on=final_evaluation_due(project), assigned_to=project.lead)
+    monthly_snapshot_ensure(project=project, today=timezone.localdate())
     return project
 
 
-def _project_end_schedule(project: Project) -> None:
-    """The final evaluation is due when the project ends: a reminder for the project lead."""
+def final_evaluation_due(project: Project) -> date:
+    """The day the final evaluation is due: the planned start + 9 or 12 calendar months,
+    clamped at the month's end (31 May + 9 months is the last day of February)."""
+    return months_back(project.planned_start, -project.evaluation_months)
 
-    due_item_schedule(kind=DueItem.Kind.PROJECT_END, project=project,
-                      due_on=project.planned_end, assigned_to=project.lead)
+
+def _project_items(project: Project, kind: str):
+    return DueItem.objects.filter(project=project, participation__isnull=True, kind=kind,
+                                  done_at__isnull=True, cancelled_at__isnull=True)
+
+
+def _final_evaluation_reschedule(project: Project) -> None:
+    """Move the open final-evaluation reminder to the project's (new) date and lead; one
+    already marked done stays done (no second reminder)."""
+    _project_items(project, DueItem.Kind.FINAL_EVALUATION).update(
+        due_on=final_evaluation_due(project), assigned_to=project.lead)
+
+
+def monthly_snapshot_ensure(*, project: Project, today: date) -> DueItem | None:
+    """Give a project that is not closed its open ``monthly_snapshot`` item, due on the
+    next 1st, unless it has one (an overdue one stays as it is: the sweep catches up the
+    months it missed). docs/domain.md#timed-steps."""
+    if project.status == Project.Status.CLOSED:
+        return None
+    item = _project_items(project, DueItem.Kind.MONTHLY_SNAPSHOT).first()
+    return item or due_item_schedule(kind=DueItem.Kind.MONTHLY_SNAPSHOT, project=project,
+                                     due_on=next_month_start(today))
 
 
 @transaction.atomic
@@ -76,7 +102,8 @@ def project_update(*, user, project: Project, data: dict, gps=(), assistants=())
     project.assistants.set(assistants)
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=project,
               detail="fields: " + ", ".join(changed) if changed else "no field changed")
-    _project_end_schedule(project)
+    _final_evaluation_reschedule(project)
+    monthly_snapshot_ensure(project=project, today=timezone.localdate())
     return project
 
 

@@ -214,7 +214,10 @@ def test_every_page_opened_is_in_the_audit_log_with_its_object(users, client_for
         response = _call(client, case)
         assert response.status_code in (200, 204), case.name
         event = AuditEvent.objects.order_by("-id").first()
-        assert AuditEvent.objects.count() == before + 1, case.name
+        if case.audit_events is None:
+            assert AuditEvent.objects.count() > before, case.name
+        else:
+            assert AuditEvent.objects.count() == before + case.audit_events, case.name
         assert event.action == case.audit_action, case.name
         assert event.user == user and event.username == user.username
         assert event.practice == project.practice

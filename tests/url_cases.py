@@ -30,6 +30,10 @@ RELAPSE_PLAN_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 QUESTIONNAIRE_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 TARGET_EDITORS = frozenset({Role.POH_GGZ})
+SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
+REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+GROUP_VIEWERS = frozenset({Role.MONITOR})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -46,6 +50,8 @@ class Case:
     # Roles the view lets in before the object's own check (a step's role), if wider.
     view_roles: frozenset | None = None
     audit_action: str = "view"  # a download is logged as an export instead
+    # Audit events one GET writes; None: one or more (an export naming each patient).
+    audit_events: int | None = 1
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
@@ -79,8 +85,12 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
              data={"project": project.pk, "peildatum": "2026-09-15"}),
         Case("tapering:callbacks", "GET", CALLBACK_USERS),
         Case("tapering:phone-note-search", "GET", PHONE_NOTE_USERS),
+        # fto: the FTO group's view and its downloads, the monitor's only.
+        Case("monitoring:group", "GET", GROUP_VIEWERS),
+        Case("monitoring:group-csv", "GET", GROUP_VIEWERS, audit_action="export"),
+        Case("monitoring:group-xlsx", "GET", GROUP_VIEWERS, audit_action="export"),
     ]
-    reminder = project.due_items.filter(kind="project_end").first()
+    reminder = project.due_items.filter(kind="final_evaluation").first()
     if reminder is not None:
         # Only the user the reminder is for may close it: the project lead here.
         result.append(Case("tapering:reminder-done", "POST", PROJECT_EDITORS,
@@ -218,11 +228,16 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
 def _monitoring_cases(project) -> list[Case]:
     """The result targets page; a target of the project to remove."""
     from monitoring.models import ResultTarget
+    from patients.models import Project
 
     target, _ = ResultTarget.objects.get_or_create(
         project=project, measure="stopped_share", per_gp=False,
         deadline=project.planned_end, defaults={"value": 20})
     p = {"project_uuid": project.uuid}
+    empty, _ = Project.objects.get_or_create(
+        practice=project.practice, name="Dashboard zonder patiënten",
+        defaults={"lead": project.lead, "planned_start": project.planned_start,
+                  "planned_end": project.planned_end})
     return [
         Case("monitoring:targets", "GET", TARGET_VIEWERS, p, audited_id=str(project.uuid)),
         Case("monitoring:target-add", "POST", TARGET_EDITORS, p,
@@ -230,6 +245,26 @@ def _monitoring_cases(project) -> list[Case]:
                    "deadline": project.planned_end.isoformat()}),
         Case("monitoring:target-delete", "POST", TARGET_EDITORS,
              {**p, "target_uuid": target.uuid}),
+        # snapdue: the monthly snapshots page and recomputing one month or all
+        Case("monitoring:snapshots", "GET", SNAPSHOT_USERS, p, audited_id=str(project.uuid)),
+        Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS,
+             {**p, "month": project.planned_start}),
+        Case("monitoring:snapshot-recompute", "POST", SNAPSHOT_USERS, p),
+        # branch report: the evaluation page, the exports and the PDF report
+        Case("monitoring:evaluation", "GET", REPORT_USERS, p, audited_id=str(project.uuid)),
+        Case("monitoring:evaluation", "POST", REPORT_USERS, p,
+             data={"another_round": "undecided", "version": "0"}),
+        Case("monitoring:report-pdf", "GET", REPORT_USERS, p, audited_id=str(project.uuid),
+             audit_action="export"),
+        Case("monitoring:dashboard-export", "GET", REPORT_USERS, {**p, "key": "funnel"},
+             audited_id=str(project.uuid), audit_action="export"),
+        # One export event per patient of the patient table, then the project's.
+        Case("monitoring:dashboard-workbook", "GET", REPORT_USERS, p,
+             audited_id=str(project.uuid), audit_action="export", audit_events=None),
+        # An empty project of the same practice: a page of the patient table logs each
+        # patient it shows as well (tests/monitoring/test_dashboard_views.py).
+        Case("monitoring:dashboard", "GET", DASHBOARD_VIEWERS,
+             {"project_uuid": empty.uuid}, audited_id=str(empty.uuid)),
     ]
 
 

@@ -29,6 +29,7 @@ from patients.services import (
 
 from .earlier_round import Team, round_load
 from .script import round_script
+from .snapshots import demo_snapshots
 
 DEMO_PASSWORD = "demo-benzo-2026"
 GROUP = "FTO Rijn en IJssel"
@@ -119,7 +120,8 @@ def demo_load(*, today: date, say: Callable[[str], None]) -> bool:
         users = {name: user for name, (user, _fresh) in made.items()}
         changed |= new or password.changed or any(fresh for _user, fresh in made.values())
         changed |= _practice_data(practice, spec, users, today, say)
-    return changed
+    practices = list(Practice.objects.filter(code__in=[spec.code for spec in PRACTICES]))
+    return demo_snapshots(practices=practices, today=today, changed=changed, say=say) or changed
 
 
 class _PasswordCheck:
@@ -200,6 +202,9 @@ def _practice_data(practice: Practice, spec: DemoPractice, users: dict, today: d
     return _fill_screening(running, lead, today, say) or changed
 
 
+EXPORT_MONTHS = 36
+
+
 def _import_export(practice: Practice, user, spec: DemoPractice, today: date,
                    say: Callable[[str], None]) -> None:
     """A synthetic HIS export of invented patients up to today, imported once."""
@@ -207,8 +212,10 @@ def _import_export(practice: Practice, user, spec: DemoPractice, today: date,
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo_his.csv"
+        # Three years of history with long-term users, so the earlier round (a year and a
+        # half back) starts from a groslijst as full as today's.
         generate(path, layout="his", patients=spec.export_patients, seed=spec.seed,
-                 reference=today)
+                 reference=today, months=EXPORT_MONTHS, long_term=True)
         batch = import_file(practice=practice, user=user, data=path.read_bytes(),
                             file_name=EXPORT_NAME)
     say(f"Imported {batch.rows_new} demo prescriptions into {practice.name} "

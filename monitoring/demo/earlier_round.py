@@ -365,11 +365,12 @@ class _Play:
         project_update(user=team.lead, project=project, data={"status": Project.Status.CLOSED},
                        gps=list(team.gps.values()), assistants=[team.assistant])
         # What was still waiting (asking the decliners again, the next steps of schedules
-        # ended early, the patients who died or moved) ends with the round; the project-end
+        # ended early, the patients who died or moved) ends with the round (the monthly
+        # snapshot's item too: demo_load rebuilds the months); the final-evaluation
         # reminder is done.
         open_items = DueItem.objects.filter(project=project, done_at__isnull=True,
                                             cancelled_at__isnull=True)
-        open_items.filter(kind=DueItem.Kind.PROJECT_END).update(done_at=timezone.now())
+        open_items.filter(kind=DueItem.Kind.FINAL_EVALUATION).update(done_at=timezone.now())
         open_items.update(cancelled_at=timezone.now())
         # The plan of approach checked off month by month. The services stamp the
         # milestones with today's date, so every step's day is set here.

@@ -2,12 +2,14 @@
 
 - ``organisation``: practices, FTO groups, memberships and roles;
 - ``clinical_data``: patients, substances, imports and prescriptions;
-- ``projects``: projects, the plan of approach, participations, screening and due items;
+- ``projects``: projects, the plan of approach, participations and screening;
+- ``due_items``: the timed steps (due items);
 - ``audit``: the append-only audit trail.
 """
 
 from .audit import AuditEvent
 from .clinical_data import ImportBatch, ImportBatchStatus, Patient, Prescription, Substance
+from .due_items import DueItem, DueItemKind
 from .organisation import (
     COMPLEX_ATC_EXCEPTIONS,
     COMPLEX_ATC_PREFIXES,
@@ -26,8 +28,7 @@ from .projects import (
     LASTING_REASONS,
     WAIT_DAYS_MESSAGE,
     WAIT_DAYS_MIN,
-    DueItem,
-    DueItemKind,
+    EvaluationMonths,
     ExclusionReason,
     Participation,
     ParticipationEvent,
@@ -52,6 +53,7 @@ __all__ = [
     "AuditEvent",
     "DueItem",
     "DueItemKind",
+    "EvaluationMonths",
     "ExclusionReason",
     "FtoGroup",
     "GpNameMapping",

@@ -1,4 +1,5 @@
-"""The project workflow: projects, the plan of approach, participations and their timed steps."""
+"""The project workflow: projects, the plan of approach, participations and screening (their
+timed steps are in ``due_items.py``)."""
 
 import uuid
 from datetime import date
@@ -35,11 +36,20 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class EvaluationMonths(models.IntegerChoices):
+    """When the final evaluation is due: project month 9 or 12 after the planned start
+    (docs/domain.md#timed-steps, ``final_evaluation``)."""
+
+    NINE = 9, _("after 9 months")
+    TWELVE = 12, _("after 12 months")
+
+
 class Project(models.Model):
     """A reduction project of one practice: its plan, targets and call-back rules."""
 
     Criterion = ProjectCriterion
     Status = ProjectStatus
+    EvaluationMonths = EvaluationMonths
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="projects")
@@ -82,6 +92,11 @@ class Project(models.Model):
         help_text=_("Spread the call-backs (and the consult invitations that follow) over the "
                     "weeks: at most this many patients enter the call-back list per week. "
                     "0 = all at once when their wait period ends."))
+    evaluation_months = models.PositiveSmallIntegerField(
+        _("final evaluation"), choices=EvaluationMonths.choices,
+        default=EvaluationMonths.TWELVE,
+        help_text=_("The project lead gets a reminder to make the final evaluation this many "
+                    "months after the planned start."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -95,6 +110,8 @@ class Project(models.Model):
                                    name="project_criterion_valid"),
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")),
                                    name="project_ends_after_start"),
+            models.CheckConstraint(condition=Q(evaluation_months__in=EvaluationMonths.values),
+                                   name="project_evaluation_months_valid"),
         ]
 
     def __str__(self) -> str:
@@ -336,58 +353,3 @@ class ScreeningDecision(models.Model):
     @property
     def lasting(self) -> bool:
         return self.decision == self.Decision.EXCLUDE and self.reason in LASTING_REASONS
-
-
-class DueItemKind(models.TextChoices):
-    WAIT_ENDS = "wait_ends", _("wait period ends")
-    CALL_LATER = "call_later", _("call again later, as agreed")
-    ASK_AGAIN = "ask_again", _("ask again whether the patient wants to reduce")
-    PROJECT_END = "project_end", _("project ends: evaluation due")
-    # A tapering schedule's next step begins (swept: it makes the reminder below and moves
-    # on to the step after; docs/domain.md#tapering-schedules).
-    TAPER_STEP = "taper_step", _("next step of the tapering schedule")
-    # A reminder for the project lead: contact the patient about the step just begun.
-    MONITOR_CONTACT = "monitor_contact", _("monitoring contact: step of the tapering schedule")
-
-
-class DueItem(models.Model):
-    """Something that waits for time: a due date on a row, swept by a beat job.
-
-    docs/domain.md#timed-steps: the database row is the queue. A sweep claims a row
-    (``SELECT ... FOR UPDATE SKIP LOCKED``), moves it on and sets ``done_at`` in
-    one transaction, so a second sweep finds nothing left to do.
-    """
-
-    Kind = DueItemKind
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
-    due_on = models.DateField(_("due on"))
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="due_items")
-    participation = models.ForeignKey(Participation, null=True, blank=True,
-                                      on_delete=models.CASCADE, related_name="due_items")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="due_items")
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("due item")
-        verbose_name_plural = _("due items")
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["due_on"], condition=Q(done_at__isnull=True,
-                                                              cancelled_at__isnull=True),
-                                name="dueitem_open_by_date")]
-        constraints = [
-            # One open item of a kind per participation: scheduling twice is harmless.
-            models.UniqueConstraint(fields=["participation", "kind"],
-                                    condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
-                                    name="one_open_due_item_per_kind"),
-            models.CheckConstraint(condition=Q(kind__in=DueItemKind.values),
-                                   name="dueitem_kind_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.due_on} {self.get_kind_display()}"

@@ -126,6 +126,10 @@ def load_built_in(apps, schema_editor):
 def unload_built_in(apps, schema_editor):
     apps.get_model("tapering", "QuestionnaireDefinition").objects.filter(
         code__in=[d["code"] for d in BUILT_IN]).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The deferred foreign-key checks of the rows just deleted must run now: the next
+        # step of going back drops these tables in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

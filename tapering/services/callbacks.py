@@ -15,8 +15,13 @@ from benzoproject.formats import format_date, format_datetime
 from letters.services import LettersRefused, letter_resend
 from patients.audit import audit_log
 from patients.dates import add_working_days, call_again_on
-from patients.models import AuditEvent, DueItem, Participation
-from patients.services import ScreeningError, list_transfer, plan_callbacks_check
+from patients.models import AuditEvent, DueItem, Participation, PlanMilestone
+from patients.services import (
+    ScreeningError,
+    list_transfer,
+    plan_callbacks_check,
+    plan_milestone_reached,
+)
 from patients.workflow import (
     due_item_schedule,
     due_items_cancel,
@@ -275,12 +280,16 @@ def reserve_replace(*, participation: Participation, user, reserve: Participatio
 
 @transaction.atomic
 def due_item_done(*, item: DueItem, user) -> bool:
-    """A reminder (the end of a project) done by hand; a second click changes nothing."""
+    """A reminder done by hand; a second click changes nothing. The final evaluation's
+    reminder done checks off the plan's *evaluated* steps (docs/domain.md#plan-milestones)."""
     done = DueItem.objects.filter(pk=item.pk, done_at__isnull=True).update(
         done_at=timezone.now())
     if done:
         audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=item.project,
                   detail=f"reminder done: {item.kind} {item.due_on}")
+        if item.kind == DueItem.Kind.FINAL_EVALUATION:
+            plan_milestone_reached(project=item.project, milestone=PlanMilestone.EVALUATED,
+                                   on=timezone.localdate())
     return bool(done)
 
 

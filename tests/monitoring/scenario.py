@@ -41,6 +41,7 @@ from tapering.models import (
     TaperSchedule,
     TaperScheduleVersion,
 )
+from tests.tapering.schedule_helpers import reference_table_load
 
 E = date(2026, 7, 31)
 
@@ -59,6 +60,9 @@ class Scenario:
 
 class Builder:
     def __init__(self, practice, user):
+        # The substances and questionnaires a migration loads: a transactional test run
+        # before may have flushed them.
+        reference_table_load()
         self.practice = practice
         self.user = user
         self.batch = ImportBatch.objects.create(practice=practice, file_name="t.csv",

@@ -103,7 +103,7 @@ def test_screening_decision_and_reason_are_checked(participation, users):
 
 
 def test_due_item_kind_is_checked(project):
-    item = project.due_items.get(kind=DueItem.Kind.PROJECT_END)
+    item = project.due_items.get(kind=DueItem.Kind.FINAL_EVALUATION)
     rows = DueItem.objects.filter(pk=item.pk)
     assert _refused(rows, kind="someday")
     assert not _refused(rows, kind=DueItem.Kind.ASK_AGAIN)

@@ -55,7 +55,14 @@ def test_digest_moves_to_tapering_and_steps_and_items_get_uuids(transactional_db
     step_uuids = list(new.get_model("patients", "PlanStep").objects.values_list("uuid",
                                                                                 flat=True))
     assert len(step_uuids) == 3 and None not in step_uuids and len(set(step_uuids)) == 3
-    assert new.get_model("patients", "DueItem").objects.get().uuid is not None
+    due_item = new.get_model("patients", "DueItem")
+    # Issue 14 (0021): the project-end reminder became the final evaluation, 12 months after
+    # the start, and the project (not closed) got its monthly snapshot item.
+    item = due_item.objects.get(assigned_to_id=user.pk)
+    assert item.uuid is not None
+    assert (item.kind, item.due_on) == ("final_evaluation", date(2027, 9, 1))
+    snapshot_item = due_item.objects.get(kind="monthly_snapshot")
+    assert snapshot_item.due_on.day == 1 and snapshot_item.done_at is None
 
 
 BEFORE_11 = [("patients", "0013_choice_checks")]

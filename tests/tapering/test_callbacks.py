@@ -368,16 +368,20 @@ def test_an_item_that_fails_halfway_is_rolled_back_whole(project, users, monkeyp
 # --- Reminders -------------------------------------------------------------------------
 
 
-def test_project_end_is_a_reminder_for_the_lead_that_follows_the_plan(project, users):
-    item = DueItem.objects.get(project=project, kind=DueItem.Kind.PROJECT_END)
-    assert (item.due_on, item.assigned_to) == (project.planned_end, users[Role.POH_GGZ])
+def test_final_evaluation_is_a_reminder_for_the_lead_that_follows_the_project(project, users):
+    # Replaces the project-end reminder: due 12 months after the planned start (1 Sept).
+    assert not DueItem.objects.filter(project=project, kind=DueItem.Kind.PROJECT_END).exists()
+    item = DueItem.objects.get(project=project, kind=DueItem.Kind.FINAL_EVALUATION)
+    assert (item.due_on, item.assigned_to) == (date(2027, 9, 1), users[Role.POH_GGZ])
     from patients.services import project_update
 
-    project_update(user=users[Role.POH_GGZ], project=project,
-                   data={"planned_end": date(2027, 7, 1)})
+    project_update(user=users[Role.POH_GGZ], project=project, data={"evaluation_months": 9})
     item.refresh_from_db()
-    assert item.due_on == date(2027, 7, 1)
-    assert sweep(date(2027, 7, 2)) == 0  # a reminder stays open until done by hand
+    assert item.due_on == date(2027, 6, 1)
+    moved = due_items_sweep(today=date(2027, 6, 2)).moved
+    assert DueItem.Kind.FINAL_EVALUATION not in {kind for _id, kind, _what in moved}
+    item.refresh_from_db()
+    assert item.done_at is None  # a reminder stays open until done by hand
     assert services.due_item_done(item=item, user=users[Role.POH_GGZ])
     assert not services.due_item_done(item=item, user=users[Role.POH_GGZ])
 

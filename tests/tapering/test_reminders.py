@@ -9,7 +9,7 @@ from patients.models import DueItem, Role
 
 @pytest.fixture
 def reminder(project):
-    return project.due_items.get(kind=DueItem.Kind.PROJECT_END)
+    return project.due_items.get(kind=DueItem.Kind.FINAL_EVALUATION)
 
 
 def _url(item) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from monitoring.evaluation import CSV_COLUMNS, csv_record
 from monitoring.letters_file import DATE_SHAPE
 from monitoring.selectors import evaluation_rows
-from patients.models import Practice
+from patients.models import Practice, Project
 
 
 def _as_of(value: str) -> date:
@@ -27,6 +27,23 @@ def _as_of(value: str) -> date:
     except ValueError:
         raise CommandError(_("Evaluation date “%(value)s” is not a valid date (YYYY-MM-DD "
                              "expected).") % {"value": value}) from None
+
+
+def project_named(practice: str, project: str) -> Project:
+    """The project ``project`` of the practice with code ``practice`` (also used by
+    ``evaluation_snapshots``); a CommandError saying what is wrong otherwise."""
+    found = Practice.objects.filter(code=practice).first()
+    if found is None:
+        raise CommandError(_("Practice “%(code)s” does not exist.") % {"code": practice})
+    projects = list(found.projects.filter(name=project.strip()))
+    if not projects:
+        raise CommandError(_("Practice “%(code)s” has no project “%(name)s”.")
+                           % {"code": practice, "name": project})
+    if len(projects) > 1:
+        raise CommandError(_(
+            "The practice has %(count)s projects named “%(name)s”: rename one of them "
+            "first.") % {"count": len(projects), "name": project})
+    return projects[0]
 
 
 class Command(BaseCommand):
@@ -40,18 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, practice: str, project: str, as_of: str, csv: str, **options):
         evaluated_on = _as_of(as_of)
-        found = Practice.objects.filter(code=practice).first()
-        if found is None:
-            raise CommandError(_("Practice “%(code)s” does not exist.") % {"code": practice})
-        projects = list(found.projects.filter(name=project.strip()))
-        if not projects:
-            raise CommandError(_("Practice “%(code)s” has no project “%(name)s”.")
-                               % {"code": practice, "name": project})
-        if len(projects) > 1:
-            raise CommandError(_(
-                "The practice has %(count)s projects named “%(name)s”: rename one of them "
-                "first.") % {"count": len(projects), "name": project})
-        rows = evaluation_rows(project=projects[0], as_of=evaluated_on)
+        rows = evaluation_rows(project=project_named(practice, project), as_of=evaluated_on)
         if csv == "-":
             self.stdout.write(evaluation_csv(rows), ending="")
             return
