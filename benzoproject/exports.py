@@ -77,6 +77,13 @@ def _fill_sheet(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+        # A Decimal keeps its decimals on screen (a share of 5.0 % reads "5,0", not "5",
+        # which would look like a count).
+        for value, cell in zip(row, sheet[sheet.max_row], strict=False):
+            exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+            if isinstance(value, Decimal) and isinstance(exponent, int):
+                places = max(-exponent, 0)
+                cell.number_format = "0." + "0" * places if places else "0"
     sheet.freeze_panes = "A2"
     for number, column in enumerate(sheet.columns, start=1):
         width = max(len(str(c.value or "")) for c in column[:200])

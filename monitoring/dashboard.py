@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from patients.models import Project
 
 from .charts import Line, Reference, bar_svg, month_chart_svg, month_label
-from .measures import BY_KEY
+from .measures import BY_KEY, MEASURES
 from .models import MonthlySnapshot, ReferenceFigure
 from .scope import Scope
-from .snapshots import month_start, snapshots_of
+from .snapshots import decode_values, month_start, snapshots_of, stored_figures
 from .tables import (
     PAGE_SIZE,
     DashboardFilters,
@@ -219,7 +219,14 @@ def dashboard_data(*, project: Project, filters: DashboardFilters,
                    scope: Scope | None = None) -> dict[str, Any]:
     """Everything the page draws except the patient table (``tables.patient_rows``, which
     may share ``scope`` with it: the same project as of ``filters.as_of``)."""
-    values = measure_values(scope or Scope(project=project, as_of=filters.as_of))
+    # The figures stored as of this very date when there are (a finished month), else live
+    # (``scope`` then keeps the shared parts for the patient table).
+    stored = stored_figures(project=project, as_of=filters.as_of)
+    if stored is not None and all(m.key in stored.values for m in MEASURES):
+        values = decode_values(stored.values)
+    else:
+        stored = None
+        values = measure_values(scope or Scope(project=project, as_of=filters.as_of))
     snapshots = [s for s in snapshots_of(project=project) if s.month <= filters.month]
     months = chart_months(project, snapshots, filters.month)
     by_month = month_values(months, snapshots, filters.month, values)
@@ -235,6 +242,7 @@ def dashboard_data(*, project: Project, filters: DashboardFilters,
         "ratios": ratios,
         "charts": charts(project, by_month, figures),
         "stored_months": len(snapshots),
+        "stored": stored,
         "gp_rows": gp_rows,
         "gp_total": gp_total,
         "targets": [(p, BY_KEY[p.target.measure]) for p in targets],

@@ -32,7 +32,7 @@ from .pseudonyms import (
     shown,
 )
 from .scope import HUNDREDTHS, ONE_DECIMAL, percent
-from .snapshots import month_end, month_start
+from .snapshots import figures, month_end, month_start
 from .targets import project_target_progress
 
 DEVELOPMENT_KEY = "development-only-pseudonym-key"
@@ -500,8 +500,8 @@ def target_lines(columns: list[Column], as_of: date, table: GroupTable) -> list[
                         if _shown_in_table(table, measure.key, practice) else hidden)
             else:
                 inputs = INPUTS.get(measure.key)
-                values = measures_compute(column.project, progress.measured_on,
-                                          keys=inputs) if inputs else {}
+                values = figures(column.project, progress.measured_on,
+                                 keys=inputs) if inputs else {}
                 if (inputs is None or any(is_small(int(v or 0)) for v in values.values())
                         or not all(_shown_in_table(table, k, practice) for k in inputs)):
                     cell = hidden

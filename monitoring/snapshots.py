@@ -6,8 +6,10 @@ computed again after a late import or a correction and a reader never sees half 
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -18,7 +20,7 @@ from django.utils import timezone
 from patients.audit import audit_log
 from patients.models import AuditEvent, Project
 
-from .measures import measures_compute
+from .measures import BY_KEY, Kind, measures_compute
 from .models import MonthlySnapshot
 
 
@@ -126,3 +128,44 @@ def snapshots_of(*, project: Project) -> list[MonthlySnapshot]:
 def series_of(snapshots: list[MonthlySnapshot], key: str) -> Series:
     """The stored values of measure ``key`` across ``snapshots`` (None where missing)."""
     return Series(key=key, points=[(s.month, s.values.get(key)) for s in snapshots])
+
+
+# --- Reading the stored figures back ----------------------------------------------------------
+
+DECIMAL_KINDS = frozenset({Kind.PERCENT, Kind.DDD, Kind.PER_1000, Kind.SCORE})
+
+
+def decode_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's JSON values back to the types ``measures_compute`` gives (Decimals and
+    dates are stored as text)."""
+    decoded: dict[str, Any] = {}
+    for key, value in values.items():
+        measure = BY_KEY.get(key)
+        if value is None or measure is None:
+            decoded[key] = value
+        elif measure.kind in DECIMAL_KINDS:
+            decoded[key] = Decimal(str(value))
+        elif measure.kind == Kind.DATE:
+            decoded[key] = date.fromisoformat(value)
+        else:
+            decoded[key] = value
+    return decoded
+
+
+def stored_figures(*, project: Project, as_of: date) -> MonthlySnapshot | None:
+    """The snapshot computed as of exactly ``as_of`` (a month's last day, or the running
+    month's figures stored that day), or None."""
+    return MonthlySnapshot.objects.filter(project=project, month=month_start(as_of),
+                                          as_of=as_of).first()
+
+
+def figures(project: Project, as_of: date, keys: Iterable[str] | None = None) -> dict[str, Any]:
+    """The measures of ``project`` as of ``as_of`` (all, or those of ``keys``): read from the
+    snapshot stored as of that very date when there is one, else computed live. The pages
+    read figures this way, so a finished month costs one row instead of its queries."""
+    wanted = None if keys is None else list(keys)
+    snapshot = stored_figures(project=project, as_of=as_of)
+    if snapshot is not None and (wanted is None or all(k in snapshot.values for k in wanted)):
+        values = decode_values(snapshot.values)
+        return values if wanted is None else {k: values[k] for k in wanted}
+    return measures_compute(project, as_of, wanted)

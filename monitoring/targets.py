@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from patients.models import Project
 
-from .measures import BY_KEY, measures_compute
+from .measures import BY_KEY
 from .models import ResultTarget
+from .snapshots import figures
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def target_progress(target: ResultTarget, as_of: date) -> TargetProgress:
     measure = BY_KEY[target.measure]
     low_is_good = bool(measure.low_is_good)
     measured_on = min(as_of, target.deadline)
-    value = measures_compute(target.project, measured_on, keys=[target.measure])[target.measure]
+    value = figures(target.project, measured_on, keys=[target.measure])[target.measure]
     per_gp: dict[str, Decimal] = {}
     if target.per_gp:
         per_gp = {gp: Decimal(v) for gp, v in (value or {}).items()}

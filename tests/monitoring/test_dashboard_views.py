@@ -163,3 +163,20 @@ def test_a_closed_project_is_not_linked_from_the_start_page(project, users, clie
     project.save()
     assert url(project) not in client_for(users[Role.POH_GGZ]).get(
         reverse("home")).content.decode()
+
+
+def test_a_stored_month_is_read_from_its_snapshot_and_says_so(scenario, users, client_for):
+    from monitoring.models import MonthlySnapshot
+
+    live = get(client_for, users, scenario.project, "maand=2026-07").content.decode()
+    assert 'id="opgeslagen-cijfers"' not in live
+    snapshot_take(project=scenario.project, month=date(2026, 7, 1), today=TODAY)
+    stored = get(client_for, users, scenario.project, "maand=2026-07").content.decode()
+    assert 'id="opgeslagen-cijfers"' in stored and "opgeslagen op" in stored
+    # What is shown is the stored row: changed in the database, the page follows it.
+    snapshot = MonthlySnapshot.objects.get(project=scenario.project, month=date(2026, 7, 1))
+    snapshot.values = {**snapshot.values, "funnel_consult": 97}
+    snapshot.save()
+    html = get(client_for, users, scenario.project, "maand=2026-07").content.decode()
+    funnel = html.split('id="trechter"')[1].split("</section>")[0]
+    assert ">97<" in funnel

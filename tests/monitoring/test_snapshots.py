@@ -83,3 +83,33 @@ def test_rebuild_stores_each_month_up_to_today_and_reads_back_as_a_series(projec
     assert series.points == [(date(2026, 12, 1), 0), (date(2027, 1, 1), 0), (date(2027, 2, 1), 0)]
     # Past the planned end, the months stop at the end's month.
     assert snapshots_rebuild(project=project, today=date(2028, 6, 1)) == 13
+
+
+def test_stored_figures_read_back_with_their_types_and_only_for_their_own_date(project, users):
+    from decimal import Decimal
+
+    from monitoring.measures import measures_compute
+    from monitoring.snapshots import figures
+
+    patient = PatientFactory(practice=project.practice)
+    Participation.objects.create(project=project, patient=patient,
+                                 reference_date=date(2027, 1, 5),
+                                 status=Participation.Status.LETTER_SENT,
+                                 letter_sent_on=date(2027, 1, 20),
+                                 created_by=users[Role.POH_GGZ])
+    snapshot_take(project=project, month=date(2027, 1, 1), today=date(2027, 3, 1))
+    live = measures_compute(project, date(2027, 1, 31))
+    assert figures(project, date(2027, 1, 31)) == live
+    assert isinstance(figures(project, date(2027, 1, 31))["stop_letters_first"], date)
+    # A stored value is what is read, not a new computation: change the row to see it.
+    MonthlySnapshot.objects.filter(project=project).update(
+        values={**MonthlySnapshot.objects.get(project=project).values, "funnel_mailed": 7,
+                "stopped_share": "12.5"})
+    read = figures(project, date(2027, 1, 31), keys=["funnel_mailed", "stopped_share"])
+    assert read == {"funnel_mailed": 7, "stopped_share": Decimal("12.5")}
+    # Another date of the month is computed live.
+    assert figures(project, date(2027, 1, 30), keys=["funnel_mailed"]) == {"funnel_mailed": 1}
+    # A stored row without a measure asked for (an older snapshot) is computed live too.
+    MonthlySnapshot.objects.filter(project=project).update(values={"funnel_mailed": 7})
+    assert figures(project, date(2027, 1, 31), keys=["funnel_mailed", "evaluated"]) == {
+        "funnel_mailed": 1, "evaluated": live["evaluated"]}
