@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.models import GpNameMapping, Membership, Practice, Project, Role
 
 from .measures import BY_KEY, Kind, measures_compute
-from .models import MonthlySnapshot
+from .models import MonthlySnapshot, ResultTarget
 from .pseudonyms import (
     HIDDEN,
     HIDDEN_TEXT,
@@ -105,19 +105,30 @@ class Column:
     project: Project | None
     values: dict[str, Any] | None = None  # the measures, None without figures
     stored: bool = False  # from a monthly snapshot (else computed live)
+    snapshot: MonthlySnapshot | None = None  # the month's stored row, when there is one
+    gp_names: list[str] = field(default_factory=list)  # the export's GP names, first seen first
 
 
 def columns_for(practices: Iterable[Practice], chosen: Iterable[str]) -> list[Column]:
     """A column per practice with its counting project, or the one of ``chosen`` (project
     uuids from the URL) that belongs to it."""
     wanted = set(chosen)
+    practices = list(practices)
+    by_practice: dict[int, list[Project]] = {p.pk: [] for p in practices}
+    for project in (Project.objects.filter(practice__in=practices)
+                    .exclude(status=Project.Status.PREPARING)
+                    .order_by("-planned_start", "-pk")):
+        by_practice[project.practice_id].append(project)
+    names: dict[int, list[str]] = {p.pk: [] for p in practices}
+    for practice_id, name in (GpNameMapping.objects.filter(practice__in=practices)
+                              .order_by("pk").values_list("practice_id", "export_name")):
+        names[practice_id].append(name)
     columns = []
     for practice in practices:
-        projects = list(Project.objects.filter(practice=practice)
-                        .exclude(status=Project.Status.PREPARING)
-                        .order_by("-planned_start", "-pk"))
+        projects = by_practice[practice.pk]
         pick = next((p for p in projects if str(p.uuid) in wanted), None)
-        columns.append(Column(practice, projects, pick or counting_project(projects)))
+        columns.append(Column(practice, projects, pick or counting_project(projects),
+                              gp_names=names[practice.pk]))
     return columns
 
 
@@ -135,11 +146,14 @@ def load_figures(columns: list[Column], month: date, today: date) -> None:
     """Fill each column's values for ``month``: the stored snapshot, else computed live;
     none for a month before the project's start or after today."""
     as_of = min(month_end(month), today)
+    stored = {s.project_id: s for s in MonthlySnapshot.objects.filter(
+        project__in=[c.project for c in columns if c.project is not None], month=month)}
     for column in columns:
         project = column.project
         if project is None or month_end(month) < project.planned_start or month > today:
             continue
-        snapshot = MonthlySnapshot.objects.filter(project=project, month=month).first()
+        snapshot = stored.get(project.pk)
+        column.snapshot = snapshot
         if snapshot is not None and all(k in snapshot.values for k in NEEDED):
             column.values = {k: _number(v) for k, v in snapshot.values.items()}
             column.stored = True
@@ -423,9 +437,7 @@ def gp_letter_cells(column: Column, key: str,
         "letters_per_gp", {}).items()}
     if not per_gp:
         return []
-    known = list(GpNameMapping.objects.filter(practice=column.practice)
-                 .order_by("pk").values_list("export_name", flat=True))
-    labels = gp_labels(key, str(column.practice.uuid), known, per_gp)
+    labels = gp_labels(key, str(column.practice.uuid), column.gp_names, per_gp)
     names = sorted(per_gp, key=lambda n: (len(labels[n]), labels[n]))
     line = protect_line([per_gp[n] for n in names])
     cells = list(line.cells)
@@ -482,11 +494,18 @@ def target_lines(columns: list[Column], as_of: date, table: GroupTable) -> list[
     its value only for the stop letters, and only when every GP's letters show; the
     status (reached or not) always shows."""
     lines = []
+    targets: dict[int, list[ResultTarget]] = {}
+    for result_target in (ResultTarget.objects.filter(
+            project__in=[c.project for c in columns if c.project is not None])
+            .select_related("project__practice")):
+        targets.setdefault(result_target.project_id, []).append(result_target)
     for column in columns:
         if column.project is None:
             continue
         practice = column.practice
-        for progress in project_target_progress(project=column.project, as_of=as_of):
+        for progress in project_target_progress(
+                project=column.project, as_of=as_of, snapshot=column.snapshot,
+                targets=targets.get(column.project.pk, [])):
             measure = BY_KEY[progress.target.measure]
             current = progress.current
             hidden = Cell(HIDDEN_TEXT, suppressed=True)
@@ -500,8 +519,8 @@ def target_lines(columns: list[Column], as_of: date, table: GroupTable) -> list[
                         if _shown_in_table(table, measure.key, practice) else hidden)
             else:
                 inputs = INPUTS.get(measure.key)
-                values = figures(column.project, progress.measured_on,
-                                 keys=inputs) if inputs else {}
+                values = figures(column.project, progress.measured_on, keys=inputs,
+                                 snapshot=column.snapshot) if inputs else {}
                 if (inputs is None or any(is_small(int(v or 0)) for v in values.values())
                         or not all(_shown_in_table(table, k, practice) for k in inputs)):
                     cell = hidden

@@ -159,13 +159,17 @@ def stored_figures(*, project: Project, as_of: date) -> MonthlySnapshot | None:
                                           as_of=as_of).first()
 
 
-def figures(project: Project, as_of: date, keys: Iterable[str] | None = None) -> dict[str, Any]:
+def figures(project: Project, as_of: date, keys: Iterable[str] | None = None, *,
+            snapshot: MonthlySnapshot | None = None) -> dict[str, Any]:
     """The measures of ``project`` as of ``as_of`` (all, or those of ``keys``): read from the
     snapshot stored as of that very date when there is one, else computed live. The pages
-    read figures this way, so a finished month costs one row instead of its queries."""
+    read figures this way, so a finished month costs one row instead of its queries.
+    ``snapshot``: a row the caller has read already (used when it is that project's and
+    date's; otherwise the row is looked up)."""
     wanted = None if keys is None else list(keys)
-    snapshot = stored_figures(project=project, as_of=as_of)
+    if snapshot is None or snapshot.project_id != project.pk or snapshot.as_of != as_of:
+        snapshot = stored_figures(project=project, as_of=as_of)
     if snapshot is not None and (wanted is None or all(k in snapshot.values for k in wanted)):
-        values = decode_values(snapshot.values)
-        return values if wanted is None else {k: values[k] for k in wanted}
+        stored = snapshot.values if wanted is None else {k: snapshot.values[k] for k in wanted}
+        return decode_values(stored)
     return measures_compute(project, as_of, wanted)

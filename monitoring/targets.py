@@ -7,7 +7,7 @@ from decimal import Decimal
 from patients.models import Project
 
 from .measures import BY_KEY
-from .models import ResultTarget
+from .models import MonthlySnapshot, ResultTarget
 from .snapshots import figures
 
 
@@ -38,12 +38,15 @@ def _meets(value: Decimal, target: Decimal, low_is_good: bool) -> bool:
     return value <= target if low_is_good else value >= target
 
 
-def target_progress(target: ResultTarget, as_of: date) -> TargetProgress:
-    """The target's progress as of ``as_of``: measured then, or on the deadline if earlier."""
+def target_progress(target: ResultTarget, as_of: date,
+                    snapshot: MonthlySnapshot | None = None) -> TargetProgress:
+    """The target's progress as of ``as_of``: measured then, or on the deadline if earlier
+    (``snapshot``: the project's stored row already read, used when it is of that date)."""
     measure = BY_KEY[target.measure]
     low_is_good = bool(measure.low_is_good)
     measured_on = min(as_of, target.deadline)
-    value = figures(target.project, measured_on, keys=[target.measure])[target.measure]
+    value = figures(target.project, measured_on, keys=[target.measure],
+                    snapshot=snapshot)[target.measure]
     per_gp: dict[str, Decimal] = {}
     if target.per_gp:
         per_gp = {gp: Decimal(v) for gp, v in (value or {}).items()}
@@ -57,8 +60,13 @@ def target_progress(target: ResultTarget, as_of: date) -> TargetProgress:
                           per_gp=per_gp)
 
 
-def project_target_progress(*, project: Project, as_of: date) -> list[TargetProgress]:
-    """Every result target of the project with its progress, by deadline."""
-    return [target_progress(t, as_of)
-            for t in ResultTarget.objects.filter(project=project).select_related(
-                "project__practice")]
+def project_target_progress(*, project: Project, as_of: date,
+                            snapshot: MonthlySnapshot | None = None,
+                            targets: list[ResultTarget] | None = None) -> list[TargetProgress]:
+    """Every result target of the project (or ``targets``, read already) with its progress,
+    by deadline."""
+    if targets is None:
+        targets = list(ResultTarget.objects.filter(project=project).select_related(
+            "project__practice"))
+    return [target_progress(t, as_of, snapshot)
+            for t in sorted(targets, key=lambda t: (t.deadline, t.pk))]
