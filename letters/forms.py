@@ -31,6 +31,13 @@ class MarkMailedForm(forms.Form):
     mailed_on = forms.DateField(label=_("Mailed on"), widget=DATE_WIDGET,
                                 error_messages={"required": _("Fill in the date of mailing."),
                                                 "invalid": _("Fill in a valid date.")})
+    minutes = forms.IntegerField(
+        label=_("Minutes spent"), required=False, min_value=0, max_value=1000,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric",
+                                        "style": "max-width: 7rem"}),
+        error_messages={"invalid": _("Fill in the minutes as a whole number."),
+                        "min_value": _("The minutes cannot be below 0."),
+                        "max_value": _("At most %(limit_value)s minutes.")})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

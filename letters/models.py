@@ -110,6 +110,9 @@ class LetterRun(models.Model):
     mailed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     mailed_at = models.DateTimeField(null=True, blank=True)
+    # The time the run took (printing, folding, stamping, mailing), noted when it is marked
+    # mailed: the evaluation's time spent on letters (docs/domain.md#measures).
+    minutes = models.PositiveSmallIntegerField(_("minutes spent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("print run")

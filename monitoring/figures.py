@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sub
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from letters.models import Letter, LetterKind
+from letters.models import Letter, LetterKind, LetterRun
 from patients.groslijst import GroslijstRow
 from patients.models import (
     Participation,
@@ -153,6 +153,12 @@ def calls(scope: Scope) -> dict[str, Any]:
 
 
 # --- Time spent -------------------------------------------------------------------------------
+
+
+def minutes_letters(scope: Scope) -> int:
+    return LetterRun.objects.filter(
+        project=scope.project, mailed_on__lte=scope.as_of,
+    ).aggregate(m=Sum("minutes"))["m"] or 0
 
 
 def minutes_calls(scope: Scope) -> int:

@@ -143,6 +143,10 @@ PROCESS = [
                       "they took place.")),
     *_span_measures("calls", _("Call attempts"), f.calls,
                     _("Call-back attempts, reached or not, by the day they were made.")),
+    _count("minutes_letters", _("Minutes on letters"),
+           _("The minutes noted with the print runs (stop letters, invitations, re-sends) "
+             "when they were marked mailed, summed by mailing date."), f.minutes_letters,
+           kind=Kind.MINUTES),
     _count("minutes_calls", _("Minutes on calls"),
            _("The minutes noted with the call attempts, summed."), f.minutes_calls,
            kind=Kind.MINUTES),

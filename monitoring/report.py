@@ -77,7 +77,7 @@ FUNNEL_KEYS = ("funnel_groslijst", "funnel_screened", "funnel_excluded", "funnel
                "funnel_responded", "funnel_reached", "funnel_consult", "funnel_schedule",
                "stopped", "reduced")
 PROCESS = ("stop_letters", "invitations", "consultations", "calls")
-MINUTES_KEYS = ("minutes_calls", "minutes_consultations")
+MINUTES_KEYS = ("minutes_letters", "minutes_calls", "minutes_consultations")
 
 
 def _row(values: dict[str, Any], key: str, note: str = "") -> Row:

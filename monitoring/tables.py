@@ -384,6 +384,7 @@ def process_table(values: Mapping[str, Any]) -> Table:
         [_("Stop letters sent again"), values["resends_count"], None, None, None],
         [_("Consult invitations"), values["invitations_count"], values["invitations_first"],
          values["invitations_last"], None],
+        [_("Print runs mailed (all letters)"), None, None, None, values["minutes_letters"]],
         [_("Call attempts"), values["calls_count"], values["calls_first"],
          values["calls_last"], values["minutes_calls"]],
         [_("Consultations held"), values["consultations_count"],

@@ -352,7 +352,7 @@ def mailed_on_problem(*, run: LetterRun, mailed_on: date, today: date) -> str:
 
 @transaction.atomic
 def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
-                           today: date | None = None) -> int | None:
+                           today: date | None = None, minutes: int | None = None) -> int | None:
     """The run's letters went to the post on ``mailed_on`` (docs/domain.md, step 4).
 
     Sets the date on the run and each letter and, for stop letters, calls
@@ -372,8 +372,8 @@ def letter_run_mark_mailed(*, run: LetterRun, user, mailed_on: date,
     if problem:
         raise LettersRefused(problem)
     run.mailed_on, run.mailed_by, run.mailed_at = mailed_on, user, timezone.now()
-    run.status = LetterRun.Status.MAILED
-    run.save(update_fields=["mailed_on", "mailed_by", "mailed_at", "status"])
+    run.status, run.minutes = LetterRun.Status.MAILED, minutes
+    run.save(update_fields=["mailed_on", "mailed_by", "mailed_at", "status", "minutes"])
     letters = list(run.letters.select_related("participation__project", "participation__patient")
                    .order_by("position"))
     run.letters.filter(mailed_on__isnull=True).update(mailed_on=mailed_on)

@@ -145,11 +145,12 @@ def run_mark_mailed(request, run_uuid):
     run = get_letter_run_for_user(request, run_uuid)
     form = MarkMailedForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["mailed_on"]))
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("letters:run-detail", run_uuid=run.uuid)
     try:
         started = services.letter_run_mark_mailed(run=run, user=request.user,
-                                                  mailed_on=form.cleaned_data["mailed_on"])
+                                                  mailed_on=form.cleaned_data["mailed_on"],
+                                                  minutes=form.cleaned_data["minutes"])
     except services.LettersRefused as refused:
         messages.error(request, refused.message)
     else:

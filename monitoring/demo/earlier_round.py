@@ -279,8 +279,10 @@ class _Play:
 
     def mail_run(self, kind: str, day: date) -> None:
         if (kind, day) in self.runs:
-            letter_run_mark_mailed(run=self.runs[kind, day], user=self.team.assistant,
-                                   mailed_on=day, today=day)
+            run = self.runs[kind, day]
+            # About three minutes a letter: print, sign, fold, stamp.
+            letter_run_mark_mailed(run=run, user=self.team.assistant, mailed_on=day,
+                                   today=day, minutes=10 + 3 * run.letter_count)
 
     def phone_note(self, course: Course, day: date) -> None:
         part = self.part(course)

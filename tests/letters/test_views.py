@@ -101,6 +101,28 @@ def test_a_bad_mailing_date_gets_a_dutch_message(client_for, assistant, letter_p
     assert run.mailed_on is None
 
 
+def test_the_minutes_spent_are_kept_with_the_mailing_and_bad_minutes_refused(
+        client_for, assistant, letter_project, mailing):
+    from letters.services import letter_run_create, letter_run_start
+
+    run = letter_run_create(project=letter_project, user=assistant)
+    letter_run_start(run=run)
+    client = client_for(assistant)
+    url = reverse("letters:run-mark-mailed", args=[run.uuid])
+    today = timezone.localdate().isoformat()
+    for bad, message in (("-1", "niet onder 0"), ("1001", "Hoogstens 1000"),
+                         ("twee", "heel getal")):
+        page = client.post(url, {"mailed_on": today, "minutes": bad},
+                           follow=True).content.decode()
+        assert message in page
+        run.refresh_from_db()
+        assert run.mailed_on is None and run.minutes is None
+    page = client.post(url, {"mailed_on": today, "minutes": "35"}, follow=True).content.decode()
+    run.refresh_from_db()
+    assert run.mailed_on is not None and run.minutes == 35
+    assert "35 minuten besteed." in page
+
+
 def test_a_large_run_is_made_by_the_worker_with_a_progress_bar(
         client_for, assistant, letter_project, mailing, settings, monkeypatch,
         django_capture_on_commit_callbacks):

@@ -72,8 +72,25 @@ def test_process_figures_count_and_date_the_work(scenario):
         "consultations_count": 2, "consultations_first": date(2026, 3, 5),
         "consultations_last": date(2026, 3, 6),
         "calls_count": 3, "calls_first": date(2026, 2, 20), "calls_last": date(2026, 2, 25),
-        "minutes_calls": 20, "minutes_consultations": 55,
+        "minutes_letters": 0, "minutes_calls": 20, "minutes_consultations": 55,
     }
+
+
+def test_the_minutes_of_print_runs_count_by_their_mailing_date(scenario):
+    from letters.models import LetterRun
+
+    def run(mailed_on, minutes, kind="stop"):
+        LetterRun.objects.create(project=scenario.project, kind=kind, status="mailed",
+                                 letter_date=mailed_on, mailed_on=mailed_on, minutes=minutes,
+                                 created_by=scenario.user)
+
+    run(date(2026, 1, 15), 40)
+    run(E, 25, kind="invitation")  # on the date: counts
+    run(date(2026, 8, 1), 30)  # the day after: not yet
+    run(date(2026, 3, 1), None)  # mailed without minutes noted
+    assert compute(scenario, E, "minutes_letters") == {"minutes_letters": 65}
+    assert compute(scenario, date(2026, 8, 1), "minutes_letters") == {"minutes_letters": 95}
+    assert compute(scenario, date(2026, 1, 14), "minutes_letters") == {"minutes_letters": 0}
 
 
 def test_process_figures_before_any_work_are_zero_and_empty(scenario):
