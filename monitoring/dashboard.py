@@ -26,6 +26,7 @@ from .tables import (
     DashboardFilters,
     PatientRow,
     Table,
+    as_decimal,
     funnel_table,
     measure_values,
     per_gp_table,
@@ -70,10 +71,6 @@ class Chart:
     references: list[ReferenceFigure]
 
 
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
 def chart_months(project: Project, snapshots: list[MonthlySnapshot], month: date) -> list[date]:
     """The months the lines run over: from the project's planned start (or its first stored
     month, when earlier) through the chosen month."""
@@ -99,7 +96,7 @@ def month_values(months: list[date], snapshots: list[MonthlySnapshot], chosen: d
 
 def _line(name: str, key: str, by_month: dict[date, dict[str, Any] | None]) -> Line:
     return Line(name=name, points=tuple(
-        (m, None if v is None else _decimal(v.get(key))) for m, v in by_month.items()))
+        (m, None if v is None else as_decimal(v.get(key))) for m, v in by_month.items()))
 
 
 def reference_label(figure: ReferenceFigure) -> str:
@@ -231,7 +228,7 @@ def dashboard_data(*, project: Project, filters: DashboardFilters,
     months = chart_months(project, snapshots, filters.month)
     by_month = month_values(months, snapshots, filters.month, values)
     figures = list(ReferenceFigure.objects.all())
-    ratios = [Ratio(f.measure, _decimal(values.get(f.measure)), f) for f in figures
+    ratios = [Ratio(f.measure, as_decimal(values.get(f.measure)), f) for f in figures
               if f.measure in ("approached_share", "consult_share")]
     gp_rows, gp_total = gp_bars(per_gp_table(values))
     targets: list[TargetProgress] = project_target_progress(project=project,

@@ -32,7 +32,7 @@ from .pseudonyms import (
     shown,
 )
 from .scope import HUNDREDTHS, ONE_DECIMAL, percent
-from .snapshots import figures, month_end, month_start
+from .snapshots import decode_values, figures, month_end, month_start
 from .targets import project_target_progress
 
 DEVELOPMENT_KEY = "development-only-pseudonym-key"
@@ -132,16 +132,6 @@ def columns_for(practices: Iterable[Practice], chosen: Iterable[str]) -> list[Co
     return columns
 
 
-def _number(value: Any) -> Any:
-    """A value as the snapshot's JSON stores it, back to a number (Decimals are text)."""
-    if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except ArithmeticError:
-            return value
-    return value
-
-
 def load_figures(columns: list[Column], month: date, today: date) -> None:
     """Fill each column's values for ``month``: the stored snapshot, else computed live;
     none for a month before the project's start or after today."""
@@ -155,7 +145,7 @@ def load_figures(columns: list[Column], month: date, today: date) -> None:
         snapshot = stored.get(project.pk)
         column.snapshot = snapshot
         if snapshot is not None and all(k in snapshot.values for k in NEEDED):
-            column.values = {k: _number(v) for k, v in snapshot.values.items()}
+            column.values = decode_values(snapshot.values)
             column.stored = True
         else:
             column.values = measures_compute(project, as_of, keys=NEEDED)

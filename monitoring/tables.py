@@ -282,7 +282,7 @@ def patients_table(rows: list[PatientRow], *, with_names: bool = True) -> Table:
 # --- The figures' tables ------------------------------------------------------------------
 
 
-def _decimal(value: Any) -> Decimal | None:
+def as_decimal(value: Any) -> Decimal | None:
     """A stored or computed number as a Decimal (snapshots keep Decimals as text)."""
     return None if value is None else Decimal(str(value))
 
@@ -314,9 +314,9 @@ def funnel_table(values: Mapping[str, Any]) -> Table:
                        ("funnel_schedule", _("Tapering schedule started"))):
         rows.append([label, values[key], _share(values[key], groslijst), _("groslijst")])
     evaluated = values["evaluated"] or 0
-    rows.append([_("Stopped"), values["stopped"], _decimal(values["stopped_share"]),
+    rows.append([_("Stopped"), values["stopped"], as_decimal(values["stopped_share"]),
                  _("evaluated")])
-    rows.append([_("Reduced"), values["reduced"], _decimal(values["reduced_share"]),
+    rows.append([_("Reduced"), values["reduced"], as_decimal(values["reduced_share"]),
                  _("evaluated")])
     rows.append([_("Evaluated"), evaluated, None, ""])
     return Table(key="funnel", title=_("Funnel"),
@@ -333,10 +333,10 @@ def months_table(snapshots: list[MonthlySnapshot]) -> Table:
     for snap in snapshots:
         v = snap.values
         rows.append([f"{snap.month:%Y-%m}", snap.as_of, v.get("funnel_mailed"),
-                     v.get("evaluated"), v.get("stopped"), _decimal(v.get("stopped_share")),
-                     v.get("reduced"), _decimal(v.get("reduced_share")),
-                     _decimal(v.get("ddd_before")), _decimal(v.get("ddd_after")),
-                     _decimal(v.get("ddd_change")), v.get("chronic_now")])
+                     v.get("evaluated"), v.get("stopped"), as_decimal(v.get("stopped_share")),
+                     v.get("reduced"), as_decimal(v.get("reduced_share")),
+                     as_decimal(v.get("ddd_before")), as_decimal(v.get("ddd_after")),
+                     as_decimal(v.get("ddd_change")), v.get("chronic_now")])
     return Table(key="months", title=_("Month by month"),
                  columns=[_("Month"), _("As of"), _("Stop letters"), _("Evaluated"),
                           _("Stopped"), _("Stopped (%)"), _("Reduced"), _("Reduced (%)"),
@@ -355,8 +355,8 @@ def per_gp_table(values: Mapping[str, Any]) -> Table:
         rows.append([gp or _("(no GP in the export)"), letters.get(gp, 0), start.get(gp, 0),
                      now.get(gp, 0), None, None])
     rows.append([_("Practice total"), sum(letters.values()), values["chronic_start"],
-                 values["chronic_now"], _decimal(values["chronic_start_per_1000"]),
-                 _decimal(values["chronic_now_per_1000"])])
+                 values["chronic_now"], as_decimal(values["chronic_start_per_1000"]),
+                 as_decimal(values["chronic_now_per_1000"])])
     return Table(key="per_gp", title=_("Per GP"),
                  columns=[_("GP"), _("Stop letters"), _("Chronic users at the start"),
                           _("Chronic users now"), _("Per 1,000 patients at the start"),
