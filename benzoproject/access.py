@@ -97,9 +97,11 @@ def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
             request.audit_detail = ""
             response = view(request, *args, **kwargs)
             # A page that wrote its own event (an export, a change) is not logged again,
-            # unless it showed patients that event does not name (audit_shown).
-            if (request.method in ("GET", "HEAD") and response.status_code < 400
-                    and (not request_audited.get() or request.audit_patients)):
+            # unless it showed patients that event does not name (audit_shown): a form
+            # posted back with its list of patients (the letter editor's picker) too.
+            shown = request.audit_patients and response.status_code == 200
+            if shown or (request.method in ("GET", "HEAD") and response.status_code < 400
+                         and not request_audited.get()):
                 _log_page_view(request)
             return response
 
