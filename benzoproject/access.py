@@ -99,7 +99,9 @@ def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
             # A page that wrote its own event (an export, a change) is not logged again,
             # unless it showed patients that event does not name (audit_shown): a form
             # posted back with its list of patients (the letter editor's picker) too.
-            shown = request.audit_patients and response.status_code == 200
+            # (a page, not a redirect: also one answered 400 with its form's errors)
+            shown = request.audit_patients and (response.status_code < 300
+                                                or 400 <= response.status_code < 500)
             if shown or (request.method in ("GET", "HEAD") and response.status_code < 400
                          and not request_audited.get()):
                 _log_page_view(request)

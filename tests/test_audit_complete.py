@@ -283,3 +283,18 @@ def test_an_import_preview_notes_the_numbers_the_app_does_not_know(imports, user
     event = AuditEvent.objects.latest("id")
     assert event.detail.endswith("rows of numbers not in the app: 700002")
     assert [s.patient.number for s in event.shown.select_related("patient")] == ["700001"]
+
+
+def test_a_form_posted_back_names_the_patients_it_shows_again(letters, users, client_for):
+    """The letter editor's preview (a POST) shows the patient picker again: named; saving
+    (a redirect) shows no page and names no one."""
+    client = client_for(users[Role.POH_GGZ])
+    text = {"subject": "Stoppen met slaapmiddelen", "body": "{aanhef},\n\nTekst."}
+    before = AuditEvent.objects.latest("id").pk
+    client.post(reverse("letters:template-preview"), text, REMOTE_ADDR=ADDRESS)
+    [view] = AuditEvent.objects.filter(id__gt=before, action=AuditEvent.Action.VIEW)
+    assert list(view.shown.values_list("patient_id", flat=True)) == [
+        letters.participation.patient_id]
+    before = AuditEvent.objects.latest("id").pk
+    assert client.post(reverse("letters:template-save"), text).status_code == 302
+    assert not AuditEvent.objects.filter(id__gt=before, action=AuditEvent.Action.VIEW).exists()
