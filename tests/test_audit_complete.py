@@ -127,8 +127,10 @@ def imports(practice, users):
 def seeded(project, practice, users, imports, participation, letters, consultation, schedule,
            step):
     """The practice of tests/test_access.py with patients on the lists the shared fixtures
-    leave empty: a call back due today, a reminder, a reserve, a GP's schedule to confirm."""
+    leave empty: a GP's last screening decision, a call back due today, a patient not
+    reached with a reserve to offer, and a reminder."""
     from patients.models import DueItem
+    from patients.services import screening_decide
     from tests.factories import PatientFactory
 
     poh, gp, today = users[Role.POH_GGZ], users[Role.HUISARTS], timezone.localdate()
@@ -139,6 +141,9 @@ def seeded(project, practice, users, imports, participation, letters, consultati
             project=project, patient=PatientFactory(practice=practice), created_by=poh,
             reference_date=date(2026, 9, 15), status=status, **fields)
 
+    # The GP's last decision: the screening page's bar names that patient.
+    screening_decide(participation=part(S.TO_SCREEN), user=gp, decision="approach",
+                     reason="", note="")
     part(S.CALLBACK_DUE, next_call_on=today)
     part(S.NOT_REACHED)
     part(S.RESERVE, rank=1)

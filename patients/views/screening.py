@@ -181,8 +181,10 @@ def project_lists(request, project_uuid):
     S = Participation.Status
     lists = {key: project_list_entries(project=project, status=status) for key, status in
              (("mailing", S.MAILING), ("reserve", S.RESERVE), ("approved", S.APPROVED))}
+    # The approached patients not on a list yet are only counted, not named.
     audit_shown(request, [entry.participation.patient_id
-                          for entries in lists.values() for entry in entries])
+                          for entries in (lists["mailing"], lists["reserve"])
+                          for entry in entries])
     return render(request, "patients/project_lists.html", {
         "project": project, "funnel": project_funnel(project=project), **lists,
         "today": timezone.localdate()})
