@@ -44,6 +44,8 @@ class PracticeRequest(HttpRequest):
     membership: Membership
     practice: Practice
     audit_target: Model | None
+    audit_patients: set[int]
+    audit_detail: str
     _membership_cache: Membership | None
 
 
@@ -91,9 +93,17 @@ def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
             request.practice = membership.practice
             audit_role.set(membership.role)
             request.audit_target = None
+            request.audit_patients = set()
+            request.audit_detail = ""
             response = view(request, *args, **kwargs)
-            if (request.method in ("GET", "HEAD") and response.status_code < 400
-                    and not request_audited.get()):
+            # A page that wrote its own event (an export, a change) is not logged again,
+            # unless it showed patients that event does not name (audit_shown): a form
+            # posted back with its list of patients (the letter editor's picker) too.
+            # (a page, not a redirect: also one answered 400 with its form's errors)
+            shown = request.audit_patients and (response.status_code < 300
+                                                or 400 <= response.status_code < 500)
+            if shown or (request.method in ("GET", "HEAD") and response.status_code < 400
+                         and not request_audited.get()):
                 _log_page_view(request)
             return response
 
@@ -113,8 +123,22 @@ def _log_page_view(request: PracticeRequest) -> None:
         practice=request.practice,
         obj=target,
         object_type=None if target is not None else page,
-        detail=page,
+        patients=request.audit_patients,
+        detail=f"{page}: {request.audit_detail}" if request.audit_detail else page,
     )
+
+
+def audit_shown(request: HttpRequest, patients: Iterable[Patient | int | None], *,
+                detail: str = "") -> None:
+    """Name ``patients`` (objects or primary keys) in this page's access-log entry: the
+    patients a list, search or start page showed (NEN 7513). A paginated page passes the
+    patients of the page it shows; ``None`` (a row without a patient) is left out.
+    ``detail`` (a search term, say) is added to the entry's detail."""
+    request = cast(PracticeRequest, request)
+    request.audit_patients.update(
+        p if isinstance(p, int) else p.pk for p in patients if p is not None)
+    if detail:
+        request.audit_detail = "; ".join(filter(None, (request.audit_detail, detail)))
 
 
 def set_audit_target(request: PracticeRequest, obj: Model) -> None:

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from .admin_audit import ADMIN_ROLE
+from .audit import audit_log
 from .models import AuditEvent, FtoGroup, Membership, Practice
 
 
@@ -54,3 +56,31 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # Every view of the log is itself logged (NEN 7513): the list with its filters, and
+    # each entry opened (naming that entry's practice and patient).
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            query = request.GET.urlencode()  # the filters and search, what was looked for
+            audit_log(user=request.user, action=AuditEvent.Action.VIEW, object_type="auditlog",
+                      role=ADMIN_ROLE,
+                      detail=f"admin: the access log ({query})" if query
+                      else "admin: the access log")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        event = self.get_object(request, object_id)
+        if request.method == "GET" and response.status_code == 200 and event is not None:
+            audit_log(user=request.user, action=AuditEvent.Action.VIEW, obj=event,
+                      object_type="auditlog", role=ADMIN_ROLE, detail="admin: an entry")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            audit_log(user=request.user, action=AuditEvent.Action.VIEW, object_type="auditlog",
+                      object_id=str(object_id)[:64], role=ADMIN_ROLE,
+                      detail="admin: the history of an entry")
+        return response

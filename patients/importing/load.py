@@ -218,7 +218,8 @@ def _store(batch: ImportBatch, chunks: Generator[Chunk, None, None], progress: P
                 for chunk in chunks:
                     total += chunk.records
                     accepted += chunk.rows.num_rows
-                    rejections += [{"line": r.line, "reason": r.reason, "raw": r.raw}
+                    rejections += [{"line": r.line, "reason": r.reason, "raw": r.raw,
+                                    "number": r.number}
                                    for r in chunk.rejections]
                     loader.add(chunk.rows)
                     if progress:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import (
     CALLBACK_USERS,
     PHONE_NOTE_USERS,
+    audit_shown,
     get_due_item_for_user,
     get_participation_for_user,
     practice_view,
@@ -39,8 +40,9 @@ def _poh_name(project) -> str:
 @practice_view(roles=CALLBACK_USERS)
 def callbacks(request):
     today = timezone.localdate()
-    return render(request, "tapering/callbacks.html", {
-        "lists": callback_list(practice=request.practice, today=today), "today": today})
+    lists = callback_list(practice=request.practice, today=today)
+    audit_shown(request, lists.patient_ids())
+    return render(request, "tapering/callbacks.html", {"lists": lists, "today": today})
 
 
 @practice_view(roles=CALLBACK_USERS)
@@ -88,9 +90,12 @@ def _call_words(project) -> dict[str, object]:
 @practice_view(roles=PHONE_NOTE_USERS)
 def phone_note_search(request):
     query = request.GET.get("zoek", "")
-    return render(request, "tapering/phone_note_search.html", {
-        "query": query,
-        "results": phone_note_candidates(practice=request.practice, query=query)})
+    results = phone_note_candidates(practice=request.practice, query=query)
+    # The search term too: what was looked for says why these patients were shown.
+    audit_shown(request, [p.patient_id for p in results],
+                detail=f"search {query.strip()!r}" if query.strip() else "")
+    return render(request, "tapering/phone_note_search.html",
+                  {"query": query, "results": results})
 
 
 @practice_view(roles=PHONE_NOTE_USERS)
