@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from ..models import ImportBatch, Substance
+from .files import upload_read
 from .readers import ExportReader, open_export
 
 
@@ -13,5 +14,4 @@ def substances_all() -> QuerySet[Substance]:
 
 def import_batch_reader(*, batch: ImportBatch) -> ExportReader:
     """A reader over a waiting import's stored file (for its preview)."""
-    with batch.file.open("rb") as handle:
-        return open_export(handle.read())
+    return open_export(upload_read(batch=batch))

@@ -14,6 +14,8 @@ from benzoproject.access import (
     IMPORTERS,
     REFERENCE_VIEWERS,
     get_import_for_user,
+    get_import_rows_for_user,
+    may_see_import_rows,
     practice_view,
 )
 from benzoproject.exports import csv_response, file_stamp
@@ -54,7 +56,7 @@ def import_upload(request):
 
 @practice_view(roles=IMPORTERS)
 def import_preview(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     if batch.status != ImportBatch.Status.PENDING:
         return redirect("patients:import-detail", import_uuid=batch.uuid)
     reader = import_batch_reader(batch=batch)
@@ -70,7 +72,7 @@ def import_preview(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 @require_POST
 def import_start(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     try:
         import_batch_start(batch=batch)
     except Exception:  # recorded on the batch; the result page shows it
@@ -85,7 +87,7 @@ def import_start(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 @require_POST
 def import_discard(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     if import_batch_discard(user=request.user, batch=batch):
         messages.info(request, _("The file was not imported and has been removed."))
     return redirect("patients:import-upload")
@@ -100,6 +102,8 @@ def import_detail(request, import_uuid):
     rejections = Paginator(batch.rejections, 100).get_page(request.GET.get("pagina"))
     return render(request, "patients/import_detail.html", {
         "batch": batch, "waiting": waiting, "rejections": rejections,
+        # Another importer's upload: status and counts, not the rows (access.py).
+        "show_rows": may_see_import_rows(request, batch),
         "progress": progress_now(progress_key(batch.pk), batch.progress),
         "new_gp_names": [] if waiting else gp_name_rows(practice=request.practice, batch=batch),
         "stuck": import_batch_is_stuck(batch),
@@ -119,7 +123,7 @@ def import_progress(request, import_uuid):
 
 @practice_view(roles=IMPORTERS)
 def import_rejections_csv(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=batch,
               detail="rejected rows as CSV")
     return csv_response(
