@@ -54,9 +54,11 @@ def access_rows() -> list[Row]:
                                 "staff accounts only (the beheerder); no patient data"))
                 admin_done = True
             continue
+        if not name:
+            continue  # the media files of a DEBUG run (django.conf.urls.static), never live
         roles = getattr(view, "allowed_roles", None)
         if roles is None:
-            rows.append(Row(name or "(unnamed)", path, None, "no login needed"))
+            rows.append(Row(name, path, None, "no login needed"))
         else:
             rows.append(Row(name, path, frozenset(roles)))
     return rows

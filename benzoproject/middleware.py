@@ -4,6 +4,7 @@ the admin) names the user who made it."""
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -14,7 +15,7 @@ request_audited: ContextVar[bool] = ContextVar("request_audited", default=False)
 current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
 
 
-def acting_user():
+def acting_user() -> Any:
     """The logged-in user of the current request, or None (a command, the worker)."""
     request = current_request.get()
     user = getattr(request, "user", None)

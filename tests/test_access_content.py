@@ -137,7 +137,7 @@ def _admin_urls(users, practice) -> Iterator[tuple[str, str]]:
     form and the change, history and delete pages of one object."""
     yield reverse("admin:index"), "index"
     chosen = {get_user_model(): users[Role.POH_GGZ], type(practice): practice}
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         yield reverse(f"{info}_changelist"), "changelist"
         yield reverse(f"{info}_add"), "add"
@@ -165,12 +165,13 @@ def _admin_expected(url: str, page: str, who: Identity) -> tuple[int, ...]:
 
 
 def test_every_page_as_everyone_shows_patients_exactly_where_allowed(
-        all_cases, identities, users, practice, other_patient, capsys):
+        request, identities, users, practice, other_patient, capsys):
+    walked = request.getfixturevalue("all_cases")  # the fixtures of tests/test_access.py
     ours = _our_names(practice)
     assert len(ours) >= 6 and OTHER_SURNAME not in ours and "Berg" not in ours
     deviations: list[str] = []
     requests = 0
-    for case in all_cases:
+    for case in walked:
         if case.method != "GET":
             continue
         url = reverse(case.name, kwargs=case.kwargs)

@@ -43,7 +43,7 @@ def upload_read(*, batch: ImportBatch) -> bytes:
     """The upload's bytes as they came in (decrypted when stored encrypted)."""
     with batch.file.open("rb") as handle:
         data = handle.read()
-    if batch.file.name.endswith(ENCRYPTED):
+    if (batch.file.name or "").endswith(ENCRYPTED):
         fernet = _fernet()
         if fernet is None:
             raise ValueError("UPLOAD_KEY is not set: an encrypted upload cannot be read.")
