@@ -96,14 +96,15 @@ def import_discard(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 def import_detail(request, import_uuid):
     batch = get_import_for_user(request, import_uuid)
-    if batch.status == ImportBatch.Status.PENDING:
+    show_rows = may_see_import_rows(request, batch)
+    if batch.status == ImportBatch.Status.PENDING and show_rows:
         return redirect("patients:import-preview", import_uuid=batch.uuid)
     waiting = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
     rejections = Paginator(batch.rejections, 100).get_page(request.GET.get("pagina"))
     return render(request, "patients/import_detail.html", {
         "batch": batch, "waiting": waiting, "rejections": rejections,
         # Another importer's upload: status and counts, not the rows (access.py).
-        "show_rows": may_see_import_rows(request, batch),
+        "show_rows": show_rows,
         "progress": progress_now(progress_key(batch.pk), batch.progress),
         "new_gp_names": [] if waiting else gp_name_rows(practice=request.practice, batch=batch),
         "stuck": import_batch_is_stuck(batch),

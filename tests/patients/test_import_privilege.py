@@ -35,6 +35,11 @@ def test_the_pharmacist_never_sees_the_rows_of_the_poh_ggz_upload(clients):
         assert response.status_code == 403, name
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.PENDING  # neither started nor discarded
+    # The history links to the import's page: for the pharmacist its status, no preview.
+    waiting = pharmacist.get(reverse("patients:import-detail",
+                                     kwargs={"import_uuid": batch.uuid}))
+    assert waiting.status_code == 200 and 'id="nog-niet-ingelezen"' in waiting.content.decode()
+    assert "Temazepam" not in waiting.content.decode()
     poh.post(reverse("patients:import-start", kwargs={"import_uuid": batch.uuid}))
     detail = pharmacist.get(reverse("patients:import-detail",
                                     kwargs={"import_uuid": batch.uuid}))
