@@ -104,3 +104,20 @@ def test_a_poh_ggz_who_leads_no_project_does_not_see_them(users, project, practi
 def test_without_any_project_every_poh_ggz_sees_them(users, client_for):
     html = client_for(users[Role.POH_GGZ]).get(reverse("home")).content.decode()
     assert 'id="toegang-wijzigingen"' in html
+
+
+def test_a_membership_added_in_the_practices_inline_is_logged(staff, practice):
+    _admin, client = staff
+    newcomer = UserFactory(username="via-praktijk")
+    response = client.post(reverse("admin:patients_practice_change", args=[practice.pk]), {
+        "code": practice.code, "name": practice.name,
+        "complex_atc_prefixes": practice.complex_atc_prefixes,
+        "complex_atc_exceptions": practice.complex_atc_exceptions,
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-id": "", "memberships-0-practice": str(practice.pk),
+        "memberships-0-user": str(newcomer.pk), "memberships-0-role": Role.POH_GGZ})
+    assert response.status_code == 302
+    event = _events(practice)[-1]
+    assert (event.action, event.detail, event.username) == (
+        "create", "via-praktijk: - -> poh_ggz", "beheer-staf")
