@@ -58,7 +58,7 @@ def access_rows() -> list[Row]:
             continue  # the media files of a DEBUG run (django.conf.urls.static), never live
         roles = getattr(view, "allowed_roles", None)
         if roles is None:
-            rows.append(Row(name, path, None, "no login needed"))
+            rows.append(Row(name, path, None, "outside the role check: the login flow"))
         else:
             rows.append(Row(name, path, frozenset(roles)))
     return rows
