@@ -185,6 +185,24 @@ def get_import_for_user(request: PracticeRequest, import_uuid) -> ImportBatch:
     return batch
 
 
+def may_see_import_rows(request: PracticeRequest, batch: ImportBatch) -> bool:
+    """Whether this user may see the rows of an import (its preview, rejected rows and
+    address notices name patients): its uploader, and the roles of ``IMPORT_ROW_VIEWERS``."""
+    return (batch.uploaded_by_id == request.user.pk
+            or request.membership.role in IMPORT_ROW_VIEWERS)
+
+
+def get_import_rows_for_user(request: PracticeRequest, import_uuid) -> ImportBatch:
+    """An import whose rows this user may see or act on (preview, start, discard, rejected
+    rows); 403 with the reason for another importer (docs/security.md#least-privilege)."""
+    batch = get_import_for_user(request, import_uuid)
+    if not may_see_import_rows(request, batch):
+        raise PermissionDenied(_("Only the person who uploaded this file and the POH-GGZ may "
+                                 "see its rows. You can see its status and counts in the "
+                                 "import history."))
+    return batch
+
+
 def get_participation_for_user(request: PracticeRequest, project_uuid,
                                participation_uuid) -> Participation:
     participation: Participation = fetch_for_user(
@@ -204,6 +222,10 @@ def get_patient_for_user(request: PracticeRequest, patient_uuid) -> Patient:
 PROJECT_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT)
 PROJECT_EDITORS = (Role.POH_GGZ,)
 IMPORTERS = (Role.POH_GGZ, Role.APOTHEKER)
+# An import's rows name patients (docs/security.md#least-privilege): its uploader sees them,
+# and the POH-GGZ, who works with all of the practice's patients; another importer (the
+# pharmacist, on the POH-GGZ's HIS export) sees the status and the counts only.
+IMPORT_ROW_VIEWERS = (Role.POH_GGZ,)
 # The groslijst names patients with their medication: clinical, so GP and POH-GGZ only.
 GROSLIJST_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)

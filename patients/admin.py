@@ -1,4 +1,10 @@
-"""The beheerder's screens: accounts, practices, FTO groups (docs/domain.md#roles)."""
+"""The beheerder's screens: accounts, practices, FTO groups (docs/domain.md#roles).
+
+Least privilege (docs/security.md#least-privilege): the beheerder is not a clinical role.
+No model that holds patient data (patients, prescriptions, imports, participations,
+letters, consultations, schedules, questionnaires, ...) is registered in the admin, of any
+app; tests/test_admin_privilege.py keeps that list closed. A membership granted, changed
+or removed here is logged and shown to the practice's project lead (patients/signals.py)."""
 
 from django.contrib import admin
 
@@ -19,6 +25,10 @@ class PracticeAdmin(admin.ModelAdmin):
     search_fields = ["name", "code", "city"]
     list_filter = ["fto_group"]
     inlines = [MembershipInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A practice's access log is kept five years (NEN 7513): it is never deleted.
+        return False
 
 
 @admin.register(FtoGroup)

@@ -76,3 +76,4 @@ def audit_log_many(*, user, action: str, practice: Practice, objs, detail: str) 
                    patient=getattr(obj, "patient", None), detail=detail[:300],
                    client_address=client_address.get(), role=audit_role.get())
         for obj in objs)
+

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from ..models import ImportBatch, Patient, Substance
+from .files import upload_read
 from .readers import ExportReader, open_export
 
 
@@ -13,8 +14,7 @@ def substances_all() -> QuerySet[Substance]:
 
 def import_batch_reader(*, batch: ImportBatch) -> ExportReader:
     """A reader over a waiting import's stored file (for its preview)."""
-    with batch.file.open("rb") as handle:
-        return open_export(handle.read())
+    return open_export(upload_read(batch=batch))
 
 
 def import_row_patients(*, batch: ImportBatch, numbers: list[str]) -> tuple[list[int], list[str]]:

@@ -15,6 +15,8 @@ from benzoproject.access import (
     REFERENCE_VIEWERS,
     audit_shown,
     get_import_for_user,
+    get_import_rows_for_user,
+    may_see_import_rows,
     practice_view,
 )
 from benzoproject.exports import csv_response, file_stamp
@@ -55,7 +57,7 @@ def import_upload(request):
 
 @practice_view(roles=IMPORTERS)
 def import_preview(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     if batch.status != ImportBatch.Status.PENDING:
         return redirect("patients:import-detail", import_uuid=batch.uuid)
     reader = import_batch_reader(batch=batch)
@@ -73,7 +75,7 @@ def import_preview(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 @require_POST
 def import_start(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     try:
         import_batch_start(batch=batch)
     except Exception:  # recorded on the batch; the result page shows it
@@ -88,7 +90,7 @@ def import_start(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 @require_POST
 def import_discard(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     if import_batch_discard(user=request.user, batch=batch):
         messages.info(request, _("The file was not imported and has been removed."))
     return redirect("patients:import-upload")
@@ -97,14 +99,18 @@ def import_discard(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 def import_detail(request, import_uuid):
     batch = get_import_for_user(request, import_uuid)
-    if batch.status == ImportBatch.Status.PENDING:
+    show_rows = may_see_import_rows(request, batch)
+    if batch.status == ImportBatch.Status.PENDING and show_rows:
         return redirect("patients:import-preview", import_uuid=batch.uuid)
     waiting = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
     rejections = Paginator(batch.rejections, 100).get_page(request.GET.get("pagina"))
-    _audit_rows(request, batch, [r.get("number", "") for r in rejections]
-                + [n["number"] for n in batch.address_notices])
+    if show_rows:
+        _audit_rows(request, batch, [r.get("number", "") for r in rejections]
+                    + [n["number"] for n in batch.address_notices])
     return render(request, "patients/import_detail.html", {
         "batch": batch, "waiting": waiting, "rejections": rejections,
+        # Another importer's upload: status and counts, not the rows (access.py).
+        "show_rows": show_rows,
         "progress": progress_now(progress_key(batch.pk), batch.progress),
         "new_gp_names": [] if waiting else gp_name_rows(practice=request.practice, batch=batch),
         "stuck": import_batch_is_stuck(batch),
@@ -124,7 +130,7 @@ def import_progress(request, import_uuid):
 
 @practice_view(roles=IMPORTERS)
 def import_rejections_csv(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     patients, unknown = import_row_patients(
         batch=batch, numbers=[r.get("number", "") for r in batch.rejections])
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=batch,

@@ -19,6 +19,7 @@ from benzoproject.access import (
 from patients.dates import call_again_on
 
 from .. import scripts, services
+from ..access import get_phone_note_participation_for_user
 from ..consult_selectors import consultations_of
 from ..forms import CallAttemptForm, PhoneNoteForm
 from ..models import CallAttempt
@@ -100,7 +101,7 @@ def phone_note_search(request):
 
 @practice_view(roles=PHONE_NOTE_USERS)
 def phone_note(request, project_uuid, participation_uuid):
-    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    participation = get_phone_note_participation_for_user(request, project_uuid, participation_uuid)
     project = participation.project
     initial = {"called_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = PhoneNoteForm(request.POST or None, initial=initial)
