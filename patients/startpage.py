@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
-from .models import Participation, Practice, Project, Role
+from .models import PRIVACY_OFFICER_ROLES, Membership, Participation, Practice, Project, Role
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
 S = Participation.Status
@@ -71,3 +71,12 @@ def gp_names_to_confirm(*, user, practice: Practice, role: str, today: date) -> 
     if not count:
         return NOTHING
     return StartItems(panel=Panel("patients/_start_gp_names.html", {"count": count}))
+
+
+@startpage_source("patients.audit_log", order=90, roles=PRIVACY_OFFICER_ROLES)
+def audit_log_link(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The access log, for the practice's privacy officer (an aid in the side column)."""
+    if not Membership.objects.filter(user=user, practice=practice,
+                                     privacy_officer=True).exists():
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_audit_log.html", task=False, side=True))

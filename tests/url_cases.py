@@ -34,6 +34,10 @@ SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
 REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
+# The access log: its pages are the privacy officer's (Case.privacy_officer), whatever
+# their role; a patient's "who has seen this record" also the POH-GGZ's and GPs'.
+NO_ROLE = frozenset()
+PATIENT_ACCESS_READERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -52,6 +56,9 @@ class Case:
     audit_action: str = "view"  # a download is logged as an export instead
     # Audit events one GET writes; None: one or more (an export naming each patient).
     audit_events: int | None = 1
+    # The practice's privacy officer may use the view too, whatever their role
+    # (Membership.privacy_officer); no user of the ``users`` fixture is one.
+    privacy_officer: bool = False
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
@@ -222,7 +229,32 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         ]
         result += _relapse_cases(project, part)
     result += _monitoring_cases(project)
+    result += audit_log_cases(project)
     return result
+
+
+def audit_log_cases(project) -> list[Case]:
+    """The access log's pages (docs/security.md#reading-the-access-log): an event of the
+    practice that showed a patient in a list, to open."""
+    from patients.audit import audit_log
+    from patients.models import Patient
+
+    practice = project.practice
+    patient, _ = Patient.objects.get_or_create(practice=practice, source="his", number="900010",
+                                               defaults={"surname": "Inzage"})
+    event = audit_log(user=project.lead, action="view", practice=practice,
+                      object_type="patients:groslijst", patients=[patient], role="poh_ggz")
+    log = str(practice.uuid)
+    return [
+        Case("patients:audit-log", "GET", NO_ROLE, audited_id=log, privacy_officer=True),
+        Case("patients:audit-log-export", "GET", NO_ROLE, audited_id=log,
+             audit_action="export", privacy_officer=True),
+        Case("patients:audit-event", "GET", NO_ROLE, {"event_id": event.pk},
+             audited_id=str(event.pk), privacy_officer=True),
+        Case("patients:patient-access", "GET", PATIENT_ACCESS_READERS,
+             {"patient_uuid": patient.uuid}, audited_id=str(patient.uuid),
+             privacy_officer=True),
+    ]
 
 
 def _monitoring_cases(project) -> list[Case]:
