@@ -113,7 +113,10 @@ def audit_event_detail(request, event_id: int):
 @practice_view(roles=PATIENT_ACCESS_READERS, privacy_officer=True)
 def patient_access(request, patient_uuid):
     """Who has seen this record: every event about the patient or that showed them."""
-    patient = get_patient_for_user(request, patient_uuid)  # logged as a view of the patient
+    patient = get_patient_for_user(request, patient_uuid)
+    # Logged before the list is read, so the visit is on the page it opens.
+    audit_log(user=request.user, action=AuditEvent.Action.VIEW, practice=request.practice,
+              obj=patient, detail=request.resolver_match.view_name)
     events = patient_access_events(patient=patient)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("pagina"))
     page.object_list = described(page.object_list)
