@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from urllib.parse import unquote_plus
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit_pages import page_name
 from .models import AuditEvent, AuditEventPatient, Membership, Patient, Practice, Role
 
 # The object type the log's own views and exports are logged under.
@@ -146,17 +148,25 @@ def _model_names() -> dict:
             for model in apps.get_models() if model._meta.model_name}
 
 
-def event_object_label(event: AuditEvent) -> str:
-    """What the event was about, in words: a kind of record ("patiënt"), the access log,
-    a page (its name as the log keeps it) or the session."""
+def event_object_label(event: AuditEvent) -> tuple[str, str]:
+    """What the event was about, in words, and a second line: the page it happened on
+    ("Tijdlijn") with the kind of record ("deelname"), the filters of a look at the log, or
+    the service's own detail ("status → ...")."""
+    page = page_name(event.detail)
+    extra = event.detail.split(" ", 1)[1] if page and " " in event.detail else ""
     if event.object_type == AUDIT_LOG_OBJECT:
-        return _("access log")
+        if extra.startswith("?"):  # the filters it was opened with, as "van=…, patient=…"
+            extra = _("filters: %(filters)s") % {
+                "filters": unquote_plus(extra[1:]).replace("&", ", ")}
+        return page or _("access log"), extra
     if event.object_type == "session":
-        return _("session")
-    names = _model_names()
-    if event.object_type in names:
-        return str(names[event.object_type])
-    return _("page %(name)s") % {"name": event.detail or event.object_type}
+        return _("session"), event.detail
+    kind = _model_names().get(event.object_type)
+    if kind is None:  # a page without an object: its URL name is the object type
+        return page or event.detail or event.object_type, extra
+    if page:
+        return page, str(kind)
+    return str(kind), event.detail
 
 
 def role_label(role: str) -> str:
@@ -164,11 +174,11 @@ def role_label(role: str) -> str:
 
 
 def described(events) -> list[AuditEvent]:
-    """``events`` with what a page shows of each in words: ``what`` (the object) and
-    ``role_name`` (the role the user acted in)."""
+    """``events`` with what a page shows of each in words: ``what`` and ``what_detail``
+    (see :func:`event_object_label`) and ``role_name`` (the role the user acted in)."""
     rows = list(events)
     for event in rows:
-        event.what = event_object_label(event)  # type: ignore[attr-defined]
+        event.what, event.what_detail = event_object_label(event)  # type: ignore[attr-defined]
         event.role_name = role_label(event.role)  # type: ignore[attr-defined]
     return rows
 

@@ -156,6 +156,13 @@ def test_every_guarded_view_goes_through_practice_view(all_cases):
         assert getattr(view, "privacy_officer", None) is case.privacy_officer, case.name
 
 
+def test_every_page_has_a_name_in_the_access_log_viewer(all_cases):
+    from patients.audit_pages import PAGE_NAMES
+
+    pages = {case.name for case in all_cases if case.method == "GET"}
+    assert pages - set(PAGE_NAMES) == set(), "name the page in patients/audit_pages.py"
+
+
 def _user_for(case, users):
     """A user who may use ``case``: of its first role, or the practice's privacy officer
     (the beheerder, made one here) for a view that only the privacy officer opens."""

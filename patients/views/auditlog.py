@@ -43,8 +43,11 @@ PAGE_SIZE = 50
 
 
 def _query(request) -> str:
+    """The filters of this request as a query string, without the page and empty fields."""
     query = request.GET.copy()
     query.pop("pagina", None)
+    for key in [key for key, values in query.lists() if not any(values)]:
+        del query[key]
     return query.urlencode()
 
 

@@ -244,7 +244,7 @@ def test_each_row_shows_time_user_role_action_what_patients_and_address(officer,
     row = html.split(f'id="regel-{listed.pk}"')[1].split("</tr>")[0]
     local = timezone.localtime(listed.at)
     for text in (local.strftime("%d-%m-%Y"), local.strftime("%H:%M:%S"), poh.get_full_name(),
-                 "POH-GGZ", "bekeken", "patients:groslijst", "3 patiënten in een lijst",
+                 "POH-GGZ", "bekeken", "Groslijst", "3 patiënten in een lijst",
                  "127.0.0.1" if listed.client_address else "–"):
         assert text in row, text
     detail = client.get(reverse("patients:audit-event", kwargs={"event_id": listed.pk}))
@@ -396,3 +396,20 @@ def test_the_flag_counts_only_in_its_own_practice(practice, other_practice, clie
     _html, links = _start_page_links(client)
     assert reverse("patients:audit-log") not in links
     assert client.get(reverse("patients:audit-log")).status_code == 403
+
+
+@pytest.mark.parametrize(("object_type", "detail", "what"), [
+    ("patients:groslijst", "patients:groslijst", ("Groslijst", "")),
+    ("participation", "tapering:timeline", ("Tijdlijn", "deelname")),
+    ("participation", "status naar mailing", ("deelname", "status naar mailing")),
+    ("auditlog", "patients:audit-log ?patient=J.+Berg&rol=huisarts",
+     ("Toegangslog", "filters: patient=J. Berg, rol=huisarts")),
+    ("session", "", ("sessie", "")),
+    ("patients:iets-nieuws", "patients:iets-nieuws", ("patients:iets-nieuws", "")),
+])
+def test_the_log_says_what_an_event_was_about_in_words(object_type, detail, what, poh,
+                                                      practice):
+    from patients.audit_selectors import event_object_label
+
+    event = _event(poh, practice=practice, object_type=object_type, detail=detail)
+    assert tuple(map(str, event_object_label(event))) == what
