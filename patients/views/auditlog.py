@@ -107,10 +107,9 @@ def audit_event_detail(request, event_id: int):
     audit_log(user=request.user, action=AuditEvent.Action.VIEW, practice=request.practice,
               obj=event, object_type=AUDIT_LOG_OBJECT, patients=patients,
               detail=request.resolver_match.view_name)
-    back = request.GET.get("terug", "")
+    back = request.GET.get("terug", "")  # the log's filters, to return to them
     return render(request, "patients/audit_event.html", {
-        "event": event, "patients": patients,
-        "back": back if back.startswith("?") or not back else ""})
+        "event": event, "patients": patients, "back": back if back.startswith("?") else ""})
 
 
 @practice_view(roles=PATIENT_ACCESS_READERS, privacy_officer=True)

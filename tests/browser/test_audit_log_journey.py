@@ -55,6 +55,7 @@ def test_the_privacy_officer_filters_the_log_for_a_patient_and_downloads_it(
     _log_in(page, live_server, officer.username)
     expect(page.locator("#toegangslog-start")).to_contain_text(
         "functionaris gegevensbescherming")
+    page.screenshot(path=artifacts_dir / "audit-log-start.png", full_page=True)
     page.get_by_role("link", name="Toegangslog openen").click()
     expect(page.get_by_role("heading", name="Toegangslog")).to_be_visible()
 
