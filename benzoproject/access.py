@@ -234,6 +234,9 @@ def membership_context(request: HttpRequest) -> dict:
     return {
         "current_membership": membership,
         "current_role": membership.role if membership else None,
+        # May open a patient's "who has seen this record" (the views' own rule).
+        "may_read_record_access": membership is not None and (
+            membership.role in PATIENT_ACCESS_READERS or membership.privacy_officer),
         "all_memberships": user_memberships(user),
         "Role": Role,
     }

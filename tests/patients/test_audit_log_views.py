@@ -413,3 +413,21 @@ def test_the_log_says_what_an_event_was_about_in_words(object_type, detail, what
 
     event = _event(poh, practice=practice, object_type=object_type, detail=detail)
     assert tuple(map(str, event_object_label(event))) == what
+
+
+@pytest.mark.parametrize(("role", "officer", "shown"), [
+    (Role.POH_GGZ, False, True), (Role.HUISARTS, False, True),
+    (Role.ASSISTENT, False, False), (Role.ASSISTENT, True, True),
+])
+def test_a_patients_letters_page_links_to_who_has_seen_the_record_for_who_may_open_it(
+        role, officer, shown, practice, users, client_for):
+    patient = PatientFactory(practice=practice)
+    if officer:
+        _officer(users[role])
+    client = client_for(users[role])
+    html = client.get(reverse("letters:patient-letters",
+                              kwargs={"patient_uuid": patient.uuid})).content.decode()
+    link = reverse("patients:patient-access", kwargs={"patient_uuid": patient.uuid})
+    assert (link in html) is shown
+    if shown:
+        assert client.get(link).status_code == 200
