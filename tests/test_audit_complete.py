@@ -12,8 +12,8 @@ that stops recording is found.
 """
 
 import io
-import re
 import itertools
+import re
 from datetime import date, timedelta
 
 import pytest
