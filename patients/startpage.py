@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
+from .auditverify import open_alerts
 from .models import Participation, Practice, Project, Role
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
@@ -71,3 +72,14 @@ def gp_names_to_confirm(*, user, practice: Practice, role: str, today: date) -> 
     if not count:
         return NOTHING
     return StartItems(panel=Panel("patients/_start_gp_names.html", {"count": count}))
+
+
+@startpage_source("patients.audit_chain", order=5, roles=(Role.BEHEERDER,))
+def audit_chain_alerts(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The daily check found the access log changed (patients/auditverify.py): shown to
+    every beheerder until one of them acknowledges it."""
+    alerts = open_alerts()
+    if not alerts:
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_audit_chain.html", {
+        "alerts": alerts, "up_to": max(a.pk for a in alerts)}))

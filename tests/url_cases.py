@@ -34,6 +34,7 @@ SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
 REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
+BEHEERDERS = frozenset({Role.BEHEERDER})
 
 # URLs outside the role check: the login pages and Django's admin (is_staff).
 UNGUARDED_PREFIXES = ("admin:", "login", "logout")
@@ -66,6 +67,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     result = [
         Case("home", "GET", ALL),
         Case("practice-switch", "POST", ALL, data={"practice": str(project.practice.uuid)}),
+        Case("patients:audit-alerts-acknowledge", "POST", BEHEERDERS, data={"tot": "0"}),
         Case("patients:project-list", "GET", PROJECT_VIEWERS),
         Case("patients:project-create", "GET", PROJECT_EDITORS),
         Case("patients:project-detail", "GET", PROJECT_VIEWERS, p, audited_id=str(project.uuid)),
