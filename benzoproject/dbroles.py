@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import environ
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from patients.models import AuditCheckpoint, AuditEvent, AuditEventPatient
 
@@ -47,7 +48,8 @@ def as_owner() -> Iterator[None]:
         return
     owner = environ.Env.db_url_config(owner_url())
     if owner["ENGINE"] != connection.settings_dict["ENGINE"]:
-        raise RoleRefused("DATABASE_OWNER_URL and DATABASE_URL name different database kinds.")
+        raise RoleRefused(_("DATABASE_OWNER_URL and DATABASE_URL name different kinds of "
+                            "database."))
     saved = {key: connection.settings_dict.get(key) for key in CONNECTION_KEYS}
     connection.close()
     connection.settings_dict.update({key: owner.get(key, saved[key]) for key in CONNECTION_KEYS})
@@ -82,31 +84,33 @@ def app_role_grant(*, role: str, password: str = "") -> list[str]:
     anything in the database: such a role would keep the rights this takes away.
     """
     if connection.vendor != "postgresql":
-        raise RoleRefused("Database roles exist only on PostgreSQL.")
+        raise RoleRefused(_("Database roles exist only on PostgreSQL."))
     if not role:
-        raise RoleRefused("No app role: set DATABASE_APP_ROLE or a user in DATABASE_URL.")
+        raise RoleRefused(_("No app role: set DATABASE_APP_ROLE or a user in DATABASE_URL."))
     done = []
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user, current_database(), current_schema()")
         me, database, schema = cursor.fetchone()
         if role == me:
-            raise RoleRefused(f"The app role {role} is the owner's own role: give the app a "
-                              "role of its own.")
+            raise RoleRefused(_("The app role %(role)s is the owner's own role: give the app a "
+                                "role of its own.") % {"role": role})
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
         found = cursor.fetchone()
         name = _quote(cursor, role)
         if found is None:
             login = "LOGIN PASSWORD %s" if password else "NOLOGIN"
             cursor.execute(f"CREATE ROLE {name} {login}", [password] if password else None)
-            done.append(f"created role {role}")
+            done.append(_("Role %(role)s created.") % {"role": role})
         elif found[0]:
-            raise RoleRefused(f"The app role {role} is a superuser: it would keep every right.")
+            raise RoleRefused(_("The app role %(role)s is a superuser: it would keep every "
+                                "right.") % {"role": role})
         elif password:
             cursor.execute(f"ALTER ROLE {name} LOGIN PASSWORD %s", [password])
         cursor.execute("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
                        "WHERE r.rolname = %s", [role])
         if cursor.fetchone()[0]:
-            raise RoleRefused(f"The app role {role} owns tables: an owner may change them.")
+            raise RoleRefused(_("The app role %(role)s owns tables: an owner may change "
+                                "them.") % {"role": role})
         schema_name, db_name = _quote(cursor, schema), _quote(cursor, database)
         statements = [
             f"ALTER ROLE {name} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
@@ -128,6 +132,8 @@ def app_role_grant(*, role: str, password: str = "") -> list[str]:
             statements.append(f"REVOKE UPDATE, DELETE ON {table} FROM {name}")
         for statement in statements:
             cursor.execute(statement)
-        done.append(f"granted {role} the app's rights on {database}; insert and read only on "
-                    + ", ".join(m._meta.db_table for m in APPEND_ONLY))
+        done.append(_("%(role)s has the app's rights on %(database)s; on %(tables)s only "
+                      "insert and read.") % {
+            "role": role, "database": database,
+            "tables": ", ".join(m._meta.db_table for m in APPEND_ONLY)})
     return done

@@ -56,7 +56,7 @@ def app_role(db):
     role = _role_name()
     out = StringIO()
     call_command("db_roles", role=role, stdout=out)
-    assert "insert and read only" in out.getvalue()
+    assert "alleen toevoegen en lezen" in out.getvalue()
     return role
 
 
@@ -160,10 +160,10 @@ def test_db_roles_runs_again_without_change_and_refuses_a_role_that_would_keep_r
         app_role):
     out = StringIO()
     call_command("db_roles", role=app_role, stdout=out)
-    assert "created" not in out.getvalue()
-    with pytest.raises(CommandError, match="owner's own role"):
+    assert "aangemaakt" not in out.getvalue()
+    with pytest.raises(CommandError, match="de rol van de eigenaar zelf"):
         call_command("db_roles", role=connection.settings_dict["USER"])
-    with pytest.raises(CommandError, match="superuser"):
+    with pytest.raises(CommandError, match="is een superuser"):
         _sql(f"ALTER ROLE {app_role} SUPERUSER")
         call_command("db_roles", role=app_role)
 
@@ -199,7 +199,7 @@ def test_processes_run_as_the_app_role_after_migrate_ran_as_the_owner(users, pra
 
         migrated = run("migrate", "--noinput")
         assert migrated.returncode == 0, migrated.stderr
-        assert f"granted {role}login" in migrated.stdout
+        assert f"{role}login heeft de rechten van de app" in migrated.stdout
         verified = run("audit_verify")
         assert verified.returncode == 0, verified.stderr
         assert "Toegangslog intact: 1 regel gecontroleerd" in verified.stdout

@@ -24,6 +24,18 @@ DROP_CHECKPOINT_APPEND_ONLY = (
     "DROP TRIGGER IF EXISTS patients_auditcheckpoint_append_only ON patients_auditcheckpoint;")
 TRIGGER = "ALTER TABLE patients_auditevent {} TRIGGER patients_auditevent_append_only"
 LINK = "UPDATE patients_auditevent SET prev_hash = %s, hash = %s WHERE id = %s"
+# PostgreSQL: a chunk of links in one statement (a row-by-row UPDATE takes minutes for a
+# log of a million entries).
+LINKS = ("UPDATE patients_auditevent e SET prev_hash = v.prev_hash, hash = v.hash "
+         "FROM (VALUES {}) AS v(prev_hash, hash, id) WHERE e.id = v.id")
+
+
+def _write(cursor, links: list, postgres: bool) -> None:
+    if postgres and links:
+        rows = ", ".join(["(%s, %s, %s::bigint)"] * len(links))
+        cursor.execute(LINKS.format(rows), [value for link in links for value in link])
+    else:
+        cursor.executemany(LINK, links)
 
 
 def chain_existing(apps, schema_editor):
@@ -48,9 +60,9 @@ def chain_existing(apps, schema_editor):
             links.append((prev, digest, row[0]))
             prev = digest
             if len(links) == CHUNK:
-                cursor.executemany(LINK, links)
+                _write(cursor, links, postgres)
                 links = []
-        cursor.executemany(LINK, links)
+        _write(cursor, links, postgres)
     if postgres:
         schema_editor.execute(TRIGGER.format("ENABLE"))
 

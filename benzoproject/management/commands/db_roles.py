@@ -12,7 +12,9 @@ message when the role cannot be the app's (the owner itself, a superuser, a tabl
 or the database is not PostgreSQL.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from benzoproject.dbroles import RoleRefused, app_role, app_role_grant, app_role_password, as_owner
 
@@ -24,7 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--role", help="the app role (default: DATABASE_APP_ROLE)")
 
     def handle(self, *args, role=None, **options):
-        role = role or app_role()
+        with translation.override(settings.LANGUAGE_CODE):
+            self._grant(role or app_role())
+
+    def _grant(self, role: str) -> None:
         try:
             with as_owner():
                 done = app_role_grant(role=role, password=app_role_password(role))

@@ -9,9 +9,11 @@ so the tables a migration added are granted and the access log stays insert-and-
 only. Without it, this is Django's ``migrate`` unchanged (docs/security.md).
 """
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import migrate
 from django.db import DEFAULT_DB_ALIAS
+from django.utils import translation
 
 from benzoproject.dbroles import (
     RoleRefused,
@@ -30,7 +32,7 @@ class Command(migrate.Command):
         if not owner_url() or options["database"] != DEFAULT_DB_ALIAS:
             return super().handle(*args, **options)
         try:
-            with as_owner():
+            with as_owner(), translation.override(settings.LANGUAGE_CODE):
                 super().handle(*args, **options)
                 role = app_role()
                 for line in app_role_grant(role=role, password=app_role_password(role)):
