@@ -215,6 +215,12 @@ def test_processes_run_as_the_app_role_after_migrate_ran_as_the_owner(users, pra
 
 # --- The chain --------------------------------------------------------------------------
 
+def test_an_event_is_saved_only_with_its_link(db):
+    with pytest.raises(ValueError, match="audit_log"):
+        AuditEvent(username="x", action="view", object_type="test").save()
+    assert not AuditEvent.objects.exists()
+
+
 def test_an_intact_log_passes(users, practice):
     patients = [PatientFactory(practice=practice) for _ in range(3)]
     for user in users.values():

@@ -60,6 +60,9 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
+        if not self.hash:
+            # An event outside the chain would show as a break at the next verification.
+            raise ValueError("Audit events are written through patients.audit.audit_log.")
         super().save(*args, **kwargs)
 
 
