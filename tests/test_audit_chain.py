@@ -233,6 +233,12 @@ def test_an_intact_log_passes(users, practice):
                               f"gecontroleerd; nieuwste regel {head.pk}, hash {head.hash}.")
 
 
+def test_a_chunk_size_below_one_is_refused(db):
+    with pytest.raises(CommandError, match="--chunk-size moet 1 of meer zijn"):
+        call_command("audit_verify", "--chunk-size", "0")
+    call_command("audit_verify", "--chunk-size", "1", stdout=StringIO())
+
+
 def test_an_empty_log_passes(db):
     assert _verify_output() == (0, "Toegangslog intact: 0 regels gecontroleerd; nieuwste "
                                    f"regel -, hash {'0' * 64}.\n")
