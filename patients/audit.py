@@ -30,6 +30,9 @@ AUDIT_CHAIN_LOCK = 0x61756469745F6C67  # "audit_lg"
 def _chain_head() -> str:
     """Take the chain's lock (until the transaction ends) and return the newest hash."""
     if connection.vendor == "postgresql":
+        # Two statements, not one: a statement reads the snapshot taken when it began, so
+        # a head read in the lock's own statement could miss an event committed while it
+        # waited (a fork). Under READ COMMITTED the next statement sees it.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
     newest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
