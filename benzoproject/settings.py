@@ -117,6 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# Two database roles (docs/security.md): DATABASE_URL is the app's role, which may only
+# insert into and read the access log; DATABASE_OWNER_URL (optional) is the tables' owner,
+# used only by `manage.py migrate` and `manage.py db_roles` (benzoproject/dbroles.py).
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")
+DATABASE_APP_ROLE = (env("DATABASE_APP_ROLE", default="")
+                     or DATABASES["default"].get("USER", ""))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------
@@ -318,6 +324,12 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-print-runs": {
         "task": "letters.tasks.requeue_stale_runs",
         "schedule": env.float("STALE_SWEEP_SECONDS", default=60.0),
+    },
+    # The access log's hash chain, checked every night; a break alerts the beheerder
+    # (docs/security.md, "The access log cannot be rewritten").
+    "verify-audit-chain": {
+        "task": "patients.tasks.verify_audit_chain",
+        "schedule": crontab(hour=3, minute=30),
     },
     "daily-digest": {
         "task": "tapering.tasks.queue_digests",

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
+from .auditverify import open_alerts
 from .membership_log import SHOWN_DAYS, access_changes, sees_access_changes
 from .models import PRIVACY_OFFICER_ROLES, Membership, Participation, Practice, Project, Role
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
@@ -94,3 +95,14 @@ def audit_log_link(*, user, practice: Practice, role: str, today: date) -> Start
                                      privacy_officer=True).exists():
         return NOTHING
     return StartItems(panel=Panel("patients/_start_audit_log.html", task=False, side=True))
+
+
+@startpage_source("patients.audit_chain", order=5, roles=(Role.BEHEERDER,))
+def audit_chain_alerts(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The daily check found the access log changed (patients/auditverify.py): shown to
+    every beheerder until one of them acknowledges it."""
+    alerts = open_alerts()
+    if not alerts:
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_audit_chain.html", {
+        "alerts": alerts, "up_to": max(a.pk for a in alerts)}))

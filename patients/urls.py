@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import auditlog, gp_names, groslijst, imports, projects, screening
+from .views import audit_chain, auditlog, gp_names, groslijst, imports, projects, screening
 
 app_name = "patients"
 
 urlpatterns = [
+    path("toegangslog/melding-gezien/", audit_chain.audit_alerts_acknowledge,
+         name="audit-alerts-acknowledge"),
     path("import/", imports.import_upload, name="import-upload"),
     path("import/geschiedenis/", imports.import_list, name="import-list"),
     path("import/<uuid:import_uuid>/", imports.import_detail, name="import-detail"),

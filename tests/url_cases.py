@@ -35,6 +35,8 @@ SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
 REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
+BEHEERDERS = frozenset({Role.BEHEERDER})
+
 # The access log: its pages are the privacy officer's (Case.privacy_officer), whatever
 # their role; a patient's "who has seen this record" also the POH-GGZ's and GPs'.
 NO_ROLE = frozenset()
@@ -115,6 +117,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     result = [
         Case("home", "GET", ALL),
         Case("practice-switch", "POST", ALL, data={"practice": str(project.practice.uuid)}),
+        Case("patients:audit-alerts-acknowledge", "POST", BEHEERDERS, data={"tot": "0"}),
         Case("patients:project-list", "GET", PROJECT_VIEWERS),
         Case("patients:project-create", "GET", PROJECT_EDITORS),
         Case("patients:project-detail", "GET", PROJECT_VIEWERS, p, audited_id=str(project.uuid)),

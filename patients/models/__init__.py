@@ -7,7 +7,7 @@
 - ``audit``: the append-only audit trail.
 """
 
-from .audit import AuditEvent, AuditEventPatient
+from .audit import AuditChainAlert, AuditCheckpoint, AuditEvent, AuditEventPatient
 from .clinical_data import ImportBatch, ImportBatchStatus, Patient, Prescription, Substance
 from .due_items import DueItem, DueItemKind
 from .organisation import (
@@ -52,6 +52,8 @@ __all__ = [
     "OUTCOMES_OUT_OF_DENOMINATOR",
     "WAIT_DAYS_MESSAGE",
     "WAIT_DAYS_MIN",
+    "AuditChainAlert",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditEventPatient",
     "DueItem",
