@@ -24,7 +24,7 @@ from letters.render import LetterData, LetterText, document_html, letter_render
 from letters.selectors import practice_data, stored_image
 from patients.models import AuditEvent
 
-from .helpers import SVG_LOGO
+from .helpers import SVG_LOGO, png_bytes
 
 
 def nested_use_svg(levels: int = 10, fan: int = 10) -> bytes:
@@ -122,6 +122,19 @@ def test_a_huge_or_bomb_png_is_refused(width, height):
     assert refused.value.message == (
         f"De afbeelding is te groot ({width} × {height} pixels); hoogstens 4000 pixels breed "
         "en hoog.")
+
+
+def test_a_png_that_needs_more_memory_than_the_limit_is_refused(settings):
+    """A 4000 × 4000 PNG of one colour is 56 kB and decodes to 48 MB (twice, to convert):
+    within the dimensions, but over a 120 MB memory limit; a small PNG is not."""
+    settings.IMAGE_CONVERT_MEMORY_MB = 120
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (4000, 4000), "white").save(buffer, "PNG")
+    with pytest.raises(ImageRefused) as refused:
+        check(buffer.getvalue())
+    assert "te veel rekentijd of geheugen (meer dan 10 seconden of 120 MB)" in \
+        refused.value.message
+    assert check(png_bytes()).content_type == "image/png"
 
 
 def test_a_png_on_the_edge_is_accepted_and_made_smaller():
