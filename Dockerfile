@@ -6,10 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Pango and a font for WeasyPrint (letters as PDF); gettext for compilemessages.
+# Pango and a font for WeasyPrint (letters as PDF); cairo for cairosvg (an uploaded SVG
+# logo becomes a PNG); gettext for compilemessages.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 --user-group app

@@ -1,6 +1,7 @@
 """Request context for the audit log: the client address and role of the current request,
 and the request itself, so that a change written outside a view (a signal on a membership
-changed in the admin) names the user who made it."""
+changed in the admin) names the user who made it. And the refusal of input no field may
+hold."""
 
 import ipaddress
 from collections.abc import Callable
@@ -8,6 +9,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
 client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
@@ -72,3 +74,21 @@ class AuditContextMiddleware:
             audit_role.reset(role)
             request_audited.reset(audited)
             current_request.reset(current)
+
+
+class NullCharacterMiddleware:
+    """A request whose query or form values hold a NUL character is refused (400,
+    templates/400.html) before any view runs: PostgreSQL cannot store or compare such a
+    text ("A string literal cannot contain NUL"), so a search or filter would crash.
+    Django's form fields refuse it too; this covers the values views read directly."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for values in (request.GET, request.POST if request.method == "POST" else None):
+            if values is not None and any(
+                    "\x00" in key or any("\x00" in value for value in listed)
+                    for key, listed in values.lists()):
+                raise BadRequest("a NUL character in the request")
+        return self.get_response(request)

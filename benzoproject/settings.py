@@ -30,7 +30,7 @@ if not SECRET_KEY:
     if not DEBUG:
         # A production start without a secret must stop, not fall back.
         raise ImproperlyConfigured("SECRET_KEY is not set (set DEBUG=true for a local first look).")
-    SECRET_KEY = "insecure-development-key-only-for-debug"
+    SECRET_KEY = "insecure-development-key-only-for-debug"  # nosec B105 - only with DEBUG on
 
 # The key of the keyed hash (HMAC-SHA256) behind the pseudonyms of the FTO group's view
 # (monitoring/pseudonyms.py); kept outside the database. Without it and without DEBUG the
@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "benzoproject.middleware.AuditContextMiddleware",
+    "benzoproject.middleware.NullCharacterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -207,6 +208,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Print runs of up to this many letters are rendered at once; larger ones by the Celery
 # worker with a progress bar.
 LETTER_RUN_SYNC_MAX = env.int("LETTER_RUN_SYNC_MAX", default=25)
+# An uploaded logo or signature is converted once, in a child process with these limits
+# (letters/raster.py); a file that needs more is refused (docs/security.md).
+IMAGE_CONVERT_CPU_SECONDS = env.int("IMAGE_CONVERT_CPU_SECONDS", default=10)
+IMAGE_CONVERT_MEMORY_MB = env.int("IMAGE_CONVERT_MEMORY_MB", default=512)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

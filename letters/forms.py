@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField
 from patients.models import Participation
 
 from . import text
@@ -28,7 +29,7 @@ class RunCreateForm(forms.Form):
 
 
 class MarkMailedForm(forms.Form):
-    mailed_on = forms.DateField(label=_("Mailed on"), widget=DATE_WIDGET,
+    mailed_on = RangedDateField(label=_("Mailed on"), widget=DATE_WIDGET,
                                 error_messages={"required": _("Fill in the date of mailing."),
                                                 "invalid": _("Fill in a valid date.")})
     minutes = forms.IntegerField(

@@ -1,23 +1,28 @@
 """Checks for a practice logo and a GP's signature image (PNG, JPEG or SVG).
 
-The file's content decides its type, not its name. PNG and JPEG must open in
-Pillow within sane dimensions; an SVG must be plain drawing: no DOCTYPE or
-entities (entity expansion), no scripts, event handlers, embedded HTML or
-references to other files. Images are embedded in letters as ``data:`` URLs
-and WeasyPrint fetches nothing else (``letters/pdf.py``).
+The file's content decides its type, not its name. An SVG must be plain drawing:
+no DOCTYPE or entities (entity expansion), no scripts, event handlers, embedded
+HTML or references to other files. Then every image is converted once, here, at
+upload, in a child process with a CPU and memory limit (``letters/raster.py``):
+an SVG becomes a PNG, a PNG or JPEG is decoded whole within sane dimensions and
+written again. What is stored, and printed, is that bitmap: no SVG ever reaches
+WeasyPrint. Images are embedded in letters as ``data:`` URLs and WeasyPrint
+fetches nothing else (``letters/pdf.py``).
 """
 
-import io
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - DOCTYPE and entities refused before parsing
+import xml.etree.ElementTree as ET  # noqa: S405 # nosec B405 - only its ParseError and types
 from dataclasses import dataclass
 from typing import Literal
 
+from defusedxml import ElementTree as SafeET
+from django.conf import settings
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, UnidentifiedImageError
+
+from .raster import ConversionRefused, Format, Limits, convert
 
 LOGO_MAX_BYTES = 1024 * 1024
 SIGNATURE_MAX_BYTES = 512 * 1024
@@ -51,9 +56,20 @@ class ImageRefused(ValueError):
 
 @dataclass(frozen=True)
 class CheckedImage:
-    extension: str  # 'png', 'jpg' or 'svg'
+    """The converted image as it is stored: a PNG, or a JPEG for an uploaded JPEG."""
+
+    extension: str  # 'png' or 'jpg'
     content_type: str
     data: bytes
+    source: str = ""  # what was uploaded: 'PNG', 'JPEG' or 'SVG'
+
+
+def convert_limits() -> Limits:
+    """The child process's limits (settings ``IMAGE_CONVERT_CPU_SECONDS`` and
+    ``IMAGE_CONVERT_MEMORY_MB``) and the accepted dimensions."""
+    return Limits(cpu_seconds=settings.IMAGE_CONVERT_CPU_SECONDS,
+                  memory_bytes=settings.IMAGE_CONVERT_MEMORY_MB * 1024 * 1024,
+                  max_pixels=MAX_PIXELS, min_pixels=MIN_PIXELS)
 
 
 def _kilobytes_or_megabytes(size: int) -> str:
@@ -79,12 +95,15 @@ def image_check(data: bytes, *, kind: ImageKind, max_bytes: int) -> CheckedImage
     if len(data) > max_bytes:
         raise ImageRefused(too_large(len(data), kind=kind, max_bytes=max_bytes))
     if data.startswith(PNG_MAGIC):
-        return _bitmap(data, "PNG", "png", "image/png")
+        return _converted(data, "PNG")
     if data.startswith(JPEG_MAGIC):
-        return _bitmap(data, "JPEG", "jpg", "image/jpeg")
+        # WeasyPrint lets Pillow load truncated images: a JPEG must end with its EOI marker.
+        if b"\xff\xd9" not in data[-1024:]:
+            raise ImageRefused(_damaged("JPEG"))
+        return _converted(data, "JPEG")
     if _looks_like_svg(data):
         _check_svg(data)
-        return CheckedImage("svg", "image/svg+xml", data)
+        return _converted(data, "SVG")
     raise ImageRefused(_("This is not a PNG, JPEG or SVG file. Save the image as PNG or JPEG "
                          "and try again."))
 
@@ -93,35 +112,30 @@ def _damaged(fmt: str) -> str:
     return _("The %(format)s file is damaged and cannot be read.") % {"format": fmt}
 
 
-def _bitmap(data: bytes, fmt: str, extension: str, content_type: str) -> CheckedImage:
-    damaged = _damaged(fmt)
-    # WeasyPrint lets Pillow load truncated images, so completeness is checked here:
-    # verify() reads every PNG chunk with its checksum; a JPEG must end with its EOI marker.
-    if fmt == "JPEG" and b"\xff\xd9" not in data[-1024:]:
-        raise ImageRefused(damaged)
+def _converted(data: bytes, fmt: Format) -> CheckedImage:
+    """Convert in the limited child process; its refusals as Dutch sentences."""
+    limits = convert_limits()
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != fmt:
-                raise ImageRefused(_("The file is not a valid %(format)s file.")
-                                   % {"format": fmt})
-            width, height = image.size
-            if max(width, height) > MAX_PIXELS:
-                raise ImageRefused(_(
-                    "The image is too large (%(width)s × %(height)s pixels); at most "
-                    "%(limit)s pixels wide and high.")
-                    % {"width": width, "height": height, "limit": MAX_PIXELS})
-            if min(width, height) < MIN_PIXELS:
-                raise ImageRefused(_("The image is too small (%(width)s × %(height)s pixels).")
-                                   % {"width": width, "height": height})
-            image.load()  # decodes every pixel: a damaged file fails here
-    except ImageRefused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as error:
-        raise ImageRefused(damaged) from error
-    return CheckedImage(extension, content_type, data)
+        done = convert(data, fmt=fmt, limits=limits)
+    except ConversionRefused as refused:
+        if refused.reason == "too_large":
+            raise ImageRefused(_(
+                "The image is too large (%(width)s × %(height)s pixels); at most "
+                "%(limit)s pixels wide and high.")
+                % {"width": refused.width, "height": refused.height,
+                   "limit": MAX_PIXELS}) from refused
+        if refused.reason == "too_small":
+            raise ImageRefused(_("The image is too small (%(width)s × %(height)s pixels).")
+                               % {"width": refused.width, "height": refused.height}) from refused
+        if refused.reason == "too_complex":
+            raise ImageRefused(_(
+                "The image needs too much computing time or memory to be converted (more "
+                "than %(seconds)s seconds or %(megabytes)s MB). Save it as a simple PNG or "
+                "JPEG and try again.")
+                % {"seconds": limits.cpu_seconds,
+                   "megabytes": limits.memory_bytes // (1024 * 1024)}) from refused
+        raise ImageRefused(_damaged(fmt)) from refused
+    return CheckedImage(done.extension, done.content_type, done.data, source=fmt)
 
 
 def _looks_like_svg(data: bytes) -> bool:
@@ -139,8 +153,8 @@ def _check_svg(data: bytes) -> None:
         raise ImageRefused(_("The SVG file holds a DOCTYPE or entities; that is not allowed. "
                              "Save the image as PNG."))
     try:
-        root = ET.fromstring(source)  # noqa: S314 - no DOCTYPE, so no entity expansion
-    except ET.ParseError as error:
+        root = SafeET.fromstring(source, forbid_dtd=True)
+    except (ET.ParseError, ValueError) as error:  # defusedxml's refusals are ValueErrors
         raise ImageRefused(_damaged("SVG")) from error
     if _local(root.tag) != "svg":
         raise ImageRefused(_("This is not an SVG image."))

@@ -94,7 +94,7 @@ def render_letters(fragments: Sequence[str], *, document: Callable[[list[str]], 
                 counts.append(end - start)
         if progress:
             progress(80 * (chunk_start + len(chunk)) // len(fragments))
-    assert first is not None  # fragments is not empty
+    assert first is not None  # nosec B101 - type narrowing: fragments is not empty
     return RenderedRun(pdf=first.copy(pages).write_pdf(), page_counts=counts)
 
 

@@ -19,8 +19,9 @@ from . import text
 from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate, ResendRequest
 from .render import Image, LetterData, LetterText, Medicine, PracticeData
 
-CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-                 ".svg": "image/svg+xml"}
+# Stored logos and signatures are bitmaps converted at upload (letters/images.py); an SVG
+# stored before that is never embedded (migration letters 0005 converts it).
+CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 # Which participations a print run of each kind is for (docs/domain.md, steps 4 and 7).
 RUN_STATUSES: dict[str, tuple[str, ...]] = {

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField
 from patients.models import Project
 
 from .measures import measure_choices, target_problem
@@ -16,7 +17,7 @@ class ResultTargetForm(forms.Form):
     value = forms.DecimalField(label=_("Target value"), max_digits=10, decimal_places=2,
                                help_text=_("A share or a change in percent as a number, "
                                            "e.g. -25 for 25 percent fewer."))
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET)
+    deadline = RangedDateField(label=_("Deadline"), widget=DATE_WIDGET)
     per_gp = forms.BooleanField(label=_("Every GP"), required=False,
                                 help_text=_("Each GP must reach the value, e.g. every GP "
                                             "sends at least 15 stop letters."))

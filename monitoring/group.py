@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import date_problem
 from patients.models import GpNameMapping, Membership, Practice, Project, Role
 
 from .measures import BY_KEY, Kind, measures_compute
@@ -550,9 +551,10 @@ def parse_month(text: str | None, today: date) -> date:
     malformed."""
     try:
         year, number = (int(p) for p in (text or "").split("-"))
-        return date(year, number, 1)
-    except (TypeError, ValueError):
+        first = date(year, number, 1)
+    except (TypeError, ValueError, OverflowError):
         return month_start(today)
+    return month_start(today) if date_problem(first, today=today) else first
 
 
 __all__ = ["GroupTable", "PseudonymKeyMissing", "build_table", "columns_for",

@@ -18,6 +18,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benzoproject.validation import date_problem, patient_number_problem
 from patients.importing.detect import FileRefused, decode, first_line, fold
 
 COLUMNS = ("patient_number", "letter_date")
@@ -57,9 +58,12 @@ def _date(value: str) -> tuple[date | None, str]:
         return None, (_("%(what)s “%(value)s” is not a date in the form %(form)s")
                       % {"what": what, "value": value, "form": _("yyyy-mm-dd")})
     try:
-        return date.fromisoformat(value), ""
+        day = date.fromisoformat(value)
     except ValueError:
         return None, _("%(what)s %(value)s does not exist") % {"what": what, "value": value}
+    if problem := date_problem(day):
+        return None, f"{what} {value}: {problem}"
+    return day, ""
 
 
 def read_letters(data: bytes) -> list[LetterLine]:
@@ -84,6 +88,8 @@ def read_letters(data: bytes) -> list[LetterLine]:
         on, problem = _date(cells[date_at].strip())
         if not number:
             on, problem = None, _("patient number is missing")
+        elif number_problem := patient_number_problem(number):
+            on, problem = None, number_problem
         lines.append(LetterLine(line=reader.line_num, patient_number=number, letter_date=on,
                                 problem=problem))
     if not lines:

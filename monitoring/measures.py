@@ -247,7 +247,8 @@ QUESTIONNAIRES = [
 
 MEASURES: list[Measure] = [*FUNNEL, *PROCESS, *RESULTS, *PER_GP, *QUESTIONNAIRES]
 BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
-assert len(BY_KEY) == len(MEASURES), "measure keys must be unique"
+if len(BY_KEY) != len(MEASURES):  # checked at import, also under python -O
+    raise ValueError("measure keys must be unique")
 
 
 def all_measure_choices() -> list[tuple[str, Promise]]:

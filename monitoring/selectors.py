@@ -59,7 +59,7 @@ def evaluation_rows(*, project: Project, as_of: date) -> list[EvaluationRow]:
             Participation.objects.filter(project=project, letter_sent_on__isnull=False)
             .values_list("id", "patient_id", "patient__number", "letter_sent_on", "outcome",
                          "outcome_on", "status", "patient__gp_name")):
-        assert letter is not None  # filtered above
+        assert letter is not None  # nosec B101 - type narrowing: filtered above
         participations.append((pk, patient_id, number, letter, outcome, outcome_on, status,
                                gp_name))
     if not participations:

@@ -162,7 +162,7 @@ class _LettersRun:
             raise _Refused(line.problem)
         patient_id = self._patient(line)
         on = line.letter_date
-        assert on is not None  # a line without a problem has its date
+        assert on is not None  # nosec B101 - narrowing: a line without a problem has its date
         if patient_id in self.seen:
             earlier_line, earlier_date = self.seen[patient_id]
             if earlier_date != on:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from benzoproject.validation import EARLIEST_DATE
 from patients.models import (
     ExclusionReason,
     Participation,
@@ -55,7 +56,7 @@ def parse_month(text: str) -> date | None:
     if not (parts[0].isdigit() and parts[1].isdigit()):
         return None
     year, month = int(parts[0]), int(parts[1])
-    if not 1 <= month <= 12 or year < 1900:
+    if not 1 <= month <= 12 or year < EARLIEST_DATE.year:
         return None
     return date(year, month, 1)
 

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField
+
 from .models import (
     WAIT_DAYS_MESSAGE,
     ExclusionReason,
@@ -65,6 +67,7 @@ class ProjectForm(forms.ModelForm):
                   "evaluation_months", "wait_days", "letter_target", "reserve_target",
                   "criterion", "ddd_threshold", "status", *CALLBACK_FIELDS]
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
+        field_classes = {"planned_start": RangedDateField, "planned_end": RangedDateField}
         help_texts = {
             "planned_start": _("The guide advises a start in September or January."),
             # patients/plan_defaults.py, FINAL_EVALUATION_MONTHS
@@ -146,7 +149,7 @@ class GpNameForm(forms.Form):
 
 
 class PlanStepDoneForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DATE_WIDGET)
+    done_on = RangedDateField(label=_("Done on"), widget=DATE_WIDGET)
 
     def clean_done_on(self) -> date:
         done_on = self.cleaned_data["done_on"]
@@ -180,7 +183,7 @@ class GroslijstForm(forms.Form):
         "ddd": "ddd_per_day", "laatste": "last_date",
     }
 
-    peildatum = forms.DateField(label=_("Reference date"), required=False, widget=DATE_WIDGET)
+    peildatum = RangedDateField(label=_("Reference date"), required=False, widget=DATE_WIDGET)
     criterium = forms.ChoiceField(label=_("Criterion"), required=False,
                                   choices=Project.Criterion.choices)
     huisarts = forms.CharField(label=_("GP"), required=False)
@@ -218,7 +221,7 @@ class ToScreeningForm(forms.Form):
     patients = forms.ModelMultipleChoiceField(
         queryset=Patient.objects.none(), to_field_name="uuid", error_messages={
             "required": _("Tick at least one patient on the list.")})
-    peildatum = forms.DateField()
+    peildatum = RangedDateField()
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)

@@ -116,7 +116,8 @@ def due_item_schedule(*, kind: str, due_on: date, participation: Participation |
     project) is moved instead of a second one made.
     """
     if project is None:
-        assert participation is not None, "a due item belongs to a participation or a project"
+        if participation is None:
+            raise ValueError("a due item belongs to a participation or a project")
         project = participation.project
     open_items = DueItem.objects.filter(project=project, participation=participation, kind=kind,
                                         done_at__isnull=True, cancelled_at__isnull=True)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField
 from patients.forms import DATE_WIDGET
 
 from .models import Consultation
@@ -19,7 +20,7 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
     field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
+    assert isinstance(field, forms.ChoiceField)  # nosec B101 - type narrowing of a declared field
     field.choices = choices
 
 
@@ -72,7 +73,7 @@ class ConsultOutcomeForm(_HolderMixin, forms.Form):
     next_step = forms.ChoiceField(label=_("Agreed next step"), widget=forms.RadioSelect,
                                   choices=C.Next.choices,
                                   error_messages={"required": _("Choose the agreed next step.")})
-    ask_again_on = forms.DateField(label=_("Ask again on"), required=False, widget=DATE_WIDGET,
+    ask_again_on = RangedDateField(label=_("Ask again on"), required=False, widget=DATE_WIDGET,
                                    help_text=_("Empty: after the project's standard period."))
     refer_to = forms.ChoiceField(label=_("Referred to"), required=False,
                                  choices=C.Referral.choices, widget=forms.RadioSelect)
@@ -112,7 +113,7 @@ class ContactForm(ConsultOutcomeForm):
     """A contact that already took place, recorded in one step (a phone call just now)."""
 
     kind = forms.ChoiceField(label=_("Kind"), widget=forms.RadioSelect)
-    contact_date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    contact_date = RangedDateField(label=_("Date"), widget=DATE_WIDGET)
     contact_time = forms.TimeField(label=_("Time"), widget=TIME_WIDGET)
 
     def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any):
@@ -132,7 +133,7 @@ class ContactForm(ConsultOutcomeForm):
 
 class ConsultPlanForm(_HolderMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), widget=forms.RadioSelect)
-    consult_date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    consult_date = RangedDateField(label=_("Date"), widget=DATE_WIDGET)
     consult_time = forms.TimeField(label=_("Time"), widget=TIME_WIDGET)
     held_by = forms.ChoiceField(label=_("Held by"))
 
@@ -152,7 +153,7 @@ class ConsultPlanForm(_HolderMixin, forms.Form):
 class NoShowForm(forms.Form):
     """The patient did not come; a new date and time, when agreed, rebooks at once."""
 
-    rebook_date = forms.DateField(label=_("New date"), required=False, widget=DATE_WIDGET)
+    rebook_date = RangedDateField(label=_("New date"), required=False, widget=DATE_WIDGET)
     rebook_time = forms.TimeField(label=_("Time"), required=False, widget=TIME_WIDGET)
 
     def __init__(self, *args: Any, today: date, **kwargs: Any):

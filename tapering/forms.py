@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField, RangedDateTimeField
 from patients.forms import DATE_WIDGET
 
 from .models import CallAttempt, PhoneNote
@@ -20,7 +21,7 @@ A = CallAttempt
 
 
 class PhoneNoteForm(forms.Form):
-    called_at = forms.DateTimeField(
+    called_at = RangedDateTimeField(
         label=_("Called at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                          format="%Y-%m-%dT%H:%M"))
     caller = forms.ChoiceField(label=_("Who called"), choices=PhoneNote.Caller.choices,
@@ -46,11 +47,11 @@ class CallAttemptForm(forms.Form):
                                  choices=A.Response.choices, widget=forms.RadioSelect)
     next_step = forms.ChoiceField(label=_("Next step"), required=False,
                                   choices=A.Next.choices, widget=forms.RadioSelect)
-    consult_date = forms.DateField(label=_("Consult date"), required=False, widget=DATE_WIDGET)
+    consult_date = RangedDateField(label=_("Consult date"), required=False, widget=DATE_WIDGET)
     consult_time = forms.TimeField(label=_("Time"), required=False,
                                    widget=forms.TimeInput(attrs={"type": "time"},
                                                           format="%H:%M"))
-    agreed_on = forms.DateField(label=_("Agreed day to call or ask again"), required=False,
+    agreed_on = RangedDateField(label=_("Agreed day to call or ask again"), required=False,
                                 widget=DATE_WIDGET,
                                 help_text=_("Empty: after the project's standard period."))
     minutes = forms.IntegerField(label=_("Minutes spent"), required=False, min_value=0,
@@ -136,7 +137,7 @@ class ScheduleForm(forms.Form):
                                widget=forms.RadioSelect, initial="nhg")
     switch_diazepam = forms.BooleanField(label=_("Switch to diazepam first"), required=False,
                                          initial=True)
-    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(
+    start = RangedDateField(label=_("Start date"), widget=forms.DateInput(
         attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
     step_percent = CommaDecimalField(
         label=_("Own step (percent less each time)"), required=False, max_digits=5,

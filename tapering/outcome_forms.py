@@ -4,6 +4,7 @@ check and convert; the services save and check again under a lock."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField
 from patients.forms import DATE_WIDGET
 from patients.models import ParticipationOutcome
 
@@ -13,7 +14,7 @@ from .models import HandOut
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ParticipationOutcome.choices,
                                 widget=forms.RadioSelect)
-    outcome_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    outcome_on = RangedDateField(label=_("Date"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
@@ -27,4 +28,4 @@ class RelativeForm(forms.Form):
 class HandOutForm(forms.Form):
     kind = forms.ChoiceField(label=_("What"), choices=HandOut.Kind.choices)
     text = forms.CharField(label=_("Description"), max_length=200, required=False)
-    given_on = forms.DateField(label=_("Given on"), widget=DATE_WIDGET)
+    given_on = RangedDateField(label=_("Given on"), widget=DATE_WIDGET)

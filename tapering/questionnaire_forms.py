@@ -9,12 +9,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField
+
 from .models import QuestionnaireResponse
 from .questionnaires import Definition
 
 
 class QuestionnaireForm(forms.Form):
-    taken_on = forms.DateField(label=_("Date filled in"),
+    taken_on = RangedDateField(label=_("Date filled in"),
                                widget=forms.DateInput(attrs={"type": "date"}))
     how = forms.ChoiceField(label=_("How"), choices=QuestionnaireResponse.How.choices,
                             widget=forms.RadioSelect)

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benzoproject.validation import RangedDateField
+
 from .relapse import MAX_TEXT, PHASE_FIELDS, PHASES, Person, PlanContent
 
 EXTRA_PEOPLE = 2  # empty rows below the people already in the plan
@@ -34,7 +36,7 @@ class PlanForm(forms.Form):
                              help_text=_("For example: what the patient does in a crisis, "
                                          "which numbers to call, what is agreed on "
                                          "medicines at home."))
-    update_on = forms.DateField(label=_("Update the plan on"), required=False,
+    update_on = RangedDateField(label=_("Update the plan on"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date",
                                                               "class": "form-control"},
                                                        format="%Y-%m-%d"))

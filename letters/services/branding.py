@@ -12,22 +12,37 @@ from django.db import transaction
 from patients.audit import audit_log
 from patients.models import AuditEvent, Practice
 
-from ..images import LOGO_MAX_BYTES, SIGNATURE_MAX_BYTES, image_check
+from ..images import (
+    LOGO_MAX_BYTES,
+    SIGNATURE_MAX_BYTES,
+    CheckedImage,
+    ImageKind,
+    image_check,
+)
 from ..models import GpSignature
 from .shared import files_delete_on_commit
 
 
+def _checked(data: bytes | CheckedImage, *, kind: ImageKind, max_bytes: int) -> CheckedImage:
+    """The upload converted (an upload form has done so already: not twice)."""
+    if isinstance(data, CheckedImage):
+        return data
+    return image_check(data, kind=kind, max_bytes=max_bytes)
+
+
 @transaction.atomic
-def practice_logo_set(*, practice: Practice, data: bytes, user) -> Practice:
-    """Check and store the practice's logo (the old one is removed). Raises ImageRefused."""
-    checked = image_check(data, kind="logo", max_bytes=LOGO_MAX_BYTES)
+def practice_logo_set(*, practice: Practice, data: bytes | CheckedImage, user) -> Practice:
+    """Check, convert and store the practice's logo (the old one is removed). Raises
+    ImageRefused."""
+    checked = _checked(data, kind="logo", max_bytes=LOGO_MAX_BYTES)
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     files_delete_on_commit([practice.logo])
     practice.logo.save(f"{practice.uuid.hex}-{uuid.uuid4().hex[:8]}.{checked.extension}",
                        ContentFile(checked.data), save=False)
     practice.save(update_fields=["logo"])
     audit_log(user=user, action=AuditEvent.Action.CHANGE, obj=practice, practice=practice,
-              detail=f"logo set ({checked.content_type}, {len(checked.data)} bytes)")
+              detail=f"logo set ({checked.source} as {checked.content_type}, "
+                     f"{len(checked.data)} bytes)")
     return practice
 
 
@@ -45,9 +60,9 @@ def practice_logo_remove(*, practice: Practice, user) -> bool:
 
 
 @transaction.atomic
-def gp_signature_set(*, practice: Practice, user, data: bytes) -> GpSignature:
-    """Check and store a GP's own signature image. Raises ImageRefused."""
-    checked = image_check(data, kind="signature", max_bytes=SIGNATURE_MAX_BYTES)
+def gp_signature_set(*, practice: Practice, user, data: bytes | CheckedImage) -> GpSignature:
+    """Check, convert and store a GP's own signature image. Raises ImageRefused."""
+    checked = _checked(data, kind="signature", max_bytes=SIGNATURE_MAX_BYTES)
     signature = GpSignature.objects.select_for_update().filter(practice=practice,
                                                                user=user).first()
     if signature is None:

@@ -173,7 +173,7 @@ def _image_page(request, *, form, remove, store, removed: str, saved: str, page:
         return redirect(page)
     if request.method == "POST" and form.is_valid():
         store(practice=request.practice, user=request.user,
-              data=form.cleaned_data["image"].data)
+              data=form.cleaned_data["image"])  # converted by the form
         messages.success(request, saved)
         return redirect(page)
     return render(request, template, {"form": form, **context})

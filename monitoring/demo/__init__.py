@@ -31,7 +31,7 @@ from .earlier_round import Team, round_load
 from .script import round_script
 from .snapshots import demo_snapshots
 
-DEMO_PASSWORD = "demo-benzo-2026"
+DEMO_PASSWORD = "demo-benzo-2026"  # nosec B105 - the demo's logins, shown on screen
 GROUP = "FTO Rijn en IJssel"
 EXPORT_NAME = "demo-his-export.csv"
 

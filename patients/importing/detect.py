@@ -96,7 +96,7 @@ def detect(header_line: str) -> tuple[Layout, str]:
             found = len(layout.columns) - len(missing)
             if best is None or found > best[0]:
                 best = (found, layout, missing)
-    assert best is not None  # LAYOUTS is never empty
+    assert best is not None  # nosec B101 - narrowing: LAYOUTS is never empty
     found, layout, missing = best
     if found * 2 >= len(layout.columns):
         raise missing_columns(layout, missing)

@@ -65,7 +65,7 @@ PATIENT_FIXED = np.dtype([
 # A temporary table of the same columns, for the stored patients' newest details (the SQL
 # is made of this module's column lists only).
 CREATE_IMPORT_PATIENTS = (
-    f"CREATE TEMP TABLE import_patients ON COMMIT DROP AS SELECT {PATIENT_COPY} "  # noqa: S608
+    f"CREATE TEMP TABLE import_patients ON COMMIT DROP AS SELECT {PATIENT_COPY} "  # noqa: S608 # nosec B608 - constants
     "FROM patients_patient WITH NO DATA")
 STORED_KEYS = """
     SELECT r.row_key FROM patients_prescription r JOIN patients_patient p ON p.id = r.patient_id

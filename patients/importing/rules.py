@@ -12,6 +12,7 @@ whichever rows it stands in; Arrow takes the results back to the rows.
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
@@ -19,8 +20,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from benzoproject.formats import format_date
+from benzoproject.validation import (
+    EARLIEST_DATE,
+    PATIENT_NUMBER_MAX,
+    PATIENT_NUMBER_PATTERN,
+    latest_date,
+)
 
 from ..clinical import BENZO_ATC_PREFIXES
 from .layouts import HIS, Layout
@@ -36,7 +46,8 @@ UNIT_FACTORS = {"": Decimal(1), "mg": Decimal(1), "milligram": Decimal(1),
                 "mcg": Decimal("0.001"), "µg": Decimal("0.001"), "ug": Decimal("0.001"),
                 "microgram": Decimal("0.001")}
 MAX_UNITS = 100_000
-MAX_NUMBER_LENGTH = 50  # Patient.number
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+MAX_NUMBER_LENGTH = PATIENT_NUMBER_MAX  # Patient.number
 MAX_STRENGTH_DIGITS = 8  # Prescription.strength_mg: 12 digits, 4 of them decimals
 FOUR_PLACES = Decimal("0.0001")
 LIMITS = {"surname": 100, "prefix": 30, "initials": 30, "street": 200, "house_number": 30,
@@ -202,13 +213,20 @@ class _Rule:
         return (self.reasons != "").to_numpy(dtype=bool)[self.distinct.index]
 
 
-def _date_rule(values: pa.Array, layout: Layout, what: str,
-               required: bool) -> tuple[_Rule, pd.Series]:
-    """The rule for a date column, and each distinct value as ISO text (NaN if none)."""
+def _date_rule(values: pa.Array, layout: Layout, what: str, required: bool,
+               earliest: date, latest: date) -> tuple[_Rule, pd.Series]:
+    """The rule for a date column, and each distinct value as ISO text (NaN if none).
+    A date before ``earliest`` or after ``latest`` is refused (benzoproject.validation:
+    no year 0001 or 9999 reaches a calculation)."""
     distinct = _Distinct(values)
     given = distinct.series()
     reasons = _Reasons(given.index)
     parsed = _dates(given, layout, what, reasons, required=required)
+    outside = parsed.notna() & ((parsed < pd.Timestamp(earliest))
+                                | (parsed > pd.Timestamp(latest)))
+    reasons.add(outside, _("%(what)s %(value)s lies outside %(first)s to %(last)s"),
+                what=what, value=given, first=format_date(earliest), last=format_date(latest))
+    parsed = parsed.where(~outside)
     return _Rule(distinct, reasons.text), parsed.dt.strftime("%Y-%m-%d")
 
 
@@ -260,30 +278,41 @@ def clean(table: pa.Table, layout: Layout) -> tuple[pa.Table, list[tuple[int, st
     no_number = pc.equal(number, "").to_numpy(zero_copy_only=False)
     long_number = pc.greater(pc.utf8_length(number), MAX_NUMBER_LENGTH).to_numpy(
         zero_copy_only=False)
+    # The defined format (benzoproject.validation; docs/formats.md#patient-numbers): a
+    # value like =HYPERLINK(...) is no patient number.
+    odd_number = ~no_number & ~long_number & ~pc.match_substring_regex(
+        number, f"^(?:{PATIENT_NUMBER_PATTERN})$").to_numpy(zero_copy_only=False)
     date, date_iso = _date_rule(column(layout.date), layout,
                                 pgettext("a row's field, in a reason to reject it", "date"),
-                                required=True)
+                                required=True, earliest=EARLIEST_DATE,
+                                latest=latest_date())
     birth, birth_iso = _date_rule(column(layout.birth_date), layout,
                                   pgettext("a row's field, in a reason to reject it",
                                            "date of birth"),
-                                  required=False)
+                                  required=False, earliest=EARLIEST_BIRTH_DATE,
+                                  latest=timezone.localdate())
     atc, atc_upper, benzo = _atc_rule(column(layout.atc))
     is_benzo = atc.distinct.rows(benzo.to_numpy(dtype=bool))
     units, units_value = _units_rule(column(layout.units))
     strength, mg = _strength_rule(table, layout, is_benzo)
     rules = [date, birth, atc, units, strength]  # the order the reasons are given in
 
-    rejected_mask = no_number | long_number
+    rejected_mask = no_number | long_number | odd_number
     for rule in rules:
         rejected_mask |= rule.failing
     rejected = []
     if rejected_mask.any():
         which = np.flatnonzero(rejected_mask)
+        odd = _("patient number “%(value)s” may hold only letters and digits (and inside "
+                "them - . / or _)")
+        numbers = pc.take(number, pa.array(which)).to_pylist()
         number_reasons = pa.array(np.where(
             no_number[which], _("patient number is missing"),
             np.where(long_number[which],
                      _("patient number is longer than %(limit)s characters")
-                     % {"limit": MAX_NUMBER_LENGTH}, "")))
+                     % {"limit": MAX_NUMBER_LENGTH},
+                     [odd % {"value": value[:60]} if is_odd else ""
+                      for value, is_odd in zip(numbers, odd_number[which], strict=True)])))
         texts = [number_reasons] + [
             rule.distinct.rows(rule.reasons.astype(object), which) for rule in rules]
         texts = [pc.if_else(pc.equal(text, ""), None, text) for text in texts]

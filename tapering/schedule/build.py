@@ -80,7 +80,7 @@ def plan_check(plan: Plan) -> None:
             % {"dose": mg_text(plan.dose_mg), "substance": product.name,
                "strengths": _or_list(list(product.strengths_mg)), "near": _or_list(near)})
     if plan.switching:
-        assert plan.switch_to is not None  # switching says so
+        assert plan.switch_to is not None  # nosec B101 - narrowing: switching says so
         _ashton_figure(product)
         _refuse_unmarketed(plan.switch_to)
     if plan.step_percent is not None and not 0 < plan.step_percent <= 100:
@@ -141,7 +141,7 @@ def schedule_build(plan: Plan) -> list[Step]:
     """The steps the app proposes for ``plan``, in date order, ending with dose 0."""
     plan_check(plan)
     if plan.switching:
-        assert plan.switch_to is not None  # switching says so
+        assert plan.switch_to is not None  # nosec B101 - narrowing: switching says so
         product = plan.switch_to
         first = switch_dose(plan.product, plan.dose_mg, product)
         kind = StepKind.SWITCH
@@ -159,7 +159,7 @@ def schedule_build(plan: Plan) -> list[Step]:
             # patient changes strength as rarely as possible (step 0: the main strength).
             keep = steps[-1].strength_mg if steps else main
             strength = takeable_strength(dose, product.strengths_mg, prefer=keep)
-            assert strength is not None  # every dose is takeable by construction
+            assert strength is not None  # nosec B101 - narrowing: takeable by construction
             days, per_day = interval, dose / strength
         else:
             strength, days, per_day, kind = steps[-1].strength_mg, 0, Decimal(0), StepKind.STOP

@@ -104,11 +104,13 @@ def bwsq_hold_decision(request, project_uuid, participation_uuid):
     schedule, today = active_schedule(participation=participation), timezone.localdate()
     version = schedule.current if schedule is not None else None
     step = current_step(steps_from_json(version.steps), today) if version is not None else None
+    version_text = request.POST.get("version") or "0"
+    expected = int(version_text) if version_text.isdigit() and len(version_text) < 9 else -1
     try:
         services.bwsq_hold_decide(
             response=suggestion.latest, decision=request.POST.get("decision", ""),
             user=request.user, schedule=schedule, step=step.number if step else 0, days=7,
-            expected_version=int(request.POST.get("version") or 0), today=today)
+            expected_version=expected, today=today)
     except ScoreError as refused:
         messages.error(request, " ".join(refused.messages))
     except services.ScheduleStale as stale:

@@ -11,11 +11,12 @@ def check(data: bytes, max_bytes: int = LOGO_MAX_BYTES):
     return image_check(data, kind="logo", max_bytes=max_bytes)
 
 
-def test_png_jpeg_and_svg_are_accepted_by_their_content():
+def test_png_jpeg_and_svg_are_accepted_by_their_content_and_stored_as_bitmaps():
     assert check(png_bytes()).content_type == "image/png"
     assert check(jpeg_bytes()).extension == "jpg"
-    assert check(SVG_LOGO).content_type == "image/svg+xml"
-    assert check(b"\xef\xbb\xbf" + SVG_LOGO).extension == "svg"  # with a byte-order mark
+    svg = check(SVG_LOGO)
+    assert (svg.content_type, svg.source) == ("image/png", "SVG")  # never stored as SVG
+    assert check(b"\xef\xbb\xbf" + SVG_LOGO).extension == "png"  # with a byte-order mark
 
 
 def test_a_file_over_the_limit_is_refused_saying_how_large_it_may_be():

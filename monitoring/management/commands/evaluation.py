@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from benzoproject.validation import date_problem
 from monitoring.evaluation import CSV_COLUMNS, csv_record
 from monitoring.letters_file import DATE_SHAPE
 from monitoring.selectors import evaluation_rows
@@ -23,10 +24,13 @@ def _as_of(value: str) -> date:
     try:
         if not DATE_SHAPE.match(value):
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(_("Evaluation date “%(value)s” is not a valid date (YYYY-MM-DD "
                              "expected).") % {"value": value}) from None
+    if problem := date_problem(day):
+        raise CommandError(f"{value}: {problem}")
+    return day
 
 
 def project_named(practice: str, project: str) -> Project:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from benzoproject.validation import date_problem
 from monitoring.snapshots import month_recomputable, snapshots_recompute
 
 from .evaluation import project_named
@@ -25,7 +26,10 @@ def _month(value: str) -> date:
     if not MONTH_SHAPE.match(value):
         raise CommandError(_("Month “%(value)s” is not a valid month (YYYY-MM expected).")
                            % {"value": value})
-    return date(int(value[:4]), int(value[5:]), 1)
+    first = date(int(value[:4]), int(value[5:]), 1)
+    if problem := date_problem(first):
+        raise CommandError(f"--month {value}: {problem}")
+    return first
 
 
 class Command(BaseCommand):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from benzoproject.validation import date_problem
 from patients.groslijst import CSV_COLUMNS, csv_record
 from patients.models import Practice
 from patients.selectors import groslijst_rows
@@ -19,10 +20,13 @@ from patients.selectors import groslijst_rows
 
 def _reference_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(_("Reference date “%(value)s” is not a valid date (YYYY-MM-DD "
                              "expected).") % {"value": value}) from None
+    if problem := date_problem(day):
+        raise CommandError(f"--peildatum {value}: {problem}")
+    return day
 
 
 class Command(BaseCommand):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from benzoproject.formats import format_date
+from benzoproject.validation import date_problem
 from patients.due import due_items_sweep
 from patients.models import DueItem
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(_("--now %(value)s: not a date of the form YYYY-MM-DD.")
                                % {"value": repr(now)}) from None
+        if problem := date_problem(today):
+            raise CommandError(f"--now {now}: {problem}")
         result = due_items_sweep(today=today)
         for item_id, kind, what in result.moved:
             self.stdout.write(_("%(kind)s (no. %(id)s): %(what)s") % {

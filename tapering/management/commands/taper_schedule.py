@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from benzoproject.validation import date_problem
 from tapering.plans import PlanChoice, plan_build
 from tapering.schedule import (
     EQUIVALENCE_SOURCE,
@@ -77,10 +78,13 @@ def _start(value: str | None) -> date:
     if value is None:
         return timezone.localdate()
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise CommandError(_("--start %(value)s: not a date of the form YYYY-MM-DD.")
                            % {"value": repr(value)}) from None
+    if problem := date_problem(day):
+        raise CommandError(f"--start {value}: {problem}")
+    return day
 
 
 def _preset(value: str) -> Preset:
