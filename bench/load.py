@@ -19,8 +19,9 @@ seconds of each run are not counted. It prints one ``BENCH-RESULT {json}`` line:
 (and over all pages) the count, p50, p95 and slowest in milliseconds, and every answer
 that was not a 200.
 
-The sessions are made server-side, as ``Client.force_login`` makes them, so locust never
-posts a password (the login flow and its throttling are not what is measured).
+The sessions are made server-side, as ``Client.force_login`` makes them and marked as past
+the second factor, so locust never posts a password or a code (the login flow and its
+throttling are not what is measured).
 """
 
 import argparse
@@ -81,18 +82,13 @@ def _scratch_only() -> None:
 
 def session_for(user, practice) -> str:
     """A logged-in session of ``user`` working in ``practice``, made on the server as
-    ``Client.force_login`` makes it; returns the session key (the cookie's value)."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
+    ``Client.force_login`` makes it and marked as having passed the second factor
+    (``benzoproject.twofactor.verified_session``: with ``DEBUG`` off the second factor is
+    required); returns the session key (the cookie's value)."""
     from benzoproject.access import SESSION_PRACTICE_KEY
+    from benzoproject.twofactor import verified_session
 
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store = verified_session(user)
     store[SESSION_PRACTICE_KEY] = str(practice.uuid)
     store.save()
     return store.session_key
