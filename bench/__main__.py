@@ -4,8 +4,8 @@
     python -m bench [--only import|letters|printout|dashboard|load] [--patients 100000]
                     [--seed 1] [--keep] [--letters 200] [--repeat 3] [--practices 50]
                     [--requests 200] [--snapshots all|last] [--users 20] [--seconds 60]
-                    [--base-seconds 20] [--warm-up 10] [--think 1] [--load-practices 5]
-                    [--load-patients 20000]
+                    [--base-seconds 20] [--warm-up 10] [--think 1] [--workers N]
+                    [--load-practices 5] [--load-patients 20000]
 
 Generates a synthetic HIS export (``bench/generate.py``) under ``bench/out/``
 (``--keep`` reuses it when it is already there), then, each in a fresh child
@@ -249,6 +249,8 @@ def main() -> int:
                         help="load test: seconds at the start of each run not counted")
     parser.add_argument("--think", type=float, default=1.0,
                         help="load test: seconds a user waits between two pages")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="load test: gunicorn workers (0, the default: the Dockerfile's)")
     parser.add_argument("--load-practices", type=int, default=5,
                         help="load test: practices (four users each)")
     parser.add_argument("--load-patients", type=int, default=20_000,
@@ -457,7 +459,8 @@ def bench_load(args, table: Table) -> int:
     load_before = os.getloadavg()[0]
     run = run_child(["-m", "bench.load", "run", "--users", str(args.users),
                      "--seconds", str(args.seconds), "--base-seconds", str(args.base_seconds),
-                     "--warm-up", str(args.warm_up), "--think", str(args.think)], env)
+                     "--warm-up", str(args.warm_up), "--think", str(args.think),
+                     "--workers", str(args.workers)], env)
     if run.result is None:
         table.add("load test", "ERROR", "", "FAIL  <<< (see below)")
         table.notes.append("load run failed:\n" + run.failure())

@@ -2,7 +2,7 @@
 
     python -m bench.load setup [--practices 5] [--patients 20000] [--seed 1] [--keep]
     python -m bench.load run [--users 20] [--seconds 60] [--warm-up 10] [--think 1]
-                             [--base-seconds 20]
+                             [--base-seconds 20] [--workers N]
 
 ``setup`` builds the dashboard benchmark's scenario (``bench/dashboard.py``: practices with
 five years of prescriptions, a running project, screening, letters, calls, outcomes and
@@ -197,8 +197,9 @@ def step_setup(args) -> None:
 # --- The run ------------------------------------------------------------------------------------
 
 
-def gunicorn_command(port: int) -> list[str]:
-    """The Dockerfile's ``CMD`` (its workers and options), bound to 127.0.0.1:``port``."""
+def gunicorn_command(port: int, workers: int | None = None) -> list[str]:
+    """The Dockerfile's ``CMD`` (its workers and options), bound to 127.0.0.1:``port``;
+    ``workers`` in place of the Dockerfile's number, to try another."""
     for line in (REPO / "Dockerfile").read_text().splitlines():
         if line.startswith("CMD "):
             command = json.loads(line[len("CMD "):])
@@ -208,6 +209,8 @@ def gunicorn_command(port: int) -> list[str]:
     if command[0] != "gunicorn":
         raise RuntimeError(f"the Dockerfile's CMD does not start gunicorn: {command}")
     command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    if workers:
+        command[command.index("--workers") + 1] = str(workers)
     return [sys.executable, "-m", "gunicorn", *command[1:]]
 
 
@@ -278,7 +281,7 @@ def step_run(args) -> None:
            "ALLOWED_HOSTS": "127.0.0.1",
            "SECRET_KEY": os.environ.get("SECRET_KEY") or SCRATCH_SECRET}
     log = (OUT / "load-gunicorn.log").open("w")
-    server = subprocess.Popen(gunicorn_command(port), cwd=REPO, env=env, stdout=log,
+    server = subprocess.Popen(gunicorn_command(port, args.workers), cwd=REPO, env=env, stdout=log,
                               stderr=subprocess.STDOUT)
     try:
         _wait_for(host + plan["base"][0][1], server)
@@ -296,7 +299,8 @@ def step_run(args) -> None:
             server.kill()
         log.close()
     report(users=args.users, seconds=args.seconds, base_seconds=args.base_seconds,
-           warm_up=args.warm_up, think=args.think, command=" ".join(gunicorn_command(port)[2:]),
+           warm_up=args.warm_up, think=args.think,
+           command=" ".join(gunicorn_command(port, args.workers)[2:]),
            base=summarise(base), load=summarise(pages), wall_seconds=seconds,
            roles=sorted({u["role"] for u in plan["users"]}),
            practices=len({u["practice"] for u in plan["users"]}))
@@ -318,6 +322,8 @@ def main() -> None:
     run.add_argument("--base-seconds", type=float, default=20)
     run.add_argument("--warm-up", type=float, default=10)
     run.add_argument("--think", type=float, default=1.0)
+    run.add_argument("--workers", type=int, default=0,
+                     help="gunicorn workers (0: the Dockerfile's)")
     args = parser.parse_args()
     if args.step == "setup":
         step_setup(args)

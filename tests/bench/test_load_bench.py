@@ -66,7 +66,11 @@ def test_gunicorn_starts_as_the_dockerfile_says_on_a_local_port():
     assert command[1:3] == ["-m", "gunicorn"]
     assert "benzoproject.wsgi:application" in command
     assert command[command.index("--bind") + 1] == "127.0.0.1:8123"
-    assert "--workers" in command
+    workers = command[command.index("--workers") + 1]
+    assert workers.isdigit()
+    other = gunicorn_command(8123, workers=5)
+    assert other[other.index("--workers") + 1] == "5"
+    assert [c for c in other if c != "5"] == [c for c in command if c != workers]
 
 
 def test_the_summary_gives_nearest_rank_percentiles_per_page_and_over_all():
