@@ -110,9 +110,10 @@ test-fast: install services
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	  $(BIN)/pytest -m "$(FAST_MARKERS)" --reuse-db $(PYTEST_ARGS)
 
-# BENCH_ARGS="--only letters" (or "--only import") runs one part.
+# BENCH_ARGS="--only letters" (or "--only import", "--only load") runs one part; the load
+# test uses Redis as the cache, as in production.
 bench: install services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .import_linter_cache .mypy_cache staticfiles var test-artifacts

@@ -1,9 +1,11 @@
 """Benchmark the import, the groslijst, print runs of letters and the dashboards
 (docs/domain.md#quality-bars).
 
-    python -m bench [--only import|letters|printout|dashboard] [--patients 100000] [--seed 1]
-                    [--keep] [--letters 200] [--repeat 3] [--practices 50] [--requests 200]
-                    [--snapshots all|last]
+    python -m bench [--only import|letters|printout|dashboard|load] [--patients 100000]
+                    [--seed 1] [--keep] [--letters 200] [--repeat 3] [--practices 50]
+                    [--requests 200] [--snapshots all|last] [--users 20] [--seconds 60]
+                    [--base-seconds 20] [--warm-up 10] [--think 1] [--workers N]
+                    [--load-practices 5] [--load-patients 20000]
 
 Generates a synthetic HIS export (``bench/generate.py``) under ``bench/out/``
 (``--keep`` reuses it when it is already there), then, each in a fresh child
@@ -51,6 +53,19 @@ another):
    client once their URLs exist: p95 (limit 200 ms), p50 and the slowest, beside the time
    ``measures_compute`` takes for the same figures live (one practice; every practice).
 
+Under load (``--only load`` runs only these; ``bench/load.py``), against the scratch
+database ``benzoreductie_bench_load`` (``BENCH_LOAD_DATABASE`` picks another):
+
+10. the dashboard's scenario for ``--load-practices`` practices sharing ``--load-patients``
+    patients, an assistant in each, and a session made on the server for each of
+    ``--users`` users (POH-GGZ, GPs, assistant; ``--keep`` reuses the data);
+11. gunicorn as the Dockerfile starts it, ``DEBUG`` off; locust headless: the base (every
+    user opening the login page for ``--base-seconds``), then every user opening its
+    pages in turn (start page, groslijst, screening, mailing list, letters, call-back
+    list, timelines, dashboard) for ``--seconds``, ``--think`` seconds between pages,
+    the first ``--warm-up`` seconds of each not counted: p50 and p95 per page and over
+    all pages (limit: p95 300 ms), beside the base.
+
 Prints a table with PASS/FAIL per line. Exits 0 also on FAIL (it is a report);
 2 when it cannot measure at all (no PostgreSQL, a failed migration).
 """
@@ -70,6 +85,8 @@ from urllib.parse import urlsplit, urlunsplit
 from .dashboard import BUDGET_SECONDS, DASHBOARD_DATABASE, LIMIT_MS, WARM_UP
 from .generate import REFERENCE, Stats, generate_stats
 from .letters import LETTERS_DATABASE
+from .load import LIMIT_MS as LOAD_LIMIT_MS
+from .load import LOAD_DATABASE
 from .steps import BENCH_DATABASE, RESULT
 
 REPO = Path(__file__).resolve().parent.parent
@@ -206,9 +223,9 @@ def verdict(ok: bool, extra: str = "") -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["import", "letters", "printout", "dashboard"],
-                        help="run only the import and groslijst, the letters, the printout or "
-                             "the dashboards")
+    parser.add_argument("--only", choices=["import", "letters", "printout", "dashboard", "load"],
+                        help="run only the import and groslijst, the letters, the printout, "
+                             "the dashboards or the load test")
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true",
@@ -223,6 +240,21 @@ def main() -> int:
     parser.add_argument("--snapshots", choices=["all", "last"], default="all",
                         help="dashboard scenario: take every month's snapshot, or the last "
                              "month's and copy it to the earlier months")
+    parser.add_argument("--users", type=int, default=20, help="load test: concurrent users")
+    parser.add_argument("--seconds", type=float, default=60,
+                        help="load test: seconds the users open pages (after the warm-up)")
+    parser.add_argument("--base-seconds", type=float, default=20,
+                        help="load test: seconds the users open the login page (the base)")
+    parser.add_argument("--warm-up", type=float, default=10,
+                        help="load test: seconds at the start of each run not counted")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="load test: seconds a user waits between two pages")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="load test: gunicorn workers (0, the default: the Dockerfile's)")
+    parser.add_argument("--load-practices", type=int, default=5,
+                        help="load test: practices (four users each)")
+    parser.add_argument("--load-patients", type=int, default=20_000,
+                        help="load test: patients of all those practices together")
     args = parser.parse_args()
     table = Table()
     if args.only in (None, "import"):
@@ -237,6 +269,10 @@ def main() -> int:
         bench_printout(args, table)
     if args.only in (None, "dashboard"):
         status = bench_dashboard(args, table)
+        if status:
+            return status
+    if args.only in (None, "load"):
+        status = bench_load(args, table)
         if status:
             return status
     table.print()
@@ -401,6 +437,68 @@ def bench_dashboard(args, table: Table) -> int:
         return 0
     _dashboard_lines(table, setup.result, measured.result)
     return 0
+
+
+def bench_load(args, table: Table) -> int:
+    """20 users with sessions over the main pages against gunicorn (bench/load.py): p50 and
+    p95 per page and over all pages, beside the base (the login page under the same load)."""
+    env = scratch_database(LOAD_DATABASE, "load")
+    if env is None:
+        return 2
+    setup = run_child(["-m", "bench.load", "setup", "--practices", str(args.load_practices),
+                       "--patients", str(args.load_patients), "--seed", str(args.seed),
+                       "--users", str(args.users), *(["--keep"] if args.keep else [])],
+                      env, echo=True)
+    if setup.result is None:
+        table.add("load scenario", "ERROR", "", "FAIL  <<< (see below)")
+        table.notes.append("load setup failed:\n" + setup.failure())
+        return 0
+    print(f"Load test: {args.users} users, {args.base_seconds:.0f} s on the login page, then "
+          f"{args.seconds:.0f} s over the pages (each after {args.warm_up:.0f} s warm-up) ...",
+          flush=True)
+    load_before = os.getloadavg()[0]
+    run = run_child(["-m", "bench.load", "run", "--users", str(args.users),
+                     "--seconds", str(args.seconds), "--base-seconds", str(args.base_seconds),
+                     "--warm-up", str(args.warm_up), "--think", str(args.think),
+                     "--workers", str(args.workers)], env)
+    if run.result is None:
+        table.add("load test", "ERROR", "", "FAIL  <<< (see below)")
+        table.notes.append("load run failed:\n" + run.failure())
+        return 0
+    load_lines(table, run.result)
+    table.notes.append(
+        f"load: {run.result['users']} users of {run.result['practices']} practices "
+        f"({', '.join(run.result['roles'])}), {run.result['think']:.0f} s between pages, "
+        f"{run.result['seconds']:.0f} s counted after {run.result['warm_up']:.0f} s warm-up; "
+        f"gunicorn {run.result['command'].split(' ', 1)[1]}, DEBUG off; database "
+        f"{LOAD_DATABASE}; machine load average {load_before:.1f} before the run, "
+        f"{os.getloadavg()[0]:.1f} after (other work on the machine slows every page).")
+    return 0
+
+
+def load_lines(table: Table, result: dict) -> None:
+    """The base, each page and all pages: p95 with p50 and the count beside it."""
+    base, load = result["base"], result["load"]
+
+    def line(label: str, figures: dict | None, limit: str = "–", verdict_of=None) -> None:
+        if not figures:
+            table.add(label, "NONE", limit, "FAIL  <<< (no answer counted)")
+            return
+        extra = f"p50 {_ms(figures['p50'])}, max {_ms(figures['max'])}, {figures['count']} requests"
+        table.add(label, _ms(figures["p95"]), limit,
+                  verdict_of(figures, extra) if verdict_of else extra)
+
+    for label, figures in sorted(base["pages"].items()):
+        line(f"{label} p95 (base)", figures)
+    for label, figures in sorted(load["pages"].items()):
+        line(f"{label} p95", figures)
+    failures = sum(load["failures"].values()) + sum(base["failures"].values())
+    line("all pages p95", load["all"], f"≤ {LOAD_LIMIT_MS} ms",
+         lambda f, extra: verdict(f["p95"] <= LOAD_LIMIT_MS and not failures,
+                                  extra + (f"; {failures} answers not 200" if failures
+                                           else "")))
+    for what, count in sorted({**base["failures"], **load["failures"]}.items()):
+        table.notes.append(f"load: {count} answers {what} (not 200)")
 
 
 def _ms(value: float) -> str:

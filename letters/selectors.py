@@ -2,7 +2,7 @@
 (docs/architecture.md#house-style)."""
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from patients.groslijst import months_back
 from patients.models import Participation, Patient, Practice, Prescription, Project
 from patients.queries import benzo_filter
-from patients.selectors import gp_user_id_for
+from patients.selectors import gp_user_id_for, gp_user_ids
 
 from . import text
 from .models import GpSignature, Letter, LetterKind, LetterRun, LetterTemplate, ResendRequest
@@ -114,13 +114,17 @@ def project_gps(project: Project) -> list:
     return sorted(project.gps.all(), key=_sort_key)
 
 
-def signer_for(patient: Patient, gps: Sequence):
+def signer_for(patient: Patient, gps: Sequence,
+               confirmed: Mapping[str, int | None] | None = None):
     """The signer: the patient's own GP when that is one of the project's GPs, found through
     the practice's confirmed mapping of the export's GP names (free text like 'M. Öztürk')
-    to its GP users; else the project's first GP (docs/domain.md, step 4)."""
+    to its GP users; else the project's first GP (docs/domain.md, step 4). ``confirmed``:
+    that mapping read once (``gp_user_ids``) by a caller with many patients."""
     if not gps:
         return None
-    own = gp_user_id_for(practice_id=patient.practice_id, gp_name=patient.gp_name)
+    own = (gp_user_id_for(practice_id=patient.practice_id, gp_name=patient.gp_name)
+           if confirmed is None else confirmed.get(patient.gp_name) if patient.gp_name
+           else None)
     return next((gp for gp in gps if gp.pk == own), gps[0])
 
 
@@ -200,10 +204,11 @@ def letter_data_for(*, project: Project, participations: Sequence[Participation]
         practice=practice, patient_ids=[p.patient_id for p in participations],
         on_or_before=letter_date)
     poh = person_name(project.lead)
+    confirmed = gp_user_ids(practice_id=practice.pk)
     result = []
     for participation in participations:
         patient = participation.patient
-        gp = signer_for(patient, gps)
+        gp = signer_for(patient, gps, confirmed)
         result.append(LetterData(
             practice=practice_values, sex=patient.sex, initials=patient.initials,
             prefix=patient.prefix, surname=patient.surname, street=patient.street,
@@ -302,9 +307,10 @@ def mailing_rows(*, project: Project) -> list[MailingRow]:
                       .prefetch_related(Prefetch("letters", queryset=letters))
                       .order_by("letter_sent_on", "rank", "patient__surname", "id"))
     gps = project_gps(project)
+    confirmed = gp_user_ids(practice_id=project.practice_id)
     rows = []
     for participation in participations:
-        gp = signer_for(participation.patient, gps)
+        gp = signer_for(participation.patient, gps, confirmed)
         stop_letters = list(participation.letters.all())
         rows.append(MailingRow(participation=participation,
                                signer=signer_name(gp) if gp else "",

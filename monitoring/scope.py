@@ -17,8 +17,8 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from patients.groslijst import GroslijstRow
+from patients.groslijst_cache import groslijst_rows_cached
 from patients.models import OUTCOMES_OUT_OF_DENOMINATOR, Participation, Project
-from patients.selectors import groslijst_rows
 
 from .selectors import EvaluationRow, evaluation_rows
 
@@ -93,8 +93,9 @@ class Scope:
     def chronic_users(self, reference: date) -> list[GroslijstRow]:
         """The groslijst on ``reference`` under the project's criterion (patients.selectors)."""
         if reference not in self.groslijst_memo:
-            rows = groslijst_rows(practice=self.project.practice, reference_date=reference,
-                                  ddd_threshold=self.project.ddd_threshold)
+            rows = groslijst_rows_cached(practice=self.project.practice,
+                                         reference_date=reference,
+                                         ddd_threshold=self.project.ddd_threshold)
             self.groslijst_memo[reference] = [r for r in rows if r.meets(self.project.criterion)]
         return self.groslijst_memo[reference]
 

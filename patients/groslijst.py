@@ -9,6 +9,7 @@ day that does not exist in the target month becomes that month's last day
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from django.utils.formats import number_format
@@ -20,7 +21,10 @@ DAYS_PER_YEAR = 365
 HUNDREDTHS = Decimal("0.01")
 
 
+@lru_cache(maxsize=4096)
 def months_back(reference: date, months: int) -> date:
+    # Kept per process: relativedelta is slow, and the evaluation of a dashboard's patient
+    # table asks the same few dates thousands of times (docs/security.md#under-load).
     return reference - relativedelta(months=months)
 
 

@@ -454,6 +454,14 @@ def gp_names_unconfirmed_count(*, practice: Practice) -> int:
     return practice.gp_names.filter(confirmed_at__isnull=True).count()
 
 
+def gp_user_ids(*, practice_id: int) -> dict[str, int | None]:
+    """Every export name the practice confirmed, with its GP user (None: not one of its
+    GPs), in one query: for lists that name a signer per patient."""
+    return dict(GpNameMapping.objects
+                .filter(practice_id=practice_id, confirmed_at__isnull=False)
+                .values_list("export_name", "user_id"))
+
+
 def gp_user_id_for(*, practice_id: int, gp_name: str) -> int | None:
     """The GP user the practice confirmed for this export name, or None."""
     if not gp_name:

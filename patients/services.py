@@ -14,6 +14,7 @@ from benzoproject.formats import format_date
 from .audit import audit_log, audit_log_many
 from .dates import next_month_start, wait_period_end
 from .groslijst import months_back
+from .groslijst_cache import groslijst_forget
 from .models import (
     OUTCOMES_NEEDING_REASON,
     AuditEvent,
@@ -207,8 +208,10 @@ def import_batch_done(*, batch: ImportBatch) -> None:
     """What follows a successful import (called by the importer, inside its transaction):
     the open projects' "prescriptions imported" steps are checked off, and the GP names the
     import brought for the first time get a row on the mapping page (docs/domain.md,
-    steps 1 and 4)."""
+    steps 1 and 4). The practice's cached groslijsts are forgotten
+    (docs/security.md#under-load)."""
     practice = batch.practice
+    groslijst_forget(practice=practice)
     on = timezone.localdate(batch.finished_at) if batch.finished_at else timezone.localdate()
     for project in Project.objects.filter(practice=practice).exclude(
             status=Project.Status.CLOSED):

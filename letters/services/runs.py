@@ -26,6 +26,7 @@ from benzoproject.background import (
 from benzoproject.formats import format_date
 from patients.audit import audit_log, audit_log_many
 from patients.models import AuditEvent, Participation, PlanMilestone, Practice, Project
+from patients.selectors import gp_user_ids
 from patients.services import participation_letter_mailed, plan_milestone_reached
 from patients.workflow import participation_note
 
@@ -98,9 +99,10 @@ def letter_run_create(*, project: Project, user, kind: str = LetterKind.STOP,
     requests = ({r.participation_id: r for r in ResendRequest.objects.filter(
         participation__in=participations, mailed_on__isnull=True)}
         if kind == LetterKind.RESEND else {})
+    confirmed = gp_user_ids(practice_id=project.practice_id)
     letters = Letter.objects.bulk_create(
         Letter(participation=p, kind=kind, run=run, position=i, created_by=user,
-               signer_name=signer_name(signer_for(p.patient, gps)),
+               signer_name=signer_name(signer_for(p.patient, gps, confirmed)),
                resend_reason=requests[p.pk].reason if requests else "")
         for i, p in enumerate(participations))
     for letter in letters if requests else ():

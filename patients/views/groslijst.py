@@ -16,10 +16,10 @@ from benzoproject.exports import csv_response, xlsx_response
 from ..audit import audit_log
 from ..forms import GroslijstForm, ToScreeningForm
 from ..groslijst import GroslijstRow
+from ..groslijst_cache import groslijst_rows_cached
 from ..models import AuditEvent, Project
 from ..selectors import (
     groslijst_details,
-    groslijst_rows,
     lasting_exclusions,
     patients_in_open_projects,
     projects_open,
@@ -66,8 +66,8 @@ def _groslijst_shown(practice, query) -> tuple[GroslijstForm, dict, list[Groslij
     """The groslijst as the page with ``query`` (its filters) shows it, over all pages."""
     form = GroslijstForm(query)
     data = form.values()
-    rows = groslijst_rows(practice=practice, reference_date=data["peildatum"],
-                          ddd_threshold=int(data["drempel"]))
+    rows = groslijst_rows_cached(practice=practice, reference_date=data["peildatum"],
+                                 ddd_threshold=int(data["drempel"]))
     lasting = lasting_exclusions(practice=practice)
     return form, data, rows, lasting, _filtered(rows, data, lasting)
 

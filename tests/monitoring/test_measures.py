@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from monitoring.measures import BY_KEY, MEASURES, measures_compute
+from patients.groslijst_cache import groslijst_forget
 
 from .scenario import Builder, E, at, build
 
@@ -188,6 +189,8 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(scenario, users):
     from django.test.utils import CaptureQueriesContext
 
     def queries() -> int:
+        # The groslijsts computed each time, as after an import (patients.groslijst_cache).
+        groslijst_forget(practice=scenario.project.practice)
         with CaptureQueriesContext(connection) as captured:
             measures_compute(scenario.project, E)
         return len(captured)
