@@ -20,8 +20,12 @@ def audit_log(
     object_type: str | None = None,
     patient: Patient | None = None,
     detail: str = "",
+    username: str = "",
 ) -> AuditEvent:
-    """Append one audit event; the object's patient and practice are found when not given."""
+    """Append one audit event; the object's patient and practice are found when not given.
+
+    ``username`` names who was tried when there is no logged-in user (a failed login).
+    """
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = str(getattr(obj, "uuid", None) or obj.pk)
@@ -38,7 +42,7 @@ def audit_log(
     request_audited.set(True)
     return AuditEvent.objects.create(
         user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
+        username=user.get_username() if authenticated else username[:150],
         action=action,
         object_type=object_type or "",
         object_id=object_id,
