@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from benzoproject.middleware import request_audited
+from benzoproject.middleware import audit_role, request_audited
 from patients.audit import audit_log
 from patients.models import (
     AuditEvent,
@@ -89,6 +89,7 @@ def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
                 raise PermissionDenied
             request.membership = membership
             request.practice = membership.practice
+            audit_role.set(membership.role)
             request.audit_target = None
             response = view(request, *args, **kwargs)
             if (request.method in ("GET", "HEAD") and response.status_code < 400

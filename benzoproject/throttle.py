@@ -49,16 +49,13 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from .middleware import client_ip
+
 logger = logging.getLogger(__name__)
 
 _ATTEMPT = "_login_attempt"  # the request attribute the backend, receiver and middleware share
 _PENDING = "_login_device_pending"  # session key: user name whose device cookie is due
 _DEVICE_SALT = "benzoproject.throttle.device"
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client address (REMOTE_ADDR until benzoproject.middleware.client_ip lands)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 @dataclass(frozen=True)
@@ -196,7 +193,8 @@ class Attempt:
 def attempt_for(request: HttpRequest, username: str) -> Attempt:
     """Classify an attempt (device cookie or not) and find whether it is locked."""
     now = time.time()
-    address = client_ip(request)
+    # X-Forwarded-For only through TRUSTED_PROXIES: a client cannot pick its own address.
+    address = client_ip(request) or "unknown"
     nonce = next((n for u, n, _ in _device_entries(request, now) if u == username), None)
     attempt = Attempt(username=username, address=address, trusted=False)
     attempt.scopes = [address_scope(address), username_scope(username)]

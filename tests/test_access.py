@@ -224,6 +224,7 @@ def test_every_page_opened_is_in_the_audit_log_with_its_object(users, client_for
         if case.audit_action == AuditEvent.Action.VIEW:
             assert event.detail == case.name
         assert event.client_address == "127.0.0.1"
+        assert event.role in case.roles, case.name
         if case.audited_id:
             assert event.object_id == case.audited_id, case.name
         else:

@@ -187,3 +187,26 @@ def test_the_sliding_window_weighs_the_previous_window(db, frozen):
     # A quarter into the next window three quarters of the previous one still count.
     assert throttle.failures(scope, start + window + window / 4) == 3
     assert throttle.failures(scope, start + 2 * window) == 0
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_address_counts(users, frozen, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    for i in range(settings.LOGIN_THROTTLE_ADDRESS_LIMIT):
+        proxy.post(reverse("login"), {"username": f"gok{i}", "password": "fout"},
+                   HTTP_X_FORWARDED_FOR=SHARED)
+    user = users[Role.HUISARTS]
+    credentials = {"username": user.username, "password": PASSWORD}
+    assert proxy.post(reverse("login"), credentials,
+                      HTTP_X_FORWARDED_FOR=SHARED).status_code == 429
+    # Another practice behind the same proxy is not locked.
+    assert Client(REMOTE_ADDR="10.0.0.1").post(
+        reverse("login"), credentials, HTTP_X_FORWARDED_FOR=ELSEWHERE).status_code == 302
+
+
+def test_a_forged_forwarded_header_does_not_dodge_the_address_lock(users, frozen):
+    client = Client()
+    for i in range(settings.LOGIN_THROTTLE_ADDRESS_LIMIT):
+        client.post(reverse("login"), {"username": f"gok{i}", "password": "fout"},
+                    REMOTE_ADDR=SHARED, HTTP_X_FORWARDED_FOR=f"203.0.113.{i + 1}")
+    assert _try(Client(), users[Role.HUISARTS].username, PASSWORD).status_code == 429

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0021_snapdue_due_kinds'),
+        ('patients', '0022_audit_role_shown'),
     ]
 
     operations = [
