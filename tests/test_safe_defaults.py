@@ -114,9 +114,9 @@ def test_plain_http_is_redirected_to_https(as_production, db):
     assert response["Location"].startswith("https://")
 
 
-def test_a_page_and_a_download_carry_the_safe_headers(as_production, users, project):
-    client = Client()
-    client.force_login(users[Role.POH_GGZ])
+def test_a_page_and_a_download_carry_the_safe_headers(as_production, users, project,
+                                                      client_for):
+    client = client_for(users[Role.POH_GGZ])
     page = client.get(reverse("patients:groslijst"), secure=True)
     download = client.get(reverse("patients:groslijst"), {"formaat": "csv"}, secure=True)
     assert page.status_code == download.status_code == 200
@@ -125,7 +125,8 @@ def test_a_page_and_a_download_carry_the_safe_headers(as_production, users, proj
     _assert_safe_headers(download)
 
 
-def test_login_cookies_are_secure_host_cookies(as_production, users):
+def test_login_cookies_are_secure_host_cookies(as_production, users, settings):
+    settings.TWO_FACTOR_REQUIRED = False  # the device cookie without the code step
     client = Client()
     form = client.get(reverse("login"), secure=True)
     _assert_safe_headers(form)

@@ -21,20 +21,14 @@ def clock():
         yield traveller
 
 
-def _logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _home_after(client, clock, seconds):
     clock.move_to(LOGIN + timedelta(seconds=seconds))
     return client.get(reverse("home"))
 
 
 @pytest.mark.parametrize(("edge", "logged_in"), [(-1, True), (0, False)])
-def test_a_session_ends_after_the_idle_time(users, clock, edge, logged_in):
-    client = _logged_in(users[Role.HUISARTS])
+def test_a_session_ends_after_the_idle_time(users, client_for, clock, edge, logged_in):
+    client = client_for(users[Role.HUISARTS])
     response = _home_after(client, clock, settings.SESSION_IDLE_SECONDS + edge)
     assert (response.status_code == 200) is logged_in
     if not logged_in:
@@ -44,8 +38,8 @@ def test_a_session_ends_after_the_idle_time(users, clock, edge, logged_in):
         assert f"{settings.SESSION_IDLE_SECONDS // 60} minuten" in page
 
 
-def test_activity_keeps_a_session_alive(users, clock):
-    client = _logged_in(users[Role.HUISARTS])
+def test_activity_keeps_a_session_alive(users, client_for, clock):
+    client = client_for(users[Role.HUISARTS])
     idle = settings.SESSION_IDLE_SECONDS
     assert _home_after(client, clock, idle - 1).status_code == 200
     assert _home_after(client, clock, 2 * idle - 2).status_code == 200
@@ -53,8 +47,8 @@ def test_activity_keeps_a_session_alive(users, clock):
 
 @pytest.mark.parametrize(("edge", "logged_in"), [(-1, True), (0, False)])
 def test_a_session_ends_at_its_maximum_age_however_active(
-        users, clock, settings, edge, logged_in):
-    client = _logged_in(users[Role.HUISARTS])
+        users, client_for, clock, settings, edge, logged_in):
+    client = client_for(users[Role.HUISARTS])
     step = settings.SESSION_IDLE_SECONDS - ACTIVITY_RESOLUTION_SECONDS
     for moment in range(step, settings.SESSION_MAX_SECONDS - 1, step):
         assert _home_after(client, clock, moment).status_code == 200, moment
@@ -65,18 +59,18 @@ def test_a_session_ends_at_its_maximum_age_however_active(
         assert f"al {settings.SESSION_MAX_SECONDS // 3600} uur was ingelogd" in page
 
 
-def test_an_ended_session_is_logged_out_and_audited(users, clock):
+def test_an_ended_session_is_logged_out_and_audited(users, client_for, clock):
     user = users[Role.HUISARTS]
-    client = _logged_in(user)
+    client = client_for(user)
     _home_after(client, clock, settings.SESSION_IDLE_SECONDS)
     assert AuditEvent.objects.filter(user=user, action=AuditEvent.Action.LOGOUT).count() == 1
     assert _home_after(client, clock, settings.SESSION_IDLE_SECONDS + 1).status_code == 302
 
 
-def test_disabling_an_account_ends_all_its_sessions_at_once(users):
+def test_disabling_an_account_ends_all_its_sessions_at_once(users, client_for):
     user, colleague = users[Role.HUISARTS], users[Role.POH_GGZ]
-    browsers = [_logged_in(user), _logged_in(user)]
-    other = _logged_in(colleague)
+    browsers = [client_for(user), client_for(user)]
+    other = client_for(colleague)
     user.is_active = False
     user.save()
     assert Session.objects.count() == 1  # the colleague's
@@ -85,9 +79,9 @@ def test_disabling_an_account_ends_all_its_sessions_at_once(users):
     assert other.get(reverse("home")).status_code == 200
 
 
-def test_disabling_in_the_admin_ends_the_sessions(users, admin_client):
+def test_disabling_in_the_admin_ends_the_sessions(users, client_for, admin_client):
     user = users[Role.HUISARTS]
-    browser = _logged_in(user)
+    browser = client_for(user)
     admin_page = reverse("admin:auth_user_change", args=[user.pk])
     form = admin_client.get(admin_page).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}

@@ -24,6 +24,13 @@ ELSEWHERE = "198.51.100.7"
 MORNING = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _password_only(settings):
+    # Throttling guards the password step; the second factor has tests of its own. (With
+    # TWO_FACTOR_REQUIRED the device cookie follows the code step: test_session_limits.py.)
+    settings.TWO_FACTOR_REQUIRED = False
+
+
 @pytest.fixture
 def frozen():
     with time_machine.travel(MORNING, tick=False) as traveller:
