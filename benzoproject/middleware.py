@@ -1,8 +1,11 @@
-"""Request context for the audit log: the client address and role of the current request."""
+"""Request context for the audit log: the client address and role of the current request,
+and the request itself, so that a change written outside a view (a signal on a membership
+changed in the admin) names the user who made it."""
 
 import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +16,14 @@ audit_role: ContextVar[str] = ContextVar("audit_role", default="")
 # Set when the current request already wrote an audit event (e.g. an export), so
 # the generic page-view entry is not written twice.
 request_audited: ContextVar[bool] = ContextVar("request_audited", default=False)
+current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
+
+
+def acting_user() -> Any:
+    """The logged-in user of the current request, or None (a command, the worker)."""
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def _trusted(address: str) -> bool:
@@ -53,9 +64,11 @@ class AuditContextMiddleware:
         address = client_address.set(client_ip(request))
         role = audit_role.set("")
         audited = request_audited.set(False)
+        current = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
             client_address.reset(address)
             audit_role.reset(role)
             request_audited.reset(audited)
+            current_request.reset(current)

@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    # Two factors (docs/security.md#two-factors): TOTP apps and recovery codes. Before
+    # the core, whose admin module takes their device pages out of the admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "benzoproject",
     "patients",
     "letters",
@@ -74,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +138,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every user passes a second factor (a code from an authenticator app, or a recovery code)
+# after the password. Only a local first look (DEBUG on) may switch it off; every page
+# then says so (docs/security.md#two-factors).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+if not TWO_FACTOR_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_REQUIRED=false is only allowed with DEBUG=true, for a local first look: "
+        "with DEBUG off every user must pass a second factor. Remove TWO_FACTOR_REQUIRED "
+        "from the environment (or .env).")
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Benzoreductie")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -186,6 +204,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded exports, letters and logos hold patient data or identify the practice: readable
+# by the app's own user only, never by the other users of the server (docs/security.md).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# An uploaded export is deleted as soon as its import has finished (0 days), or kept this
+# many days encrypted with UPLOAD_KEY (Fernet) and then deleted by beat.
+UPLOAD_KEEP_DAYS = env.int("UPLOAD_KEEP_DAYS", default=0)
+UPLOAD_KEY = env("UPLOAD_KEY", default="")
+if UPLOAD_KEEP_DAYS < 0:
+    raise ImproperlyConfigured("UPLOAD_KEEP_DAYS cannot be negative.")
+if UPLOAD_KEEP_DAYS and not UPLOAD_KEY:
+    raise ImproperlyConfigured("UPLOAD_KEEP_DAYS keeps uploaded exports: set UPLOAD_KEY to "
+                               "encrypt them (see .env.example).")
 # Uploads larger than this are imported by a Celery task with a progress bar.
 IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=1_000_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=300 * 1024 * 1024)
@@ -326,6 +357,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-imports": {
         "task": "patients.tasks.requeue_stale_imports",
         "schedule": env.float("STALE_SWEEP_SECONDS", default=60.0),
+    },
+    "purge-upload-files": {
+        "task": "patients.tasks.purge_upload_files",
+        "schedule": crontab(minute=17),
     },
     "requeue-stale-print-runs": {
         "task": "letters.tasks.requeue_stale_runs",

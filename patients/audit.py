@@ -20,6 +20,7 @@ def audit_log(
     practice: Practice | None = None,
     obj: Model | None = None,
     object_type: str | None = None,
+    object_id: str = "",
     patient: Patient | None = None,
     patients: Iterable[Patient | int] = (),
     detail: str = "",
@@ -30,8 +31,9 @@ def audit_log(
 
     ``patients`` are the patients a list, search, export or merged PDF showed (objects or
     primary keys), each kept as an :class:`AuditEventPatient` of the event. ``role`` is
-    the role the user acted in; by default the one of the current request. ``username``
-    names who was tried when there is no logged-in user (a failed login).
+    the role the user acted in; by default the one of the current request. ``object_id``
+    names an object given by ``object_type`` only (one deleted in the admin, say).
+    ``username`` names who was tried when there is no logged-in user (a failed login).
     """
     if obj is not None:
         object_type = object_type or obj._meta.model_name
@@ -43,8 +45,6 @@ def audit_log(
         if practice is None:
             practice = getattr(obj, "practice", None) or getattr(
                 getattr(obj, "project", None), "practice", None)
-    else:
-        object_id = ""
     authenticated = user is not None and user.is_authenticated
     request_audited.set(True)
     event = AuditEvent.objects.create(
@@ -78,3 +78,4 @@ def audit_log_many(*, user, action: str, practice: Practice, objs, detail: str) 
                    patient=getattr(obj, "patient", None), detail=detail[:300],
                    client_address=client_address.get(), role=audit_role.get())
         for obj in objs)
+

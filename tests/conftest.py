@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from benzoproject.twofactor import session_verify, totp_device_for
 from patients.models import DueItem, ImportBatch, Prescription, Role, Substance
 from patients.services import project_create
 
@@ -68,16 +69,19 @@ def other_users(other_practice):
     return {role: _member(other_practice, role, f"{role}-eik") for role in Role.values}
 
 
+def verified_client(user, client: Client | None = None) -> Client:
+    """``client`` (a new one) logged in as ``user`` past both factors: the password
+    (``force_login``) and the authenticator app (a confirmed device, docs/security.md)."""
+    client = client or Client()
+    client.force_login(user)
+    session_verify(client, totp_device_for(user))
+    return client
+
+
 @pytest.fixture
 def client_for():
-    """A logged-in test client for a user: ``client_for(user)``."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
+    """A test client logged in past both factors for a user: ``client_for(user)``."""
+    return verified_client
 
 
 def make_project(practice, lead, **overrides):

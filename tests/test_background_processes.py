@@ -27,7 +27,6 @@ from pathlib import Path
 import pytest
 from celery import current_app
 from django.conf import settings
-from django.test import Client
 
 from bench.generate import generate
 from letters.models import Letter, LetterRun
@@ -35,6 +34,7 @@ from letters.services import letter_run_create, letter_run_start
 from patients.importing.background import import_batch_start
 from patients.importing.load import import_batch_prepare, import_file
 from patients.models import AuditEvent, ImportBatch, Patient, Prescription, Role
+from tests.conftest import verified_client
 from tests.letters.helpers import on_mailing_list
 
 from .processes import ROOT, process_env
@@ -254,8 +254,7 @@ class Browser:
     """A logged-in user of the web server process (its session is in the database)."""
 
     def __init__(self, base: str, user):
-        client = Client()
-        client.force_login(user)
+        client = verified_client(user)
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))

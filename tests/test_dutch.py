@@ -18,7 +18,7 @@ from benzoproject.formats import format_date, format_datetime
 from patients.due import due_items_sweep
 from patients.models import DueItem, Participation, ParticipationEvent, Role
 from patients.services import participation_letter_mailed
-from tests.conftest import make_project
+from tests.conftest import make_project, verified_client
 from tests.factories import PatientFactory
 
 S = Participation.Status
@@ -178,7 +178,7 @@ def test_the_reference_page_shows_words_and_dutch_numbers(client_for, users):
 
 def test_the_admin_shows_third_party_models_in_dutch(client, django_user_model):
     admin = django_user_model.objects.create_superuser("opperbeheer", "b@example.org", "x")
-    client.force_login(admin)
+    verified_client(admin, client)
     html = html_text.unescape(client.get(reverse("admin:index")).content.decode())
     for dutch in ("Gebruikers", "Terugkerende taken", "Cron-schema's", "Zonnegebeurtenissen",
                   "Modelnaam"):

@@ -16,6 +16,7 @@ from letters.services import (
     letter_template_save,
 )
 from patients.groslijst import months_back
+from tests.conftest import verified_client
 
 from .helpers import on_mailing_list, pdf_pages_text, prescribe
 
@@ -138,7 +139,7 @@ def test_a_practice_without_a_phone_number_prints_nothing(letter_project, gp, as
 def test_the_mailing_screen_says_why_it_cannot_print(client, letter_project, gp, assistant,
                                                      practice):
     on_mailing_list(letter_project, gp)
-    client.force_login(assistant)
+    verified_client(assistant, client)
     url = reverse("letters:mailing", args=[letter_project.uuid])
     practice.phone = ""
     practice.save()

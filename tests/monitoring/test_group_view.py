@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from monitoring.group import NEEDED, Column, build_table, parse_month
 from monitoring.models import MonthlySnapshot
 from patients.models import AuditEvent, Patient, Project, Role
-from tests.conftest import make_project
+from tests.conftest import make_project, verified_client
 from tests.factories import FtoGroupFactory, MembershipFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +204,7 @@ SMALL = re.compile(r"^\s*[1-9]\s*$")
 def test_a_crawl_as_the_monitor_finds_no_patient_and_no_count_under_10(client):
     call_command("demo", stdout=StringIO())
     monitor = get_user_model().objects.get(username="monitor")
-    client.force_login(monitor)
+    verified_client(monitor, client)
     user_names = set(get_user_model().objects.values_list("last_name", flat=True))
     user_names |= {n.split()[-1] for n in user_names if n}
     secrets = _secrets(user_names)
