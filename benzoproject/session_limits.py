@@ -85,6 +85,11 @@ def sessions_end_for(user: Any) -> int:
 
 
 @receiver(post_save, sender=get_user_model())
-def _end_sessions_of_disabled_user(sender: object, instance: Any, **kwargs: Any) -> None:
+def _end_sessions_of_disabled_user(sender: object, instance: Any, created: bool,
+                                   update_fields: frozenset[str] | None = None,
+                                   **kwargs: Any) -> None:
+    # A new user has no session; a save of other fields only (last_login) changes nothing.
+    if created or (update_fields is not None and "is_active" not in update_fields):
+        return
     if not instance.is_active:
         sessions_end_for(instance)

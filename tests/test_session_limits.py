@@ -112,3 +112,12 @@ def test_the_device_cookie_waits_for_the_second_factor(users, settings):
                                               "password": "geheim-wachtwoord-123"})
     assert response.status_code == 302
     assert settings.LOGIN_DEVICE_COOKIE_NAME not in client.cookies
+
+
+def test_disabling_with_update_fields_ends_the_sessions_too(users, client_for):
+    user = users[Role.HUISARTS]
+    browser = client_for(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert sessions_end_for(user) == 0
+    assert browser.get(reverse("home")).status_code == 302
