@@ -31,6 +31,9 @@ class Row:
     path: str
     roles: frozenset[str] | None  # None: outside the role check (see ``note``)
     note: str = ""
+    # The practice's privacy officer may open it too, whatever their role
+    # (practice_view(privacy_officer=True)).
+    privacy_officer: bool = False
 
 
 def _patterns(resolver: URLResolver, prefix: str = "", ns: str = "") -> Iterator[tuple]:
@@ -60,7 +63,8 @@ def access_rows() -> list[Row]:
         if roles is None:
             rows.append(Row(name, path, None, "outside the role check: the login flow"))
         else:
-            rows.append(Row(name, path, frozenset(roles)))
+            rows.append(Row(name, path, frozenset(roles),
+                            privacy_officer=getattr(view, "privacy_officer", False)))
     return rows
 
 
@@ -72,6 +76,7 @@ def access_table() -> str:
     """The table as Markdown (English labels: the docs are English)."""
     with translation.override("en"):
         labels = [str(label) for label in Role.labels]
+    labels.append("Privacy officer")
     lines = ["| URL name | path | " + " | ".join(labels) + " |",
              "|---|---|" + "---|" * len(labels)]
     seen = set()
@@ -84,6 +89,7 @@ def access_table() -> str:
             cells = [row.note] + [""] * (len(labels) - 1)
         else:
             cells = [YES if role in row.roles else "" for role in Role.values]
+            cells.append(YES if row.privacy_officer else "")
         lines.append(f"| `{row.name}` | `{_path(row.path)}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0022_audit_role_shown'),
+        ('patients', '0024_membership_privacy_officer'),
     ]
 
     operations = [
