@@ -217,3 +217,16 @@ def test_a_forged_forwarded_header_does_not_dodge_the_address_lock(users, frozen
         client.post(reverse("login"), {"username": f"gok{i}", "password": "fout"},
                     REMOTE_ADDR=SHARED, HTTP_X_FORWARDED_FOR=f"203.0.113.{i + 1}")
     assert _try(Client(), users[Role.HUISARTS].username, PASSWORD).status_code == 429
+
+
+def test_failed_logins_of_a_member_are_in_the_practice_log_and_not_another(
+        users, other_users, practice, other_practice, frozen):
+    from patients.audit_selectors import LogFilters, log_events
+
+    user = users[Role.HUISARTS]
+    _fail_user(user.username, settings.LOGIN_THROTTLE_USERNAME_LIMIT)
+    filters = LogFilters(username=user.username)
+    actions = [e.action for e in log_events(practice=practice, filters=filters)]
+    assert actions.count(AuditEvent.Action.LOGIN_FAILED) == settings.LOGIN_THROTTLE_USERNAME_LIMIT
+    assert actions.count(AuditEvent.Action.LOCKOUT) == 1
+    assert not log_events(practice=other_practice, filters=filters).exists()
