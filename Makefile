@@ -99,8 +99,15 @@ messages: install
 	$(PY) manage.py makemessages -l nl --no-obsolete --ignore='.venv/*' --ignore='staticfiles/*' --ignore='var/*'
 	$(PY) manage.py compilemessages -l nl --ignore='.venv/*'
 
+# Production settings as a deployment has them, without the first-look .env: DEBUG off, a
+# fresh 50+ character secret; the deploy checks must pass without any extra variable.
+DEPLOY_ENV = ENV_FILE=/nonexistent/.env DEBUG=false ALLOWED_HOSTS=benzo.example.nl \
+  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  PSEUDONYM_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"
+
 test: install system-deps services lint security typecheck smoke
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	$(TEST_ENV) $(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 

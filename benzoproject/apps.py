@@ -6,6 +6,7 @@ class BenzoprojectConfig(AppConfig):
     verbose_name = "Benzoreductie"
 
     def ready(self) -> None:
+        from . import session_limits, throttle  # noqa: F401  (their signal receivers)
         from .celery import ensure_filesystem_broker_folders
 
         ensure_filesystem_broker_folders()

@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
-    "axes",
     # Two factors (docs/security.md#two-factors): TOTP apps and recovery codes. Before
     # the core, whose admin module takes their device pages out of the admin.
     "django_otp",
@@ -70,8 +69,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Permissions-Policy on every response, static files included.
+    "benzoproject.headers.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their caching, everything else is no-store.
+    "benzoproject.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,7 +86,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "benzoproject.middleware.AuditContextMiddleware",
     "benzoproject.middleware.NullCharacterMiddleware",
-    "axes.middleware.AxesMiddleware",
+    # Ends idle and old sessions before the view runs (docs/security.md).
+    "benzoproject.session_limits.SessionLimitsMiddleware",
+    "benzoproject.throttle.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "benzoproject.urls"
@@ -128,8 +133,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    # django-axes locks a user name out after repeated failed logins.
-    "axes.backends.AxesStandaloneBackend",
+    # Refuses an attempt while its address, user name or device is locked
+    # (benzoproject/throttle.py, docs/security.md#throttling-of-logins).
+    "benzoproject.throttle.ThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -153,13 +159,30 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Benzoreductie")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# Login throttling (benzoproject/throttle.py): failed logins within a sliding window lock,
+# for the cool-off, an address (across user names) or a user name (across addresses) for
+# attempts without a device cookie, or one device of one user.
+LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=15 * 60)
+LOGIN_THROTTLE_COOLOFF_SECONDS = env.int("LOGIN_THROTTLE_COOLOFF_SECONDS", default=15 * 60)
+# A practice's shared address sees its colleagues' typing errors too: 20 leaves room for them
+# while a spray over any number of user names stops at the 20th failure.
+LOGIN_THROTTLE_ADDRESS_LIMIT = env.int("LOGIN_THROTTLE_ADDRESS_LIMIT", default=20)
+LOGIN_THROTTLE_USERNAME_LIMIT = env.int("LOGIN_THROTTLE_USERNAME_LIMIT", default=10)
+LOGIN_THROTTLE_DEVICE_LIMIT = env.int("LOGIN_THROTTLE_DEVICE_LIMIT", default=5)
+LOGIN_THROTTLE_CACHE = "default"
+LOGIN_THROTTLE_KEY_PREFIX = "login-throttle"
+# The device cookie: signed, long-lived, up to LOGIN_DEVICE_COOKIE_USERS colleagues per browser.
+LOGIN_DEVICE_COOKIE_SECONDS = env.int("LOGIN_DEVICE_COOKIE_DAYS", default=180) * 24 * 3600
+LOGIN_DEVICE_COOKIE_USERS = 10
+
+# Sessions (benzoproject/session_limits.py): end after SESSION_IDLE_SECONDS without a request,
+# SESSION_MAX_SECONDS after the login, and when the browser closes. Database sessions: disabling
+# an account deletes that user's rows.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Language and time ----------------------------------------------------
 # Always Dutch, whatever the browser asks: no LocaleMiddleware. With nothing
@@ -169,7 +192,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 # The app's catalogue (``make messages`` keeps it) and, second, Dutch for the
-# third-party packages in the admin that ship none (django-celery-beat, axes).
+# third-party packages in the admin that ship none (django-celery-beat).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 # One date format per kind: benzoproject/formats/nl/formats.py (docs/development.md#dates).
 FORMAT_MODULE_PATH = ["benzoproject.formats"]
@@ -217,13 +240,37 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security -------------------------------------------------------------
-HTTPS = env.bool("HTTPS", default=False)
+# Safe without extra variables: without DEBUG the site is HTTPS only (redirect, HSTS, Secure
+# __Host- cookies). HTTPS=false is for a try-out over plain HTTP on one's own machine.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
+# When TLS ends at a proxy, the header it sets (e.g. X-Forwarded-Proto) tells Django that the
+# request came in over HTTPS. Only with a proxy that always sets it: a client could send it too.
+_proxy_header = env("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Entering the browsers' preload list binds the whole domain for months; that is the domain
+# owner's decision, not a default of the app (docs/security.md#sessions-and-safe-defaults).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = HTTPS and env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# __Host- cookies are sent only over HTTPS, to this very host, for every path: no subdomain
+# can set or read them. Browsers refuse the prefix without Secure, hence only with HTTPS.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+LOGIN_DEVICE_COOKIE_NAME = "__Host-device" if HTTPS else "device"
 SESSION_COOKIE_HTTPONLY = True
+# Browser features the app never uses are switched off (benzoproject/headers.py).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking")
+} | {"fullscreen": ["self"]}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -350,7 +397,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "axes": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         # Django's own console handler (DEBUG only) wrote every record a second time

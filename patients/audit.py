@@ -67,6 +67,7 @@ def audit_log(
     patients: Iterable[Patient | int] = (),
     detail: str = "",
     role: str | None = None,
+    username: str = "",
 ) -> AuditEvent:
     """Append one audit event; the object's patient and practice are found when not given.
 
@@ -74,6 +75,7 @@ def audit_log(
     primary keys), each kept as an :class:`AuditEventPatient` of the event. ``role`` is
     the role the user acted in; by default the one of the current request. ``object_id``
     names an object given by ``object_type`` only (one deleted in the admin, say).
+    ``username`` names who was tried when there is no logged-in user (a failed login).
     """
     if obj is not None:
         object_type = object_type or obj._meta.model_name
@@ -89,7 +91,7 @@ def audit_log(
     request_audited.set(True)
     event = AuditEvent(
         user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
+        username=user.get_username() if authenticated else username[:150],
         action=action,
         object_type=object_type or "",
         object_id=object_id,

@@ -84,6 +84,9 @@ export ENV_FILE=/nonexistent/.env
 export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
 export REDIS_URL
 export ALLOWED_HOSTS=127.0.0.1
+# As behind the TLS proxy of a deployment: the proxy's header says the request came over HTTPS
+# (without it the production defaults redirect plain HTTP to HTTPS).
+export SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto
 export MEDIA_ROOT="$WORK/media"
 export CELERY_QUEUE="smoke-$$-$RANDOM"
 export LOG_LEVEL=WARNING
@@ -106,7 +109,9 @@ for _ in $(seq 1 120); do
     code="$("$BIN/python" - "$port" <<'EOF' || true
 import sys, urllib.error, urllib.request
 try:
-    with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/inloggen/", timeout=5) as r:
+    request = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/inloggen/",
+                                     headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(request, timeout=5) as r:
         print(r.status)
 except urllib.error.HTTPError as e:
     print(e.code)

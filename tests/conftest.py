@@ -36,6 +36,13 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle(settings):
+    # Failed logins of one test must not lock the test client's address for the next: each
+    # test counts under keys of its own in the shared cache (benzoproject/throttle.py).
+    settings.LOGIN_THROTTLE_KEY_PREFIX = f"login-throttle-test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture
 def practice(db):
     return PracticeFactory(code="DELINDE", name="Huisartsenpraktijk De Linde")

@@ -22,9 +22,6 @@ ALLOWED = {
     "django_celery_beat.clockedschedule": "the schedule of timed jobs",
     "otp_totp.totpdevice": "second-factor devices of accounts",
     "otp_static.staticdevice": "recovery codes of accounts",
-    "axes.accessattempt": "failed logins (usernames and addresses)",
-    "axes.accesslog": "logins (usernames and addresses)",
-    "axes.accessfailurelog": "failed logins (usernames and addresses)",
 }
 CLINICAL_APPS = {"letters", "tapering"}
 

@@ -288,7 +288,8 @@ def test_with_the_broker_down_pages_answer_and_an_import_waits_until_it_is_back(
     env = process_env(REDIS_URL=f"redis://127.0.0.1:{port}/0", MEDIA_ROOT=str(settings.MEDIA_ROOT),
                       IMPORT_SYNC_MAX_BYTES="10", STALE_SWEEP_SECONDS="1",
                       DUE_SWEEP_SECONDS="3600", CELERY_QUEUE="celery",
-                      ALLOWED_HOSTS="127.0.0.1", DEBUG="false")
+                      # Production settings, but served over plain HTTP on this machine.
+                      ALLOWED_HOSTS="127.0.0.1", DEBUG="false", HTTPS="false")
     poh = users[Role.POH_GGZ]
     finished = import_file(practice=practice, user=poh, data=_small_his(),
                            file_name="klaar.csv")

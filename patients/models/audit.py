@@ -27,13 +27,15 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("exported")
         LOGIN = "login", _("logged in")
         LOGOUT = "logout", _("logged out")
+        LOGIN_FAILED = "login_failed", _("login failed")
+        LOCKOUT = "lockout", _("locked out")
 
     # Set by patients/audit.py before the hash is taken (auto_now_add would set it later).
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                              related_name="+")
     username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=64, blank=True)
     practice = models.ForeignKey(Practice, null=True, on_delete=models.PROTECT, related_name="+")
