@@ -103,8 +103,9 @@ def qr_svg(device: TOTPDevice) -> str:
     """The setup link as an inline SVG QR code (no script, no external image: fits the CSP)."""
     import segno
 
+    # A viewBox and no fixed size: the stylesheet sets the width (static/css/app.css).
     return segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=2, title="QR-code voor de authenticator-app")
+        border=2, omitsize=True, title="QR-code voor de authenticator-app")
 
 
 # --- Writes ------------------------------------------------------------------------------
@@ -149,29 +150,47 @@ def recovery_codes_new(*, user, audit: bool = True) -> list[str]:
     return [_format_recovery(code) for code in codes]
 
 
-@transaction.atomic
-def totp_setup_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm the device being set up with a code from the app: the device is in use and
-    ten recovery codes are made (returned, to show once). None when the code is wrong."""
-    if device.user_id != user.pk or device.confirmed:
-        return None
-    if not device.verify_token(code.strip().replace(" ", "")):
-        return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    codes = recovery_codes_new(user=user, audit=False)
-    audit_log(user=user, action=AuditEvent.Action.CREATE, obj=user, object_type="account",
-              detail="two-factor authentication set up, recovery codes made")
-    return codes
-
-
 class SecondFactorRefused(Exception):
     """The code was wrong, used before, or too many wrong codes came in a row."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _check_allowed(device) -> None:
+    """Refuses while django-otp's throttle holds the device (1, 2, 4, … seconds after
+    each wrong code in a row)."""
+    from django.utils.translation import gettext as _
+
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        raise SecondFactorRefused(_("Too many wrong codes in a row. Wait a minute and try "
+                                    "again."))
+
+
+def totp_setup_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the device being set up with a code from the app: the device is in use and
+    ten recovery codes are made (returned, to show once). Raises
+    :class:`SecondFactorRefused` when the code is wrong."""
+    from django.utils.translation import gettext as _
+
+    if device.user_id != user.pk or device.confirmed:
+        raise SecondFactorRefused(_("This set-up has already been finished. Log in again."))
+    _check_allowed(device)
+    # Outside a transaction: a wrong code's throttle step must be kept.
+    if not device.verify_token("".join(code.split())):
+        raise SecondFactorRefused(_("This code is not right. Type the six digits the app "
+                                    "shows now for Benzoreductie."))
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = recovery_codes_new(user=user, audit=False)
+        audit_log(user=user, action=AuditEvent.Action.CREATE, obj=user,
+                  object_type="account",
+                  detail="two-factor authentication set up, recovery codes made")
+    return codes
 
 
 def second_factor_check(*, user, code: str):
@@ -190,10 +209,7 @@ def second_factor_check(*, user, code: str):
     if device is None:
         raise SecondFactorRefused(_("This code is not right. Type the six digits your app "
                                     "shows now, or one of your recovery codes."))
-    allowed, why = device.verify_is_allowed()
-    if not allowed:
-        raise SecondFactorRefused(_("Too many wrong codes in a row. Wait a minute and try "
-                                    "again."))
+    _check_allowed(device)
     verified = verify_token(user, device.persistent_id, token)
     if verified is None:
         raise SecondFactorRefused(_("This code is not right, or it was used already. Type the "

@@ -35,8 +35,10 @@ REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
 
-# URLs outside the role check: the login pages and Django's admin (is_staff).
-UNGUARDED_PREFIXES = ("admin:", "login", "logout")
+# URLs outside the role check: the login pages (the second factor's steps included),
+# the user's own account page (any logged-in user, a beheerder without a practice too;
+# tests/test_twofactor.py) and Django's admin (is_staff).
+UNGUARDED_PREFIXES = ("admin:", "login", "logout", "account")
 
 
 @dataclass(frozen=True)
