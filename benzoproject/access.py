@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from benzoproject.middleware import request_audited
+from benzoproject.middleware import audit_role, request_audited
 from patients.audit import audit_log
 from patients.models import (
     AuditEvent,
@@ -44,6 +44,8 @@ class PracticeRequest(HttpRequest):
     membership: Membership
     practice: Practice
     audit_target: Model | None
+    audit_patients: set[int]
+    audit_detail: str
     _membership_cache: Membership | None
 
 
@@ -89,10 +91,19 @@ def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
                 raise PermissionDenied
             request.membership = membership
             request.practice = membership.practice
+            audit_role.set(membership.role)
             request.audit_target = None
+            request.audit_patients = set()
+            request.audit_detail = ""
             response = view(request, *args, **kwargs)
-            if (request.method in ("GET", "HEAD") and response.status_code < 400
-                    and not request_audited.get()):
+            # A page that wrote its own event (an export, a change) is not logged again,
+            # unless it showed patients that event does not name (audit_shown): a form
+            # posted back with its list of patients (the letter editor's picker) too.
+            # (a page, not a redirect: also one answered 400 with its form's errors)
+            shown = request.audit_patients and (response.status_code < 300
+                                                or 400 <= response.status_code < 500)
+            if shown or (request.method in ("GET", "HEAD") and response.status_code < 400
+                         and not request_audited.get()):
                 _log_page_view(request)
             return response
 
@@ -112,8 +123,22 @@ def _log_page_view(request: PracticeRequest) -> None:
         practice=request.practice,
         obj=target,
         object_type=None if target is not None else page,
-        detail=page,
+        patients=request.audit_patients,
+        detail=f"{page}: {request.audit_detail}" if request.audit_detail else page,
     )
+
+
+def audit_shown(request: HttpRequest, patients: Iterable[Patient | int | None], *,
+                detail: str = "") -> None:
+    """Name ``patients`` (objects or primary keys) in this page's access-log entry: the
+    patients a list, search or start page showed (NEN 7513). A paginated page passes the
+    patients of the page it shows; ``None`` (a row without a patient) is left out.
+    ``detail`` (a search term, say) is added to the entry's detail."""
+    request = cast(PracticeRequest, request)
+    request.audit_patients.update(
+        p if isinstance(p, int) else p.pk for p in patients if p is not None)
+    if detail:
+        request.audit_detail = "; ".join(filter(None, (request.audit_detail, detail)))
 
 
 def set_audit_target(request: PracticeRequest, obj: Model) -> None:
@@ -160,6 +185,24 @@ def get_import_for_user(request: PracticeRequest, import_uuid) -> ImportBatch:
     return batch
 
 
+def may_see_import_rows(request: PracticeRequest, batch: ImportBatch) -> bool:
+    """Whether this user may see the rows of an import (its preview, rejected rows and
+    address notices name patients): its uploader, and the roles of ``IMPORT_ROW_VIEWERS``."""
+    return (batch.uploaded_by_id == request.user.pk
+            or request.membership.role in IMPORT_ROW_VIEWERS)
+
+
+def get_import_rows_for_user(request: PracticeRequest, import_uuid) -> ImportBatch:
+    """An import whose rows this user may see or act on (preview, start, discard, rejected
+    rows); 403 with the reason for another importer (docs/security.md#least-privilege)."""
+    batch = get_import_for_user(request, import_uuid)
+    if not may_see_import_rows(request, batch):
+        raise PermissionDenied(_("Only the person who uploaded this file and the POH-GGZ may "
+                                 "see its rows. You can see its status and counts in the "
+                                 "import history."))
+    return batch
+
+
 def get_participation_for_user(request: PracticeRequest, project_uuid,
                                participation_uuid) -> Participation:
     participation: Participation = fetch_for_user(
@@ -179,6 +222,10 @@ def get_patient_for_user(request: PracticeRequest, patient_uuid) -> Patient:
 PROJECT_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT)
 PROJECT_EDITORS = (Role.POH_GGZ,)
 IMPORTERS = (Role.POH_GGZ, Role.APOTHEKER)
+# An import's rows name patients (docs/security.md#least-privilege): its uploader sees them,
+# and the POH-GGZ, who works with all of the practice's patients; another importer (the
+# pharmacist, on the POH-GGZ's HIS export) sees the status and the counts only.
+IMPORT_ROW_VIEWERS = (Role.POH_GGZ,)
 # The groslijst names patients with their medication: clinical, so GP and POH-GGZ only.
 GROSLIJST_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)

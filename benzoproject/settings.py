@@ -41,6 +41,9 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed for the
+# client address of the access log and the login limits (benzoproject.middleware.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -192,6 +195,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded exports, letters and logos hold patient data or identify the practice: readable
+# by the app's own user only, never by the other users of the server (docs/security.md).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# An uploaded export is deleted as soon as its import has finished (0 days), or kept this
+# many days encrypted with UPLOAD_KEY (Fernet) and then deleted by beat.
+UPLOAD_KEEP_DAYS = env.int("UPLOAD_KEEP_DAYS", default=0)
+UPLOAD_KEY = env("UPLOAD_KEY", default="")
+if UPLOAD_KEEP_DAYS < 0:
+    raise ImproperlyConfigured("UPLOAD_KEEP_DAYS cannot be negative.")
+if UPLOAD_KEEP_DAYS and not UPLOAD_KEY:
+    raise ImproperlyConfigured("UPLOAD_KEEP_DAYS keeps uploaded exports: set UPLOAD_KEY to "
+                               "encrypt them (see .env.example).")
 # Uploads larger than this are imported by a Celery task with a progress bar.
 IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=1_000_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=300 * 1024 * 1024)
@@ -308,6 +324,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-imports": {
         "task": "patients.tasks.requeue_stale_imports",
         "schedule": env.float("STALE_SWEEP_SECONDS", default=60.0),
+    },
+    "purge-upload-files": {
+        "task": "patients.tasks.purge_upload_files",
+        "schedule": crontab(minute=17),
     },
     "requeue-stale-print-runs": {
         "task": "letters.tasks.requeue_stale_runs",

@@ -46,8 +46,12 @@ class Panel:
 
 @dataclass(frozen=True)
 class StartItems:
+    """``patients``: the ids of the patients the panel or work names (for the access log:
+    the start page records them, docs/security.md)."""
+
     work: tuple[WorkItem, ...] = ()
     panel: Panel | None = None
+    patients: tuple[int, ...] = ()
 
 
 NOTHING = StartItems()
@@ -94,6 +98,7 @@ class Section:
 class StartPage:
     sections: list[Section]
     side: list[Panel] = field(default_factory=list)
+    patients: list[int] = field(default_factory=list)  # every patient the page names
 
     @property
     def empty(self) -> bool:
@@ -112,9 +117,11 @@ def start_page(*, user, practice: Practice, role: str, today: date) -> StartPage
     panels: list[tuple[int, Panel]] = []
     side: list[Panel] = []
     work: list[WorkItem] = []
+    patients: list[int] = []
     for source in sources:
         items = source.func(user=user, practice=practice, role=role, today=today)
         work.extend(items.work)
+        patients.extend(items.patients)
         if items.panel is not None and items.panel.side:
             side.append(items.panel)
         elif items.panel is not None:
@@ -125,4 +132,4 @@ def start_page(*, user, practice: Practice, role: str, today: date) -> StartPage
     if work:
         sections.append(Section(work=tuple(work)))
     sections += [Section(panel=panel) for order, panel in panels if order >= WORK_LIST_ORDER]
-    return StartPage(sections=sections, side=side)
+    return StartPage(sections=sections, side=side, patients=patients)

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from patients.models import Role
 
-from .access import ALL_ROLES, SESSION_PRACTICE_KEY, practice_view, user_memberships
+from .access import (
+    ALL_ROLES,
+    SESSION_PRACTICE_KEY,
+    audit_shown,
+    practice_view,
+    user_memberships,
+)
 from .selectors import beat_heartbeat, group_practices, practice_user_count
 from .startpage import start_page
 
@@ -19,8 +25,9 @@ def home(request):
     role = request.membership.role
     today = timezone.localdate()
     # Each app's part of "Mijn taken" comes through the registry its AppConfig fills.
-    context = {"today": today, "start": start_page(user=request.user, practice=request.practice,
-                                                   role=role, today=today)}
+    start = start_page(user=request.user, practice=request.practice, role=role, today=today)
+    audit_shown(request, start.patients)
+    context = {"today": today, "start": start}
     if role == Role.MONITOR:
         context["group_practices"] = group_practices(practice=request.practice)
     if role == Role.BEHEERDER:

@@ -320,6 +320,11 @@ def run_letters(*, run: LetterRun) -> QuerySet[Letter]:
     return run.letters.select_related("participation__patient").order_by("position")
 
 
+def run_patient_ids(*, run: LetterRun) -> list[int]:
+    """The patients a print run's merged PDF and labels hold (for the access log)."""
+    return list(run.letters.values_list("participation__patient_id", flat=True))
+
+
 def patient_participations(*, practice: Practice, patient: Patient) -> QuerySet[Participation]:
     """The patient's participations in the practice's projects, newest first."""
     return (Participation.objects

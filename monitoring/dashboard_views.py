@@ -1,16 +1,15 @@
 """The dashboard of a project for the POH-GGZ and the GPs of the practice
 (docs/domain.md#dashboard, SPEC steps 8 and 9): the funnel, the month-by-month charts
 with the literature's reference lines, per GP, the result targets, the process figures and
-the per-patient monitoring table. Every filter is in the URL; the patients a page of the
-table shows are written to the access log, each by name."""
+the per-patient monitoring table. Every filter is in the URL; the page's access-log entry
+names the project and each patient its page of the table shows."""
 
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benzoproject.access import get_project_for_user, practice_view
-from patients.audit import audit_log, audit_log_many
-from patients.models import AuditEvent, Participation, ParticipationOutcome, Role
+from benzoproject.access import audit_shown, get_project_for_user, practice_view
+from patients.models import ParticipationOutcome, Role
 from patients.models import ParticipationStatus as Status
 
 from .dashboard import dashboard_data, patient_page
@@ -19,8 +18,6 @@ from .tables import OPEN, DashboardFilters, patient_rows, project_gp_names
 
 # The POH-GGZ and the GPs see everything of the practice's projects, patients' names too.
 DASHBOARD_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
-PAGE = "monitoring:dashboard"
-
 
 @practice_view(roles=DASHBOARD_VIEWERS)
 def dashboard(request, project_uuid):
@@ -30,14 +27,7 @@ def dashboard(request, project_uuid):
     context = dashboard_data(project=project, filters=filters, scope=scope)
     rows = patient_rows(project=project, as_of=filters.as_of, filters=filters, scope=scope)
     page, filters = patient_page(rows, filters)
-    # NEN 7513: each patient this page of the table shows, then the page itself (the
-    # project), which is the last entry.
-    shown = Participation.objects.filter(
-        pk__in=[r.participation_id for r in page.rows]).select_related("patient")
-    audit_log_many(user=request.user, action=AuditEvent.Action.VIEW, practice=request.practice,
-                   objs=shown, detail=PAGE)
-    audit_log(user=request.user, action=AuditEvent.Action.VIEW, practice=request.practice,
-              obj=project, detail=PAGE)
+    audit_shown(request, [r.patient_id for r in page.rows])  # NEN 7513
     context.update({
         "project": project, "filters": filters, "page": page,
         "gp_names": project_gp_names(project), "statuses": Status.choices,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from benzoproject.access import get_project_for_user, practice_view
 from benzoproject.exports import csv_response, xlsx_response, xlsx_workbook_response
-from patients.audit import audit_log, audit_log_many
+from patients.audit import audit_log
 from patients.models import AuditEvent, Participation, Role
 
 from . import report_services as services
@@ -114,22 +114,19 @@ def _rows(table: Table) -> list[list]:
 
 
 def _log_export(request, project, tables: list[Table], what: str, as_of: date) -> None:
-    """An export event per patient of the patient table (if exported), then one for the
-    project naming what was exported."""
+    """One export event of the project naming what was exported and each patient of the
+    patient table (if exported)."""
     patients = next((t for t in tables if t.key == "patients"), None)
-    n = 0
+    shown: list[int] = []
     if patients is not None and patients.rows:
         # The table's first column is the patient number (monitoring.tables).
         numbers = {row[0] for row in patients.rows}
-        participations = list(Participation.objects.filter(
-            project=project, patient__number__in=numbers).select_related("patient"))
-        n = len(participations)
-        audit_log_many(user=request.user, action=AuditEvent.Action.EXPORT,
-                       practice=project.practice, objs=participations,
-                       detail=f"dashboard export {what} as of {as_of.isoformat()}")
+        shown = list(Participation.objects.filter(
+            project=project, patient__number__in=numbers).values_list("patient_id", flat=True))
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=project,
-              practice=project.practice,
-              detail=f"dashboard export {what} as of {as_of.isoformat()}, {n} patients")
+              practice=project.practice, patients=shown,
+              detail=f"dashboard export {what} as of {as_of.isoformat()}, "
+                     f"{len(set(shown))} patients")
 
 
 def _tables(request, project) -> tuple[DashboardFilters, list[Table]]:

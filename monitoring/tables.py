@@ -163,6 +163,7 @@ class PatientRow:
     """One participation as the monitoring table shows it, as of a date."""
 
     participation_id: int
+    patient_id: int
     number: str
     name: str
     gp_name: str
@@ -242,7 +243,8 @@ def patient_rows(*, project: Project, as_of: date, filters: DashboardFilters | N
         else:
             verdict = _("not stopped or reduced")
         rows.append(PatientRow(
-            participation_id=p.pk, number=p.patient.number, name=p.patient.display_name,
+            participation_id=p.pk, patient_id=p.patient_id, number=p.patient.number,
+            name=p.patient.display_name,
             gp_name=p.patient.gp_name, status=p.status, status_label=p.get_status_display(),
             on_groslijst=p.patient_id in chronic,
             included=ev is not None or p.status == ParticipationStatus.MAILING,

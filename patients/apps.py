@@ -7,4 +7,5 @@ class PatientsConfig(AppConfig):
     verbose_name = _("Practices and patients")
 
     def ready(self) -> None:
-        from . import signals, startpage  # noqa: F401  (login/logout audit; start page work)
+        # login/logout and admin changes into the audit log; start page work
+        from . import admin_audit, signals, startpage  # noqa: F401

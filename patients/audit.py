@@ -4,11 +4,13 @@ Its own module so that every layer (the access helper, services, the workflow)
 can write an event without importing the services that use it.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Model
 
-from benzoproject.middleware import client_address, request_audited
+from benzoproject.middleware import audit_role, client_address, request_audited
 
-from .models import AuditEvent, Patient, Practice
+from .models import AuditEvent, AuditEventPatient, Patient, Practice
 
 
 def audit_log(
@@ -18,10 +20,19 @@ def audit_log(
     practice: Practice | None = None,
     obj: Model | None = None,
     object_type: str | None = None,
+    object_id: str = "",
     patient: Patient | None = None,
+    patients: Iterable[Patient | int] = (),
     detail: str = "",
+    role: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event; the object's patient and practice are found when not given."""
+    """Append one audit event; the object's patient and practice are found when not given.
+
+    ``patients`` are the patients a list, search, export or merged PDF showed (objects or
+    primary keys), each kept as an :class:`AuditEventPatient` of the event. ``role`` is
+    the role the user acted in; by default the one of the current request. ``object_id``
+    names an object given by ``object_type`` only (one deleted in the admin, say).
+    """
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = str(getattr(obj, "uuid", None) or obj.pk)
@@ -32,11 +43,9 @@ def audit_log(
         if practice is None:
             practice = getattr(obj, "practice", None) or getattr(
                 getattr(obj, "project", None), "practice", None)
-    else:
-        object_id = ""
     authenticated = user is not None and user.is_authenticated
     request_audited.set(True)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "",
         action=action,
@@ -46,7 +55,13 @@ def audit_log(
         patient=patient,
         detail=detail[:300],
         client_address=client_address.get(),
+        role=audit_role.get() if role is None else role,
     )
+    shown = sorted({p if isinstance(p, int) else p.pk for p in patients})
+    if shown:
+        AuditEventPatient.objects.bulk_create(
+            AuditEventPatient(event=event, patient_id=pk) for pk in shown)
+    return event
 
 
 def audit_log_many(*, user, action: str, practice: Practice, objs, detail: str) -> None:
@@ -59,5 +74,6 @@ def audit_log_many(*, user, action: str, practice: Practice, objs, detail: str) 
                    action=action, object_type=obj._meta.model_name,
                    object_id=str(getattr(obj, "uuid", None) or obj.pk), practice=practice,
                    patient=getattr(obj, "patient", None), detail=detail[:300],
-                   client_address=client_address.get())
+                   client_address=client_address.get(), role=audit_role.get())
         for obj in objs)
+

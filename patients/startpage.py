@@ -1,6 +1,7 @@
 """What ``patients`` puts on the start page: patients to screen, approached patients to
 put on a list, GP names from the exports to confirm, and the plan-of-approach steps that
-are due (registered in ``apps.py``)."""
+are due, and for the project lead the changes of access to the practice (registered in
+``apps.py``)."""
 
 from datetime import date
 
@@ -11,6 +12,7 @@ from django.utils.translation import ngettext
 from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
+from .membership_log import SHOWN_DAYS, access_changes, sees_access_changes
 from .models import Participation, Practice, Project, Role
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
@@ -71,3 +73,15 @@ def gp_names_to_confirm(*, user, practice: Practice, role: str, today: date) -> 
     if not count:
         return NOTHING
     return StartItems(panel=Panel("patients/_start_gp_names.html", {"count": count}))
+
+
+@startpage_source("patients.access-changes", order=80, roles=(Role.POH_GGZ,))
+def access_changes_panel(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """"Wijzigingen in toegang": who got, changed or lost a role in the practice in the last
+    30 days, for the project lead (docs/security.md#least-privilege); shown also when there
+    were none, so the lead knows the list is kept."""
+    if not sees_access_changes(user=user, practice=practice, role=role):
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_access_changes.html", {
+        "changes": access_changes(practice=practice, today=today), "days": SHOWN_DAYS},
+        task=False, side=True))

@@ -70,6 +70,12 @@ class CallbackList:
     not_reached: list[CallbackRow]
     first_reserve: dict[int, Participation]  # per project id
 
+    def patient_ids(self) -> list[int]:
+        """Every patient the list names, the reserves it offers among them."""
+        rows = (*self.due, *self.upcoming, *self.agreed, *self.not_reached)
+        return ([row.participation.patient_id for row in rows]
+                + [p.patient_id for p in self.first_reserve.values()])
+
 
 def _participations(practice: Practice) -> QuerySet[Participation]:
     return (Participation.objects.filter(project__practice=practice)

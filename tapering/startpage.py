@@ -25,7 +25,9 @@ def consults_today(*, user, practice: Practice, role: str, today: date) -> Start
     day = consult_day(practice=practice, user=user, role=role, today=today)
     if not day:
         return NOTHING
-    return StartItems(panel=Panel("tapering/_start_consults.html", {"day": day}))
+    return StartItems(panel=Panel("tapering/_start_consults.html", {"day": day}),
+                      patients=tuple(c.participation.patient_id for c in
+                                     (*day.today, *day.to_record, *day.to_rebook)))
 
 
 @startpage_source("tapering.callbacks", order=10, roles=(Role.POH_GGZ,))
@@ -49,7 +51,9 @@ def reminders(*, user, practice: Practice, role: str, today: date) -> StartItems
     items = reminders_for_user(user=user, practice=practice, today=today)
     if not items:
         return NOTHING
-    return StartItems(panel=Panel("tapering/_start_reminders.html", {"reminders": items}))
+    return StartItems(panel=Panel("tapering/_start_reminders.html", {"reminders": items}),
+                      patients=tuple(item.participation.patient_id for item in items
+                                     if item.participation is not None))
 
 
 @startpage_source("tapering.schedules-to-confirm", order=15, roles=(Role.HUISARTS,))
@@ -59,4 +63,5 @@ def schedules_to_confirm(*, user, practice: Practice, role: str, today: date) ->
     if not schedules:
         return NOTHING
     return StartItems(panel=Panel("tapering/_start_schedules_to_confirm.html",
-                                  {"schedules": schedules}))
+                                  {"schedules": schedules}),
+                      patients=tuple(s.participation.patient_id for s in schedules))

@@ -28,9 +28,9 @@ SMALL_HIS = (
     "patientnummer;achternaam;tussenvoegsel;voorletters;geslacht;geboortedatum;straat;"
     "huisnummer;postcode;woonplaats;telefoon;huisarts;voorschrijfdatum;atc;omschrijving;"
     "sterkte;eenheid;aantal;gebruiksvoorschrift\r\n"
-    "100001;Berg;van den;T.;V;25-12-1952;Molenlaan;64-2;6874 JC;Zevenaar;06-1;M. Öztürk;"
+    "100001;Vlietstra;van den;T.;V;25-12-1952;Molenlaan;64-2;6874 JC;Zevenaar;06-1;M. Öztürk;"
     "07-07-2026;N05CD07;Temazepam 20mg capsule;20;mg;30;1 dd 1\r\n"
-    ";Berg;;T.;V;25-12-1952;Molenlaan;1;6874 JC;Zevenaar;;M. Öztürk;07-07-2026;N05CD07;x;"
+    ";Kloosterboer;;T.;V;25-12-1952;Molenlaan;1;6874 JC;Zevenaar;;M. Öztürk;07-07-2026;N05CD07;x;"
     "20;mg;30;\r\n"
 ).encode("cp1252")
 
@@ -224,6 +224,7 @@ def test_every_page_opened_is_in_the_audit_log_with_its_object(users, client_for
         if case.audit_action == AuditEvent.Action.VIEW:
             assert event.detail == case.name
         assert event.client_address == "127.0.0.1"
+        assert event.role in case.roles, case.name
         if case.audited_id:
             assert event.object_id == case.audited_id, case.name
         else:

@@ -4,7 +4,7 @@ tests/test_access.py fails when a URL is added without a line here, so a new
 view cannot skip the access and audit checks.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from patients.models import Role
 
@@ -12,6 +12,7 @@ ALL = frozenset(Role.values)
 PROJECT_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT})
 PROJECT_EDITORS = frozenset({Role.POH_GGZ})
 IMPORTERS = frozenset({Role.POH_GGZ, Role.APOTHEKER})
+IMPORT_ROW_VIEWERS = frozenset({Role.POH_GGZ})
 GROSLIJST_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_DECIDERS = frozenset({Role.HUISARTS})
@@ -35,6 +36,40 @@ REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
 
+# The pages that show patients' names, and to whom (tests/test_access_content.py). Every
+# other page names no patient for anybody: the pharmacist, the monitor and the beheerder
+# see none at all, the assistant only the mailing, letters and phone notes.
+PATIENT_PAGES = {
+    # The start page's "Consulten vandaag" names the patient of the POH-GGZ's consult.
+    "home": frozenset({Role.POH_GGZ}),
+    **dict.fromkeys(["patients:screening", "patients:screening-patient",
+                     "patients:screening-overview", "patients:project-lists"],
+                    SCREENING_VIEWERS),
+    # An import's rows: the uploader (the POH-GGZ here) and the POH-GGZ, not the pharmacist.
+    **dict.fromkeys(["patients:import-detail", "patients:import-preview",
+                     "patients:import-rejections-csv"], frozenset({Role.POH_GGZ})),
+    **dict.fromkeys(["letters:mailing", "letters:run-detail", "letters:run-pdf",
+                     "letters:run-labels", "letters:letter-pdf", "letters:patient-letters"],
+                    LETTER_VIEWERS),
+    # The letter editor's preview picks a patient of the practice.
+    "letters:template-edit": LETTER_TEXT_EDITORS,
+    **dict.fromkeys(["tapering:phone-note-search", "tapering:phone-note"], PHONE_NOTE_USERS),
+    **dict.fromkeys(["tapering:call", "tapering:timeline", "tapering:address-correct"],
+                    CALLBACK_USERS),
+    **dict.fromkeys(["tapering:outcome", "tapering:consult", "tapering:consult-plan",
+                     "tapering:consult-record-contact", "tapering:relative-remove",
+                     "tapering:hand-out-remove"], CONSULT_USERS),
+    **dict.fromkeys(["tapering:schedule", "tapering:schedule-new", "tapering:schedule-version",
+                     "tapering:schedule-print"], SCHEDULE_USERS),
+    **dict.fromkeys(["tapering:questionnaires", "tapering:questionnaire-fill"],
+                    QUESTIONNAIRE_USERS),
+    **dict.fromkeys(["tapering:relapse-plan", "tapering:relapse-plan-edit",
+                     "tapering:relapse-plan-version", "tapering:relapse-plan-print"],
+                    RELAPSE_PLAN_USERS),
+    # The workbook's patient table (one export event per patient).
+    "monitoring:dashboard-workbook": REPORT_USERS,
+}
+
 # URLs outside the role check: the login pages (the second factor's steps included),
 # the user's own account page (any logged-in user, a beheerder without a practice too;
 # tests/test_twofactor.py) and Django's admin (is_staff).
@@ -54,6 +89,10 @@ class Case:
     audit_action: str = "view"  # a download is logged as an export instead
     # Audit events one GET writes; None: one or more (an export naming each patient).
     audit_events: int | None = 1
+    # Roles of the practice that see the seeded patients' names on this page (a GET that
+    # shows patient data); empty: the page names no patient, for anybody
+    # (tests/test_access_content.py walks every page and checks both ways).
+    patients_to: frozenset = frozenset()
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
@@ -122,15 +161,13 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
             Case("tapering:outcome", "GET", CONSULT_USERS, q, audited_id=audited),
             Case("tapering:outcome", "POST", CONSULT_USERS, q,
                  data={"outcome": "not_reached", "outcome_on": "2026-10-01"}),
-            Case("tapering:phone-note", "GET", PHONE_NOTE_USERS, q, audited_id=audited),
-            Case("tapering:phone-note", "POST", PHONE_NOTE_USERS, q,
-                 data={"called_at": "2026-10-01T10:00", "caller": "patient", "wish": "question"}),
             Case("tapering:reserve-replace", "POST", CALLBACK_USERS, q),
             Case("tapering:address-correct", "GET", CALLBACK_USERS, q, audited_id=audited),
             Case("tapering:address-correct", "POST", CALLBACK_USERS, q,
                  data={"street": "Kerkstraat", "house_number": "3", "postcode": "6871 CD",
                        "city": "Renkum"}),
         ]
+    result += _phone_note_cases(project)
     if done_import is not None:
         d = {"import_uuid": done_import.uuid}
         audited = str(done_import.uuid)
@@ -143,16 +180,19 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
                  {"name_uuid": gp_name.uuid}, data={f"{gp_name.uuid}-gp": ""}),
             Case("patients:import-detail", "GET", IMPORTERS, d, audited_id=audited),
             Case("patients:import-progress", "GET", IMPORTERS, d, audited_id=audited),
-            Case("patients:import-rejections-csv", "GET", IMPORTERS, d, audited_id=audited,
-                 audit_action="export"),
+            # An import's rows: its uploader (the POH-GGZ here) and the POH-GGZ only; the
+            # pharmacist sees the status and counts (docs/security.md#least-privilege).
+            Case("patients:import-rejections-csv", "GET", IMPORT_ROW_VIEWERS, d,
+                 audited_id=audited, audit_action="export", view_roles=IMPORTERS),
         ]
     if pending_import is not None:
         w = {"import_uuid": pending_import.uuid}
         result += [
-            Case("patients:import-preview", "GET", IMPORTERS, w,
-                 audited_id=str(pending_import.uuid)),
-            Case("patients:import-start", "POST", IMPORTERS, w),
-            Case("patients:import-discard", "POST", IMPORTERS, w),
+            Case("patients:import-preview", "GET", IMPORT_ROW_VIEWERS, w,
+                 audited_id=str(pending_import.uuid), view_roles=IMPORTERS),
+            Case("patients:import-start", "POST", IMPORT_ROW_VIEWERS, w, view_roles=IMPORTERS),
+            Case("patients:import-discard", "POST", IMPORT_ROW_VIEWERS, w,
+                 view_roles=IMPORTERS),
         ]
     if letters is not None:
         r = {"run_uuid": letters.run.uuid}
@@ -224,7 +264,30 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         ]
         result += _relapse_cases(project, part)
     result += _monitoring_cases(project)
-    return result
+    return [replace(case, patients_to=PATIENT_PAGES.get(case.name, frozenset()))
+            if case.method == "GET" else case for case in result]
+
+
+def _phone_note_cases(project) -> list[Case]:
+    """The phone note of a patient who was sent a letter (only those: the page is no way to
+    look up the practice's other patients; tests/tapering/test_phone_note_privilege.py)."""
+    from datetime import date
+
+    from patients.models import Participation, Patient
+    from tests.factories import PatientFactory
+
+    patient = (Patient.objects.filter(practice=project.practice, number="900005").first()
+               or PatientFactory(practice=project.practice, number="900005"))
+    part, _ = Participation.objects.get_or_create(
+        project=project, patient=patient,
+        defaults={"reference_date": date(2026, 9, 15), "created_by": project.lead,
+                  "status": Participation.Status.LETTER_SENT})
+    q = {"project_uuid": project.uuid, "participation_uuid": part.uuid}
+    return [
+        Case("tapering:phone-note", "GET", PHONE_NOTE_USERS, q, audited_id=str(part.uuid)),
+        Case("tapering:phone-note", "POST", PHONE_NOTE_USERS, q,
+             data={"called_at": "2026-10-01T10:00", "caller": "patient", "wish": "question"}),
+    ]
 
 
 def _monitoring_cases(project) -> list[Case]:
@@ -260,11 +323,11 @@ def _monitoring_cases(project) -> list[Case]:
              audit_action="export"),
         Case("monitoring:dashboard-export", "GET", REPORT_USERS, {**p, "key": "funnel"},
              audited_id=str(project.uuid), audit_action="export"),
-        # One export event per patient of the patient table, then the project's.
+        # One export event of the project, naming each patient of the patient table.
         Case("monitoring:dashboard-workbook", "GET", REPORT_USERS, p,
-             audited_id=str(project.uuid), audit_action="export", audit_events=None),
-        # An empty project of the same practice: a page of the patient table logs each
-        # patient it shows as well (tests/monitoring/test_dashboard_views.py).
+             audited_id=str(project.uuid), audit_action="export"),
+        # An empty project of the same practice: a page of the patient table names each
+        # patient it shows (tests/monitoring/test_dashboard_views.py).
         Case("monitoring:dashboard", "GET", DASHBOARD_VIEWERS,
              {"project_uuid": empty.uuid}, audited_id=str(empty.uuid)),
     ]

@@ -10,6 +10,7 @@ from benzoproject.access import (
     LETTER_SENDERS,
     LETTER_TEXT_EDITORS,
     LETTER_VIEWERS,
+    audit_shown,
     get_project_for_user,
     practice_view,
 )
@@ -36,15 +37,19 @@ def index(request):
 @practice_view(roles=LETTER_VIEWERS)
 def mailing(request, project_uuid):
     project = get_project_for_user(request, project_uuid)
+    rows = selectors.mailing_rows(project=project)
+    resend_requests = list(selectors.resend_requests_open(project=project))
+    audit_shown(request, [row.participation.patient_id for row in rows]
+                + [r.participation.patient_id for r in resend_requests])
     return render(request, "letters/mailing.html", {
         "project": project,
-        "rows": selectors.mailing_rows(project=project),
+        "rows": rows,
         "stop_waiting": selectors.run_candidates(project=project).count(),
         "invitations_waiting": selectors.run_candidates(
             project=project, kind=LetterKind.INVITATION).count(),
         "resends_waiting": selectors.run_candidates(
             project=project, kind=LetterKind.RESEND).count(),
-        "resend_requests": selectors.resend_requests_open(project=project),
+        "resend_requests": resend_requests,
         "runs": selectors.runs_for_project(project=project),
         "has_gp": bool(selectors.project_gps(project)),
         "can_send": request.membership.role in LETTER_SENDERS,
@@ -97,9 +102,11 @@ def run_restart(request, run_uuid):
 @practice_view(roles=LETTER_VIEWERS)
 def run_detail(request, run_uuid):
     run = get_letter_run_for_user(request, run_uuid)
+    letters = list(selectors.run_letters(run=run))
+    audit_shown(request, [letter.participation.patient_id for letter in letters])
     return render(request, "letters/run_detail.html", {
         "run": run,
-        "letters": selectors.run_letters(run=run),
+        "letters": letters,
         "waiting": run.status in (LetterRun.Status.QUEUED, LetterRun.Status.RENDERING),
         "may_cancel": services.run_may_cancel(run),
         "stuck": services.run_is_stuck(run),
@@ -127,6 +134,7 @@ def run_progress(request, run_uuid):
 def run_pdf(request, run_uuid):
     run = get_letter_run_for_user(request, run_uuid)
     return pdf_download(request, run.merged_pdf, obj=run,
+                        patients=selectors.run_patient_ids(run=run),
                         filename=f"brieven-{file_stamp(run.created_at)}.pdf",
                         detail=f"merged PDF of {run.letter_count} letters")
 
@@ -135,6 +143,7 @@ def run_pdf(request, run_uuid):
 def run_labels(request, run_uuid):
     run = get_letter_run_for_user(request, run_uuid)
     return pdf_download(request, run.labels_pdf, obj=run,
+                        patients=selectors.run_patient_ids(run=run),
                         filename=f"etiketten-{file_stamp(run.created_at)}.pdf",
                         detail=f"address labels of {run.letter_count} letters")
 

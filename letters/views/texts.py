@@ -17,6 +17,7 @@ from benzoproject.access import (
     LETTER_TEXT_EDITORS,
     LOGO_EDITORS,
     SIGNATURE_OWNERS,
+    audit_shown,
     practice_view,
 )
 from patients.models import Role
@@ -56,9 +57,11 @@ def _kind(request) -> tuple[str, str]:
 
 def _text_form(request, kind: str) -> LetterTextForm:
     current = selectors.letter_text_for(practice=request.practice, kind=kind)
+    participations = selectors.preview_participations(practice=request.practice)
+    # The patient picker names every patient it offers.
+    audit_shown(request, participations.values_list("patient_id", flat=True))
     return LetterTextForm(
-        request.POST or None,
-        participations=selectors.preview_participations(practice=request.practice),
+        request.POST or None, participations=participations,
         initial={"subject": current.subject, "body": current.body})
 
 

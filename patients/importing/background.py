@@ -17,11 +17,13 @@ is imported once.
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from benzoproject.background import WorkerUnreachable, send_each, send_task
 from benzoproject.progress import progress_reporter
 
 from ..models import ImportBatch
+from .files import upload_files_purge
 from .load import (
     import_batch_claim,
     import_batch_queue,
@@ -82,3 +84,10 @@ def requeue_stale_imports() -> int:
     """Beat: send the task again for imports that wait without a message or whose worker
     died; stops at the first failure to reach the broker. Returns how many were sent."""
     return send_each(import_batches_to_send(), import_batch_send)
+
+
+@shared_task(name="patients.tasks.purge_upload_files", ignore_result=True)
+def purge_upload_files() -> int:
+    """Beat, hourly: delete uploaded exports kept past ``UPLOAD_KEEP_DAYS`` and previews never
+    started (patients/importing/files.py). Returns how many files were deleted."""
+    return upload_files_purge(now=timezone.now())

@@ -23,7 +23,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from benzoproject.background import MAX_ATTEMPTS, claim_is_stale, job_claim, job
 from ..audit import audit_log
 from ..models import AuditEvent, ImportBatch, Patient, Practice, Prescription, Substance
 from ..services import import_batch_done
+from .files import upload_finished, upload_read, upload_store
 from .keys import row_keys
 from .postgres import PATIENT_FIELDS, PostgresLoader, address_notice, lent
 from .readers import Chunk, ExportReader, NotForArrow, open_export
@@ -69,7 +69,7 @@ def import_batch_prepare(*, practice: Practice, user, data: bytes,
     batch = ImportBatch(practice=practice, uploaded_by=user, file_name=file_name[:255],
                         checksum=checksum(data), size_bytes=len(data),
                         layout=reader.layout.code, encoding=reader.encoding)
-    batch.file.save(f"{batch.uuid}.csv", ContentFile(data), save=False)
+    upload_store(batch=batch, data=data)
     batch.save()
     return batch, reader
 
@@ -132,8 +132,7 @@ def import_batch_run(*, batch_id: int, progress: Progress | None = None,
     half-way left nothing behind, and its rerun starts from scratch.
     """
     batch = ImportBatch.objects.select_related("practice", "uploaded_by").get(pk=batch_id)
-    data = batch.file.read()
-    batch.file.close()
+    data = upload_read(batch=batch)
     mine = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.RUNNING)
     if claim:
         mine = mine.filter(claim=claim)
@@ -148,7 +147,11 @@ def import_batch_run(*, batch_id: int, progress: Progress | None = None,
     except Exception as error:
         mine.update(status=ImportBatch.Status.FAILED, finished_at=timezone.now(),
                     message=getattr(error, "message", _("The import failed; nothing was stored.")))
+        upload_finished(batch=batch)
         raise
+    # Finished: the file goes (docs/security.md#least-privilege); a run interrupted before
+    # this point keeps it, so the run that takes the import over finds it.
+    upload_finished(batch=batch)
     return batch
 
 
@@ -218,7 +221,8 @@ def _store(batch: ImportBatch, chunks: Generator[Chunk, None, None], progress: P
                 for chunk in chunks:
                     total += chunk.records
                     accepted += chunk.rows.num_rows
-                    rejections += [{"line": r.line, "reason": r.reason, "raw": r.raw}
+                    rejections += [{"line": r.line, "reason": r.reason, "raw": r.raw,
+                                    "number": r.number}
                                    for r in chunk.rejections]
                     loader.add(chunk.rows)
                     if progress:

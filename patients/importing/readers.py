@@ -53,6 +53,7 @@ class Rejection:
     line: int
     reason: str
     raw: str
+    number: str = ""  # the row's patient number as in the file (for the access log)
 
 
 @dataclass
@@ -330,10 +331,10 @@ class ExportReader:
             which = np.zeros(part.num_rows, dtype=bool)
             which[np.array(lines) - offset - 2] = True
             records = part.filter(pa.array(which)).to_pylist()  # in line order, as lines
-            raw = {line: self._raw(list(record.values()))
+            raw = {line: list(record.values())
                    for line, record in zip(lines, records, strict=True)}
         return Chunk(records=frame.num_rows, rows=accepted,
-                     rejections=[Rejection(line, reason, raw[line])
+                     rejections=[self._rejection(line, reason, raw[line])
                                  for line, reason in rejected])
 
     def _wanted_columns(self) -> list[int]:
@@ -350,10 +351,9 @@ class ExportReader:
                 if len(fields) > width and not "".join(fields[width:]).strip():
                     fields = fields[:width]  # trailing empty fields are harmless
                 else:
-                    rejections.append(Rejection(line, _(
+                    rejections.append(self._rejection(line, _(
                         "%(found)s fields instead of %(expected)s; check the delimiters and "
-                        "quotes") % {"found": len(fields), "expected": width},
-                        self._raw(fields)))
+                        "quotes") % {"found": len(fields), "expected": width}, fields))
                     continue
             rows.append(pick(fields))
             lines.append(line)
@@ -364,10 +364,21 @@ class ExportReader:
         accepted, rejected = clean(frame, self.layout)
         if rejected:
             raw_by_line = dict(batch)
-            rejections += [Rejection(line, reason, self._raw(raw_by_line[line]))
+            rejections += [self._rejection(line, reason, raw_by_line[line])
                            for line, reason in rejected]
         rejections.sort(key=lambda r: r.line)
         return Chunk(records=len(batch), rows=accepted, rejections=rejections)
+
+    def number_of(self, fields: list) -> str:
+        """The patient number of a record read in header order ("" when it has none)."""
+        at = self._wanted_columns()[self.layout.columns.index(self.layout.number)]
+        value = fields[at] if at < len(fields) else ""
+        if isinstance(value, bytes):  # Arrow reads a cp1252 file as bytes
+            value = value.decode(self._codec, "replace")
+        return str(value or "").strip()
+
+    def _rejection(self, line: int, reason: str, fields: list) -> Rejection:
+        return Rejection(line, reason, self._raw(fields), self.number_of(fields))
 
     def _raw(self, fields: list[str]) -> str:
         out = io.StringIO()

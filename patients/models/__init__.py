@@ -7,7 +7,7 @@
 - ``audit``: the append-only audit trail.
 """
 
-from .audit import AuditEvent
+from .audit import AuditEvent, AuditEventPatient
 from .clinical_data import ImportBatch, ImportBatchStatus, Patient, Prescription, Substance
 from .due_items import DueItem, DueItemKind
 from .organisation import (
@@ -51,6 +51,7 @@ __all__ = [
     "WAIT_DAYS_MESSAGE",
     "WAIT_DAYS_MIN",
     "AuditEvent",
+    "AuditEventPatient",
     "DueItem",
     "DueItemKind",
     "EvaluationMonths",

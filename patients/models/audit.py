@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
     patient = models.ForeignKey(Patient, null=True, on_delete=models.PROTECT, related_name="+")
     detail = models.CharField(max_length=300, blank=True)
     client_address = models.GenericIPAddressField(null=True)
+    # The role the user acted in (their membership of the practice at the time); empty for
+    # events outside a practice (the admin, a command, a failed login).
+    role = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -44,6 +47,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class AuditEventPatient(models.Model):
+    """A patient a list, search, export or merged PDF showed: one row per patient per event.
+
+    A page about one patient names it on the event itself (``AuditEvent.patient``); a page
+    that shows many names each here, so "who has seen this record" finds list views too.
+    Append-only like the events.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="shown")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("patient shown")
+        verbose_name_plural = _("patients shown")
+        indexes = [models.Index(fields=["patient", "event"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.patient_id}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

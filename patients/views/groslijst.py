@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from benzoproject.access import GROSLIJST_VIEWERS, practice_view
+from benzoproject.access import GROSLIJST_VIEWERS, audit_shown, practice_view
 from benzoproject.exports import csv_response, xlsx_response
 
 from ..audit import audit_log
@@ -81,6 +81,8 @@ def groslijst(request):
     if fmt in ("csv", "xlsx"):
         return _export(request, fmt, shown, reference)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    audit_shown(request, [r.patient_id for r in page.object_list],
+                detail=f"search {data['zoek']!r}" if data["zoek"] else "")
     groslijst_details(practice=request.practice, rows=list(page.object_list),
                       reference_date=reference)
     projects = projects_open(practice=request.practice)
@@ -123,7 +125,8 @@ EXPORT_HEADER = ["patiëntnummer", "naam", "geboortedatum", "huisarts", "middele
 def _export(request, fmt: str, rows: list[GroslijstRow], reference):
     groslijst_details(practice=request.practice, rows=rows, reference_date=reference)
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, practice=request.practice,
-              object_type="groslijst", detail=f"{fmt}, {len(rows)} patients, R={reference}")
+              object_type="groslijst", patients=[r.patient_id for r in rows],
+              detail=f"{fmt}, {len(rows)} patients, R={reference}")
 
     def yes(value: bool) -> str:
         return "ja" if value else "nee"

@@ -13,7 +13,10 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import (
     IMPORTERS,
     REFERENCE_VIEWERS,
+    audit_shown,
     get_import_for_user,
+    get_import_rows_for_user,
+    may_see_import_rows,
     practice_view,
 )
 from benzoproject.exports import csv_response, file_stamp
@@ -24,7 +27,7 @@ from ..forms import UploadForm
 from ..importing import FileRefused, import_batch_prepare, import_batch_start
 from ..importing.background import progress_key
 from ..importing.load import import_batch_is_stuck
-from ..importing.selectors import import_batch_reader, substances_all
+from ..importing.selectors import import_batch_reader, import_row_patients, substances_all
 from ..models import AuditEvent, ImportBatch, Substance
 from ..selectors import gp_name_rows, imports_for_practice
 from ..services import import_batch_discard
@@ -54,15 +57,17 @@ def import_upload(request):
 
 @practice_view(roles=IMPORTERS)
 def import_preview(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     if batch.status != ImportBatch.Status.PENDING:
         return redirect("patients:import-detail", import_uuid=batch.uuid)
     reader = import_batch_reader(batch=batch)
+    rows = [[row.get(h, "") for h in reader.header] for row in reader.preview(PREVIEW_ROWS)]
+    _audit_rows(request, batch, [reader.number_of(row) for row in rows])
     return render(request, "patients/import_preview.html", {
         "batch": batch,
         "layout": reader.layout,
         "header": reader.header,
-        "rows": [[row.get(h, "") for h in reader.header] for row in reader.preview(PREVIEW_ROWS)],
+        "rows": rows,
         "record_count": sum(1 for _record in reader.records()),
     })
 
@@ -70,7 +75,7 @@ def import_preview(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 @require_POST
 def import_start(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     try:
         import_batch_start(batch=batch)
     except Exception:  # recorded on the batch; the result page shows it
@@ -85,7 +90,7 @@ def import_start(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 @require_POST
 def import_discard(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
     if import_batch_discard(user=request.user, batch=batch):
         messages.info(request, _("The file was not imported and has been removed."))
     return redirect("patients:import-upload")
@@ -94,12 +99,18 @@ def import_discard(request, import_uuid):
 @practice_view(roles=IMPORTERS)
 def import_detail(request, import_uuid):
     batch = get_import_for_user(request, import_uuid)
-    if batch.status == ImportBatch.Status.PENDING:
+    show_rows = may_see_import_rows(request, batch)
+    if batch.status == ImportBatch.Status.PENDING and show_rows:
         return redirect("patients:import-preview", import_uuid=batch.uuid)
     waiting = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
     rejections = Paginator(batch.rejections, 100).get_page(request.GET.get("pagina"))
+    if show_rows:
+        _audit_rows(request, batch, [r.get("number", "") for r in rejections]
+                    + [n["number"] for n in batch.address_notices])
     return render(request, "patients/import_detail.html", {
         "batch": batch, "waiting": waiting, "rejections": rejections,
+        # Another importer's upload: status and counts, not the rows (access.py).
+        "show_rows": show_rows,
         "progress": progress_now(progress_key(batch.pk), batch.progress),
         "new_gp_names": [] if waiting else gp_name_rows(practice=request.practice, batch=batch),
         "stuck": import_batch_is_stuck(batch),
@@ -119,13 +130,29 @@ def import_progress(request, import_uuid):
 
 @practice_view(roles=IMPORTERS)
 def import_rejections_csv(request, import_uuid):
-    batch = get_import_for_user(request, import_uuid)
+    batch = get_import_rows_for_user(request, import_uuid)
+    patients, unknown = import_row_patients(
+        batch=batch, numbers=[r.get("number", "") for r in batch.rejections])
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=batch,
-              detail="rejected rows as CSV")
+              patients=patients, detail=_unknown_numbers("rejected rows as CSV", unknown))
     return csv_response(
         f"geweigerde-regels-{file_stamp(batch.created_at)}.csv",
         [_("line"), _("reason"), _("row as in the file")],
         ([r["line"], r["reason"], r["raw"]] for r in batch.rejections))
+
+
+def _audit_rows(request, batch: ImportBatch, numbers: list[str]) -> None:
+    """Name the patients of the file rows a page shows in its access-log entry; the
+    numbers of rows that are no patient of the app (yet) go into its detail."""
+    patients, unknown = import_row_patients(batch=batch, numbers=numbers)
+    audit_shown(request, patients, detail=_unknown_numbers("", unknown))
+
+
+def _unknown_numbers(detail: str, unknown: list[str]) -> str:
+    if not unknown:
+        return detail
+    note = "rows of numbers not in the app: " + ", ".join(unknown)
+    return f"{detail}; {note}" if detail else note
 
 
 @practice_view(roles=IMPORTERS)

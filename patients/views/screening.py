@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import (
     SCREENING_DECIDERS,
     SCREENING_VIEWERS,
+    audit_shown,
     get_participation_for_user,
     get_project_for_user,
     practice_view,
@@ -47,11 +48,14 @@ def _last_decision(request, project) -> ScreeningDecision | None:
 def _screen(request, project, participation, form=None):
     queue = screening_queue(project=project, skipped=_skipped(request, project))
     funnel = project_funnel(project=project)
+    last_decision = _last_decision(request, project)
+    if last_decision is not None:  # the bar names the patient of the last decision
+        audit_shown(request, [last_decision.participation.patient_id])
     context = {
         "project": project, "funnel": funnel, "form": form or ScreeningForm(),
         "queue_left": len(queue), "skipped_count": len(_skipped(request, project)),
         "may_decide": request.membership.role in SCREENING_DECIDERS,
-        "reason_keys": REASON_KEYS, "last_decision": _last_decision(request, project),
+        "reason_keys": REASON_KEYS, "last_decision": last_decision,
         "progress": round(100 * funnel.screened / funnel.on_list) if funnel.on_list else 0,
     }
     if participation is not None:
@@ -156,6 +160,7 @@ def screening_overview_page(request, project_uuid):
     rows = screening_overview(project=project)
     if request.GET.get("formaat") == "csv":
         services.audit_log(user=request.user, action=AuditEvent.Action.EXPORT, obj=project,
+                           patients=[p.patient_id for p, _d in rows],
                            detail=f"screening selection csv, {len(rows)} patients")
         return csv_response(
             f"screening-{project.practice.code}-{timezone.localdate():%Y-%m-%d}.csv",
@@ -164,6 +169,7 @@ def screening_overview_page(request, project_uuid):
               d.get_decision_display() if d else _("not screened yet"),
               d.get_reason_display() if d and d.reason else "", d.note if d else "",
               p.get_status_display()] for p, d in rows])
+    audit_shown(request, [p.patient_id for p, _d in rows])
     return render(request, "patients/screening_overview.html", {
         "project": project, "rows": rows, "funnel": project_funnel(project=project),
         "today": timezone.localdate()})
@@ -173,11 +179,14 @@ def screening_overview_page(request, project_uuid):
 def project_lists(request, project_uuid):
     project = get_project_for_user(request, project_uuid)
     S = Participation.Status
+    lists = {key: project_list_entries(project=project, status=status) for key, status in
+             (("mailing", S.MAILING), ("reserve", S.RESERVE), ("approved", S.APPROVED))}
+    # The approached patients not on a list yet are only counted, not named.
+    audit_shown(request, [entry.participation.patient_id
+                          for entries in (lists["mailing"], lists["reserve"])
+                          for entry in entries])
     return render(request, "patients/project_lists.html", {
-        "project": project, "funnel": project_funnel(project=project),
-        "mailing": project_list_entries(project=project, status=S.MAILING),
-        "reserve": project_list_entries(project=project, status=S.RESERVE),
-        "approved": project_list_entries(project=project, status=S.APPROVED),
+        "project": project, "funnel": project_funnel(project=project), **lists,
         "today": timezone.localdate()})
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from benzoproject.access import (
     CALLBACK_USERS,
     PHONE_NOTE_USERS,
+    audit_shown,
     get_due_item_for_user,
     get_participation_for_user,
     practice_view,
@@ -18,6 +19,7 @@ from benzoproject.access import (
 from patients.dates import call_again_on
 
 from .. import scripts, services
+from ..access import get_phone_note_participation_for_user
 from ..consult_selectors import consultations_of
 from ..forms import CallAttemptForm, PhoneNoteForm
 from ..models import CallAttempt
@@ -39,8 +41,9 @@ def _poh_name(project) -> str:
 @practice_view(roles=CALLBACK_USERS)
 def callbacks(request):
     today = timezone.localdate()
-    return render(request, "tapering/callbacks.html", {
-        "lists": callback_list(practice=request.practice, today=today), "today": today})
+    lists = callback_list(practice=request.practice, today=today)
+    audit_shown(request, lists.patient_ids())
+    return render(request, "tapering/callbacks.html", {"lists": lists, "today": today})
 
 
 @practice_view(roles=CALLBACK_USERS)
@@ -88,14 +91,17 @@ def _call_words(project) -> dict[str, object]:
 @practice_view(roles=PHONE_NOTE_USERS)
 def phone_note_search(request):
     query = request.GET.get("zoek", "")
-    return render(request, "tapering/phone_note_search.html", {
-        "query": query,
-        "results": phone_note_candidates(practice=request.practice, query=query)})
+    results = phone_note_candidates(practice=request.practice, query=query)
+    # The search term too: what was looked for says why these patients were shown.
+    audit_shown(request, [p.patient_id for p in results],
+                detail=f"search {query.strip()!r}" if query.strip() else "")
+    return render(request, "tapering/phone_note_search.html",
+                  {"query": query, "results": results})
 
 
 @practice_view(roles=PHONE_NOTE_USERS)
 def phone_note(request, project_uuid, participation_uuid):
-    participation = get_participation_for_user(request, project_uuid, participation_uuid)
+    participation = get_phone_note_participation_for_user(request, project_uuid, participation_uuid)
     project = participation.project
     initial = {"called_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = PhoneNoteForm(request.POST or None, initial=initial)
