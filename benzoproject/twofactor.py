@@ -203,7 +203,8 @@ def totp_setup_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
 def second_factor_check(*, user, code: str):
     """The device that accepts ``code``: six digits are checked against the authenticator
     app, anything else as a recovery code (which then stops working). Raises
-    :class:`SecondFactorRefused` with a Dutch message otherwise."""
+    :class:`SecondFactorRefused` with a Dutch message otherwise. Passed and refused tries
+    both go into the access log (a refused one may be someone who has the password)."""
     typed = "".join(code.split())
     if typed.isdigit() and len(typed) == 6:
         device = confirmed_device(user)
@@ -211,19 +212,29 @@ def second_factor_check(*, user, code: str):
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()
         token = _recovery_hash(typed)
-    if device is None:
-        raise SecondFactorRefused(_("This code is not right. Type the six digits your app "
-                                    "shows now, or one of your recovery codes."))
-    _check_allowed(device)
-    verified = verify_token(user, device.persistent_id, token)
-    if verified is None:
-        raise SecondFactorRefused(_("This code is not right, or it was used already. Type the "
-                                    "six digits your app shows now, or one of your recovery "
-                                    "codes."))
+    try:
+        if device is None:
+            raise SecondFactorRefused(_("This code is not right. Type the six digits your app "
+                                        "shows now, or one of your recovery codes."))
+        _check_allowed(device)
+        verified = verify_token(user, device.persistent_id, token)
+        if verified is None:
+            raise SecondFactorRefused(_("This code is not right, or it was used already. Type "
+                                        "the six digits your app shows now, or one of your "
+                                        "recovery codes."))
+    except SecondFactorRefused:
+        _log_second_factor(user, "second factor refused")
+        raise
     if isinstance(verified, StaticDevice):
-        audit_log(user=user, action=AuditEvent.Action.LOGIN, obj=user, object_type="account",
-                  detail=f"recovery code used, {recovery_codes_left(user)} left")
+        _log_second_factor(user, f"recovery code used, {recovery_codes_left(user)} left")
+    else:
+        _log_second_factor(user, "second factor passed")
     return verified
+
+
+def _log_second_factor(user, detail: str) -> None:
+    audit_log(user=user, action=AuditEvent.Action.LOGIN, obj=user, object_type="account",
+              detail=detail)
 
 
 def session_pass(request: HttpRequest, device) -> None:

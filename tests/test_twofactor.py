@@ -89,6 +89,8 @@ def test_the_right_code_passes_and_goes_to_next(client, poh, device):
     response = _code(client, totp_code(device), "/projecten/")
     assert response.status_code == 302 and response.url == "/projecten/"
     assert client.get(reverse("patients:project-list")).status_code == 200
+    event = AuditEvent.objects.filter(object_type="account").latest("id")
+    assert (event.user, event.action, event.detail) == (poh, "login", "second factor passed")
 
 
 @time_machine.travel(NOON, tick=False)
@@ -100,6 +102,9 @@ def test_a_wrong_code_is_refused_in_dutch_and_the_session_stays_at_the_code_step
     assert response.status_code == 200
     assert "Deze code klopt niet" in response.content.decode()
     assert client.get("/").url.startswith(reverse("login-code"))
+    event = AuditEvent.objects.filter(object_type="account").latest("id")
+    assert (event.user, event.action, event.detail) == (poh, "login", "second factor refused")
+    assert event.client_address == "127.0.0.1"
 
 
 @time_machine.travel(NOON, tick=False)
