@@ -529,3 +529,19 @@ def test_make_writes_a_first_look_env_with_two_factor_off(tmp_path):
                    capture_output=True, timeout=60)
     lines = (tmp_path / ".env").read_text().splitlines()
     assert "DEBUG=true" in lines and "TWO_FACTOR_REQUIRED=false" in lines
+
+
+# --- The helpers for the demo and the load benchmark ------------------------------------
+
+def test_a_verified_session_opens_pages_from_its_cookie_alone(poh, settings):
+    from benzoproject.twofactor import verified_session
+
+    session = verified_session(poh)
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    assert client.get(reverse("patients:project-list")).status_code == 200
+    assert confirmed_device(poh) is not None
+    # Without the second factor in it, the same kind of session reaches the code step only.
+    session.pop("otp_device_id")
+    session.save()
+    assert client.get(reverse("patients:project-list")).url.startswith(reverse("login-code"))
