@@ -72,8 +72,14 @@ def current_membership(request: HttpRequest) -> Membership | None:
 View = Callable[..., HttpResponse]
 
 
-def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
-    """Login + practice membership + role check + access log, for one view."""
+def practice_view(*, roles: Iterable[str],
+                  privacy_officer: bool = False) -> Callable[[View], View]:
+    """Login + practice membership + role check + access log, for one view.
+
+    With ``privacy_officer`` the practice's privacy officer (``Membership.privacy_officer``)
+    may use the view too, whatever their role; ``roles`` may then be empty, for a view that
+    only the privacy officer opens.
+    """
     allowed = frozenset(roles)
 
     def decorator(view: View) -> View:
@@ -87,7 +93,8 @@ def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
                     return redirect("admin:index")  # an administrator without a practice
                 raise PermissionDenied(_("Your account is not linked to a practice yet. Ask the "
                                          "administrator of your practice to add you."))
-            if membership.role not in allowed:
+            if membership.role not in allowed and not (
+                    privacy_officer and membership.privacy_officer):
                 raise PermissionDenied
             request.membership = membership
             request.practice = membership.practice
@@ -108,6 +115,7 @@ def practice_view(*, roles: Iterable[str]) -> Callable[[View], View]:
             return response
 
         wrapper.allowed_roles = allowed  # type: ignore[attr-defined]  # read by the access tests
+        wrapper.privacy_officer = privacy_officer  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
@@ -255,6 +263,11 @@ LETTER_SENDERS = (Role.POH_GGZ, Role.ASSISTENT)
 LETTER_TEXT_EDITORS = (Role.POH_GGZ, Role.HUISARTS)
 LOGO_EDITORS = (Role.POH_GGZ, Role.BEHEERDER)
 SIGNATURE_OWNERS = (Role.HUISARTS,)
+# The access log (NEN 7513; docs/security.md#reading-the-access-log): the whole practice's
+# log is for its privacy officer only (``practice_view(roles=(), privacy_officer=True)``);
+# a patient's "who has seen this record" also for the clinicians who answer that patient.
+AUDIT_LOG_READERS: tuple[str, ...] = ()
+PATIENT_ACCESS_READERS = (Role.POH_GGZ, Role.HUISARTS)
 ALL_ROLES = tuple(Role.values)
 
 
@@ -267,6 +280,9 @@ def membership_context(request: HttpRequest) -> dict:
     return {
         "current_membership": membership,
         "current_role": membership.role if membership else None,
+        # May open a patient's "who has seen this record" (the views' own rule).
+        "may_read_record_access": membership is not None and (
+            membership.role in PATIENT_ACCESS_READERS or membership.privacy_officer),
         "all_memberships": user_memberships(user),
         "Role": Role,
     }

@@ -31,6 +31,9 @@ class Row:
     path: str
     roles: frozenset[str] | None  # None: outside the role check (see ``note``)
     note: str = ""
+    # The practice's privacy officer may open it too, whatever their role
+    # (practice_view(privacy_officer=True)).
+    privacy_officer: bool = False
 
 
 def _patterns(resolver: URLResolver, prefix: str = "", ns: str = "") -> Iterator[tuple]:
@@ -62,7 +65,8 @@ def access_rows() -> list[Row]:
                     if name.startswith("account") else "outside the role check: the login flow")
             rows.append(Row(name, path, None, note))
         else:
-            rows.append(Row(name, path, frozenset(roles)))
+            rows.append(Row(name, path, frozenset(roles),
+                            privacy_officer=getattr(view, "privacy_officer", False)))
     return rows
 
 
@@ -74,6 +78,7 @@ def access_table() -> str:
     """The table as Markdown (English labels: the docs are English)."""
     with translation.override("en"):
         labels = [str(label) for label in Role.labels]
+    labels.append("Privacy officer")
     lines = ["| URL name | path | " + " | ".join(labels) + " |",
              "|---|---|" + "---|" * len(labels)]
     seen = set()
@@ -86,6 +91,7 @@ def access_table() -> str:
             cells = [row.note] + [""] * (len(labels) - 1)
         else:
             cells = [YES if role in row.roles else "" for role in Role.values]
+            cells.append(YES if row.privacy_officer else "")
         lines.append(f"| `{row.name}` | `{_path(row.path)}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

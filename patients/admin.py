@@ -38,19 +38,21 @@ class FtoGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "practice", "role"]
-    list_filter = ["role", "practice"]
+    list_display = ["user", "practice", "role", "privacy_officer"]
+    list_filter = ["role", "privacy_officer", "practice"]
     search_fields = ["user__username", "user__last_name", "practice__name"]
     autocomplete_fields = ["user", "practice"]
 
 
-AUDIT_COLUMNS = ("at", "username", "action", "object_type", "object_id", "practice",
+AUDIT_COLUMNS = ("at", "username", "role", "action", "object_type", "object_id", "practice",
                  "patient_id", "client_address")
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only; patients are shown by id, not by name."""
+    """Read-only: the log is append-only, and kept at least five years: the admin can add,
+    change or delete nothing (the database refuses it too). Patients are shown by id, not
+    by name; the practice's privacy officer reads the log in the app."""
 
     list_display = AUDIT_COLUMNS
     list_filter = ["action", "object_type", "practice"]

@@ -15,12 +15,9 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .audit import audit_log
+from .audit import ADMIN_ROLE, audit_log
 from .models import AuditEvent, Practice
 
-# The role of events written in the admin: the beheerder's (or a superuser's) management
-# screens, outside any practice membership.
-ADMIN_ROLE = "admin"
 LEFT_TO_THEIR_OWN_SIGNALS = {"membership"}
 ACTIONS = {ADDITION: AuditEvent.Action.CREATE, CHANGE: AuditEvent.Action.CHANGE,
            DELETION: AuditEvent.Action.DELETE}

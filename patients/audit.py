@@ -12,6 +12,9 @@ from benzoproject.middleware import audit_role, client_address, request_audited
 
 from .models import AuditEvent, AuditEventPatient, Patient, Practice
 
+# The role of events written in the Django admin, where nobody acts in a practice's role.
+ADMIN_ROLE = "admin"
+
 
 def audit_log(
     *,

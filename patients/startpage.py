@@ -13,7 +13,7 @@ from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
 from .membership_log import SHOWN_DAYS, access_changes, sees_access_changes
-from .models import Participation, Practice, Project, Role
+from .models import PRIVACY_OFFICER_ROLES, Membership, Participation, Practice, Project, Role
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
 S = Participation.Status
@@ -85,3 +85,12 @@ def access_changes_panel(*, user, practice: Practice, role: str, today: date) ->
     return StartItems(panel=Panel("patients/_start_access_changes.html", {
         "changes": access_changes(practice=practice, today=today), "days": SHOWN_DAYS},
         task=False, side=True))
+
+
+@startpage_source("patients.audit_log", order=90, roles=PRIVACY_OFFICER_ROLES)
+def audit_log_link(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The access log, for the practice's privacy officer (an aid in the side column)."""
+    if not Membership.objects.filter(user=user, practice=practice,
+                                     privacy_officer=True).exists():
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_audit_log.html", task=False, side=True))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import gp_names, groslijst, imports, projects, screening
+from .views import auditlog, gp_names, groslijst, imports, projects, screening
 
 app_name = "patients"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("huisartsnamen/<uuid:name_uuid>/", gp_names.gp_name_confirm, name="gp-name-confirm"),
     path("groslijst/", groslijst.groslijst, name="groslijst"),
     path("groslijst/naar-screening/", groslijst.to_screening, name="to-screening"),
+    # The access log (docs/security.md#reading-the-access-log).
+    path("toegangslog/", auditlog.audit_log_page, name="audit-log"),
+    path("toegangslog/export.csv", auditlog.audit_log_export, name="audit-log-export"),
+    path("toegangslog/<int:event_id>/", auditlog.audit_event_detail, name="audit-event"),
+    path("patienten/<uuid:patient_uuid>/inzage/", auditlog.patient_access,
+         name="patient-access"),
     path("projecten/", projects.project_list, name="project-list"),
     path("projecten/nieuw/", projects.project_create, name="project-create"),
     path("projecten/<uuid:project_uuid>/", projects.project_detail, name="project-detail"),

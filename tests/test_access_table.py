@@ -23,7 +23,10 @@ def test_every_view_behind_practice_view_has_a_row_with_exactly_its_roles():
     assert rows["monitoring:group"].roles == {Role.MONITOR}
     line = next(line for line in access_table().splitlines() if "`patients:groslijst`" in line)
     cells = [cell.strip() for cell in line.strip("|").split("|")][2:]
-    assert cells == [YES if role in (Role.POH_GGZ, Role.HUISARTS) else "" for role in Role.values]
+    assert cells == [YES if role in (Role.POH_GGZ, Role.HUISARTS) else ""
+                     for role in Role.values] + [""]
+    assert rows["patients:audit-log"].roles == frozenset()
+    assert rows["patients:audit-log"].privacy_officer
     assert rows["admin:*"].roles is None and rows["login"].roles is None
 
 
@@ -33,6 +36,7 @@ def _example(path: str) -> str:
 
     path = re.sub(r"<uuid:\w+>", "00000000-0000-0000-0000-000000000000", path)
     path = re.sub(r"<yyyymm:\w+>", "2026-09", path)
+    path = re.sub(r"<int:\w+>", "1", path)
     return "/" + re.sub(r"<(?:\w+:)?\w+>", "x", path)
 
 

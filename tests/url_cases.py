@@ -35,11 +35,18 @@ SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
 REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
+# The access log: its pages are the privacy officer's (Case.privacy_officer), whatever
+# their role; a patient's "who has seen this record" also the POH-GGZ's and GPs'.
+NO_ROLE = frozenset()
+PATIENT_ACCESS_READERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # The pages that show patients' names, and to whom (tests/test_access_content.py). Every
 # other page names no patient for anybody: the pharmacist, the monitor and the beheerder
 # see none at all, the assistant only the mailing, letters and phone notes.
 PATIENT_PAGES = {
+    # Who has seen this record: the POH-GGZ and GPs (and the privacy officer, whom the
+    # content walk's users are not).
+    "patients:patient-access": frozenset({Role.POH_GGZ, Role.HUISARTS}),
     # The start page's "Consulten vandaag" names the patient of the POH-GGZ's consult.
     "home": frozenset({Role.POH_GGZ}),
     **dict.fromkeys(["patients:screening", "patients:screening-patient",
@@ -93,6 +100,9 @@ class Case:
     # shows patient data); empty: the page names no patient, for anybody
     # (tests/test_access_content.py walks every page and checks both ways).
     patients_to: frozenset = frozenset()
+    # The practice's privacy officer may use the view too, whatever their role
+    # (Membership.privacy_officer); no user of the ``users`` fixture is one.
+    privacy_officer: bool = False
 
 
 def cases(project, step, done_import=None, pending_import=None, participation=None,
@@ -264,6 +274,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         ]
         result += _relapse_cases(project, part)
     result += _monitoring_cases(project)
+    result += audit_log_cases(project)
     return [replace(case, patients_to=PATIENT_PAGES.get(case.name, frozenset()))
             if case.method == "GET" else case for case in result]
 
@@ -287,6 +298,30 @@ def _phone_note_cases(project) -> list[Case]:
         Case("tapering:phone-note", "GET", PHONE_NOTE_USERS, q, audited_id=str(part.uuid)),
         Case("tapering:phone-note", "POST", PHONE_NOTE_USERS, q,
              data={"called_at": "2026-10-01T10:00", "caller": "patient", "wish": "question"}),
+    ]
+
+
+def audit_log_cases(project) -> list[Case]:
+    """The access log's pages (docs/security.md#reading-the-access-log): an event of the
+    practice that showed a patient in a list, to open."""
+    from patients.audit import audit_log
+    from patients.models import Patient
+
+    practice = project.practice
+    patient, _ = Patient.objects.get_or_create(practice=practice, source="his", number="900010",
+                                               defaults={"surname": "Proefinzage"})
+    event = audit_log(user=project.lead, action="view", practice=practice,
+                      object_type="patients:groslijst", patients=[patient], role="poh_ggz")
+    log = str(practice.uuid)
+    return [
+        Case("patients:audit-log", "GET", NO_ROLE, audited_id=log, privacy_officer=True),
+        Case("patients:audit-log-export", "GET", NO_ROLE, audited_id=log,
+             audit_action="export", privacy_officer=True),
+        Case("patients:audit-event", "GET", NO_ROLE, {"event_id": event.pk},
+             audited_id=str(event.pk), privacy_officer=True),
+        Case("patients:patient-access", "GET", PATIENT_ACCESS_READERS,
+             {"patient_uuid": patient.uuid}, audited_id=str(patient.uuid),
+             privacy_officer=True),
     ]
 
 

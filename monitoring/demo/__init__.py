@@ -154,8 +154,10 @@ def _user(spec: DemoUser, practice: Practice, password: _PasswordCheck):
         username=spec.username, defaults={"first_name": spec.first_name, "is_staff": admin,
                                           "last_name": spec.last_name, "is_superuser": admin})
     password.ensure(user)
+    # The demo's administrator is the practice's privacy officer, so the access log can be
+    # tried (docs/security.md#reading-the-access-log).
     membership, joined = Membership.objects.get_or_create(
-        user=user, practice=practice, defaults={"role": spec.role})
+        user=user, practice=practice, defaults={"role": spec.role, "privacy_officer": admin})
     if membership.role != spec.role:  # changed by hand: the demo's role again
         membership.role = spec.role
         membership.save(update_fields=["role"])

@@ -13,6 +13,7 @@ from .due_items import DueItem, DueItemKind
 from .organisation import (
     COMPLEX_ATC_EXCEPTIONS,
     COMPLEX_ATC_PREFIXES,
+    PRIVACY_OFFICER_ROLES,
     FtoGroup,
     GpNameMapping,
     Membership,
@@ -45,6 +46,7 @@ from .projects import (
 __all__ = [
     "COMPLEX_ATC_EXCEPTIONS",
     "COMPLEX_ATC_PREFIXES",
+    "PRIVACY_OFFICER_ROLES",
     "LASTING_REASONS",
     "OUTCOMES_NEEDING_REASON",
     "OUTCOMES_OUT_OF_DENOMINATOR",

@@ -18,6 +18,12 @@ class Role(models.TextChoices):
     BEHEERDER = "beheerder", _("Administrator")
 
 
+# Who may be the practice's privacy officer (docs/security.md#reading-the-access-log): the
+# practice's own staff. The pharmacist and the monitor work outside the practice and see
+# no names of its patients, so the flag is refused on their memberships.
+PRIVACY_OFFICER_ROLES = (Role.POH_GGZ, Role.HUISARTS, Role.ASSISTENT, Role.BEHEERDER)
+
+
 class FtoGroup(models.Model):
     """GPs and pharmacists who meet on pharmacotherapy; a monitor watches its practices."""
 
@@ -82,6 +88,12 @@ class Membership(models.Model):
                              related_name="memberships")
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # The practice's privacy officer (functionaris gegevensbescherming, NEN 7513) reads
+    # the access log of the practice, whatever their role; the beheerder sets it.
+    privacy_officer = models.BooleanField(
+        _("privacy officer"), default=False,
+        help_text=_("May read the practice's access log: who opened which patient's "
+                    "record. Only for the POH-GGZ, a GP, an assistant or the administrator."))
 
     class Meta:
         verbose_name = _("membership")
@@ -90,6 +102,12 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "practice"], name="one_role_per_practice"),
             models.CheckConstraint(condition=models.Q(role__in=Role.values),
                                    name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(privacy_officer=False)
+                | models.Q(role__in=PRIVACY_OFFICER_ROLES),
+                name="membership_privacy_officer_role",
+                violation_error_message=_(
+                    "A pharmacist or monitor cannot be the practice's privacy officer.")),
         ]
         ordering = ["practice__name"]
 

@@ -93,6 +93,10 @@ def test_two_practices_of_one_fto_group_and_a_monitor_in_both(db):
     for username in ("poh", "huisarts2", "monitor", "beheerder", "poh-brink",
                      "huisarts-brink", "assistent-brink", "apotheker-brink", "beheerder-brink"):
         assert f"  {username} " in output, username
+    # The administrator of each practice is its privacy officer; nobody else.
+    officers = Membership.objects.filter(privacy_officer=True)
+    assert {(m.user.username, m.practice.code) for m in officers} == {
+        ("beheerder", "DELINDE"), ("beheerder-brink", "DEBRINK")}
     # Each practice: the closed earlier round and the running project with its queue.
     for code in practices:
         projects = Project.objects.filter(practice__code=code)
