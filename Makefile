@@ -35,9 +35,11 @@ $(VENV)/.installed: $(DEV_LOCK) | $(BIN)/activate
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(DEV_LOCK)
 	touch $@
 
-# A first-look .env: DEBUG on, a fresh secret, no database or Redis URL (SQLite, file broker).
+# A first-look .env: DEBUG on, a fresh secret, no database or Redis URL (SQLite, file broker),
+# and no second factor at login (every page says so; refused without DEBUG).
 .env:
 	@echo "DEBUG=true" > $@
+	@echo "TWO_FACTOR_REQUIRED=false" >> $@
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> $@
 	@echo "Wrote .env for a local first look (see .env.example for every variable)."
 

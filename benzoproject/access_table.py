@@ -61,7 +61,9 @@ def access_rows() -> list[Row]:
             continue  # the media files of a DEBUG run (django.conf.urls.static), never live
         roles = getattr(view, "allowed_roles", None)
         if roles is None:
-            rows.append(Row(name, path, None, "outside the role check: the login flow"))
+            note = ("outside the role check: the user's own account, any logged-in user"
+                    if name.startswith("account") else "outside the role check: the login flow")
+            rows.append(Row(name, path, None, note))
         else:
             rows.append(Row(name, path, frozenset(roles),
                             privacy_officer=getattr(view, "privacy_officer", False)))

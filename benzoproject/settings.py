@@ -89,6 +89,9 @@ MIDDLEWARE = [
     # Ends idle and old sessions before the view runs (docs/security.md).
     "benzoproject.session_limits.SessionLimitsMiddleware",
     "benzoproject.throttle.LoginThrottleMiddleware",
+    # Last, so its redirects get every header above: a session that has passed only the
+    # password reaches the code step and the logout, nothing else.
+    "benzoproject.twofactor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "benzoproject.urls"
@@ -105,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "benzoproject.access.membership_context",
+                "benzoproject.twofactor.two_factor_context",
             ],
         },
     },
@@ -138,11 +142,21 @@ AUTHENTICATION_BACKENDS = [
     "benzoproject.throttle.ThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2 first: new and changed passwords get it, and an older hash (PBKDF2) still works
+# and is re-hashed with Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+     "OPTIONS": {"min_length": 12}},
+    # Django's list of 20,000 common passwords and a list of Dutch ones, also with digits,
+    # symbols or capitals added ("Welkom2026!"): benzoproject/passwords.py.
+    {"NAME": "benzoproject.passwords.CommonWordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Every user passes a second factor (a code from an authenticator app, or a recovery code)

@@ -8,15 +8,17 @@ enforces that for every URL, the admin's included.
 
 This module holds the writes and reads of the second factor, the middleware, and the
 helpers that make a verified session without typing a code (tests, the demo, the load
-benchmark): :func:`totp_device_for`, :func:`totp_code`, :func:`session_verify` and
-:func:`verified_session`.
+benchmark): :func:`totp_device_for`, :func:`totp_code`, :func:`totp_next_code`,
+:func:`session_verify` and :func:`verified_session`.
 """
 
 import secrets
 import time
+from base64 import b32encode
 from collections.abc import Callable
 from typing import Any
 
+import segno
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
@@ -25,9 +27,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
-from django_otp.oath import TOTP
+from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -91,20 +94,29 @@ def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def totp_next_code(device: TOTPDevice, *, at: float | None = None) -> str | None:
+    """A code ``device`` accepts at ``at`` (now) that no earlier login used: the one the app
+    shows, or the next window's when that one was used already (a test logging in twice
+    within 30 seconds); None when both were used (wait for the next window)."""
+    now = time.time() if at is None else at
+    current = int((now - device.t0) // device.step) + device.drift
+    for counter in (current, current + 1):
+        if counter > device.last_t:
+            return f"{hotp(device.bin_key, counter, device.digits):0{device.digits}d}"
+    return None
+
+
 def secret_for_typing(device: TOTPDevice) -> str:
     """The device's key in base32 as apps ask it when typed in, in groups of four."""
-    from base64 import b32encode
-
     text = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
 
 
 def qr_svg(device: TOTPDevice) -> str:
     """The setup link as an inline SVG QR code (no script, no external image: fits the CSP)."""
-    import segno
-
+    # A viewBox and no fixed size: the stylesheet sets the width (static/css/app.css).
     return segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=2, title="QR-code voor de authenticator-app")
+        border=2, omitsize=True, title=_("QR code for the authenticator app"))
 
 
 # --- Writes ------------------------------------------------------------------------------
@@ -149,23 +161,6 @@ def recovery_codes_new(*, user, audit: bool = True) -> list[str]:
     return [_format_recovery(code) for code in codes]
 
 
-@transaction.atomic
-def totp_setup_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm the device being set up with a code from the app: the device is in use and
-    ten recovery codes are made (returned, to show once). None when the code is wrong."""
-    if device.user_id != user.pk or device.confirmed:
-        return None
-    if not device.verify_token(code.strip().replace(" ", "")):
-        return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    codes = recovery_codes_new(user=user, audit=False)
-    audit_log(user=user, action=AuditEvent.Action.CREATE, obj=user, object_type="account",
-              detail="two-factor authentication set up, recovery codes made")
-    return codes
-
-
 class SecondFactorRefused(Exception):
     """The code was wrong, used before, or too many wrong codes came in a row."""
 
@@ -174,12 +169,42 @@ class SecondFactorRefused(Exception):
         self.message = message
 
 
+def _check_allowed(device) -> None:
+    """Refuses while django-otp's throttle holds the device (1, 2, 4, … seconds after
+    each wrong code in a row)."""
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        raise SecondFactorRefused(_("Too many wrong codes in a row. Wait a minute and try "
+                                    "again."))
+
+
+def totp_setup_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the device being set up with a code from the app: the device is in use and
+    ten recovery codes are made (returned, to show once). Raises
+    :class:`SecondFactorRefused` when the code is wrong."""
+    if device.user_id != user.pk or device.confirmed:
+        raise SecondFactorRefused(_("This set-up has already been finished. Log in again."))
+    _check_allowed(device)
+    # Outside a transaction: a wrong code's throttle step must be kept.
+    if not device.verify_token("".join(code.split())):
+        raise SecondFactorRefused(_("This code is not right. Type the six digits the app "
+                                    "shows now for Benzoreductie."))
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = recovery_codes_new(user=user, audit=False)
+        audit_log(user=user, action=AuditEvent.Action.CREATE, obj=user,
+                  object_type="account",
+                  detail="two-factor authentication set up, recovery codes made")
+    return codes
+
+
 def second_factor_check(*, user, code: str):
     """The device that accepts ``code``: six digits are checked against the authenticator
     app, anything else as a recovery code (which then stops working). Raises
-    :class:`SecondFactorRefused` with a Dutch message otherwise."""
-    from django.utils.translation import gettext as _
-
+    :class:`SecondFactorRefused` with a Dutch message otherwise. Passed and refused tries
+    both go into the access log (a refused one may be someone who has the password)."""
     typed = "".join(code.split())
     if typed.isdigit() and len(typed) == 6:
         device = confirmed_device(user)
@@ -187,22 +212,29 @@ def second_factor_check(*, user, code: str):
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()
         token = _recovery_hash(typed)
-    if device is None:
-        raise SecondFactorRefused(_("This code is not right. Type the six digits your app "
-                                    "shows now, or one of your recovery codes."))
-    allowed, why = device.verify_is_allowed()
-    if not allowed:
-        raise SecondFactorRefused(_("Too many wrong codes in a row. Wait a minute and try "
-                                    "again."))
-    verified = verify_token(user, device.persistent_id, token)
-    if verified is None:
-        raise SecondFactorRefused(_("This code is not right, or it was used already. Type the "
-                                    "six digits your app shows now, or one of your recovery "
-                                    "codes."))
+    try:
+        if device is None:
+            raise SecondFactorRefused(_("This code is not right. Type the six digits your app "
+                                        "shows now, or one of your recovery codes."))
+        _check_allowed(device)
+        verified = verify_token(user, device.persistent_id, token)
+        if verified is None:
+            raise SecondFactorRefused(_("This code is not right, or it was used already. Type "
+                                        "the six digits your app shows now, or one of your "
+                                        "recovery codes."))
+    except SecondFactorRefused:
+        _log_second_factor(user, "second factor refused")
+        raise
     if isinstance(verified, StaticDevice):
-        audit_log(user=user, action=AuditEvent.Action.LOGIN, obj=user, object_type="account",
-                  detail=f"recovery code used, {recovery_codes_left(user)} left")
+        _log_second_factor(user, f"recovery code used, {recovery_codes_left(user)} left")
+    else:
+        _log_second_factor(user, "second factor passed")
     return verified
+
+
+def _log_second_factor(user, detail: str) -> None:
+    audit_log(user=user, action=AuditEvent.Action.LOGIN, obj=user, object_type="account",
+              detail=detail)
 
 
 def session_pass(request: HttpRequest, device) -> None:

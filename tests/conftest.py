@@ -25,6 +25,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_required(settings):
+    # As in production, whatever the .env of a first look says (docs/security.md).
+    settings.TWO_FACTOR_REQUIRED = True
+
+
+@pytest.fixture(autouse=True)
 def _pseudonym_key(settings):
     # The FTO group view's pseudonyms need a key outside the database (docs/domain.md).
     settings.PSEUDONYM_KEY = "test-pseudonym-key"

@@ -46,7 +46,9 @@ def _wait(predicate, timeout: float, what: str):
 def first_look(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     port = _free_port()
-    env.update(DEBUG="true", ENV_FILE=str(tmp_path / "absent.env"), WEB_PORT=str(port),
+    # As the .env `make run` writes: DEBUG on, two-step verification off (every page says so).
+    env.update(DEBUG="true", TWO_FACTOR_REQUIRED="false", ENV_FILE=str(tmp_path / "absent.env"),
+               WEB_PORT=str(port),
                DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
                CELERY_DATA_DIR=str(tmp_path / "celery"), PATH=f"{BIN}:{env['PATH']}")
     manage = [sys.executable, "manage.py"]
@@ -84,7 +86,8 @@ def test_make_run_serves_the_app_with_worker_and_beat_and_stops_on_ctrl_c(first_
     for username in ("poh", "huisarts", "assistent", "apotheker", "monitor", "beheerder"):
         opener, response = _log_in(base, username)
         assert response.geturl() == f"{base}/", username
-        assert 'id="mijn-taken"' in response.read().decode(), username
+        page = response.read().decode()
+        assert 'id="mijn-taken"' in page and 'id="tweestap-uit"' in page, username
     opener, _ = _log_in(base, "assistent")
     project = re.search(r'href="(/projecten/[0-9a-f-]+/)"',
                         opener.open(f"{base}/").read().decode()).group(1)

@@ -79,7 +79,8 @@ def test_disabling_an_account_ends_all_its_sessions_at_once(users, client_for):
     assert other.get(reverse("home")).status_code == 200
 
 
-def test_disabling_in_the_admin_ends_the_sessions(users, client_for, admin_client):
+def test_disabling_in_the_admin_ends_the_sessions(users, client_for, admin_user):
+    admin_client = client_for(admin_user)  # the admin too is behind the second factor
     user = users[Role.HUISARTS]
     browser = client_for(user)
     admin_page = reverse("admin:auth_user_change", args=[user.pk])

@@ -79,8 +79,10 @@ PATIENT_PAGES = {
     "monitoring:dashboard-workbook": REPORT_USERS,
 }
 
-# URLs outside the role check: the login pages and Django's admin (is_staff).
-UNGUARDED_PREFIXES = ("admin:", "login", "logout")
+# URLs outside the role check: the login pages (the second factor's steps included),
+# the user's own account page (any logged-in user, a beheerder without a practice too;
+# tests/test_twofactor.py) and Django's admin (is_staff).
+UNGUARDED_PREFIXES = ("admin:", "login", "logout", "account")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from patients.models import Project
+from tests.browser.test_poh_journey import _password_and_code
 from tests.tapering.schedule_helpers import reference_table_load
 
 pytestmark = pytest.mark.browser
@@ -20,9 +21,7 @@ DEMO_PASSWORD = "demo-benzo-2026"
 def _log_in_as_monitor(page: Page, live_server) -> None:
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/inloggen/\?next=/$"))
-    page.get_by_label("Gebruikersnaam").fill("monitor")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    _password_and_code(page, "monitor", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Mijn taken")).to_be_visible()
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from patients.importing.load import import_file
 from patients.models import Role
+from tests.browser.test_poh_journey import _password_and_code
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +26,7 @@ EXPORT = (
 
 def _log_in(page: Page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord-123")
-    page.get_by_role("button", name="Inloggen").click()
+    _password_and_code(page, username, "geheim-wachtwoord-123")
     expect(page.get_by_role("heading", name="Mijn taken")).to_be_visible()
 
 

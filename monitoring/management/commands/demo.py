@@ -7,6 +7,7 @@ running project with the GP's screening queue. Safe to run again: only what is m
 is added, so a second run changes nothing and says so.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -29,3 +30,9 @@ class Command(BaseCommand):
         for practice, user in demo_logins():
             self.stdout.write(f"  {user.username:<16} {Role(user.role).label} – "
                               f"{user.first_name} {user.last_name} ({practice})")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write("After the password each user sets up an authenticator app at the "
+                              "first login, then types its code (two-step verification).")
+        else:
+            self.stdout.write("Two-step verification is off (TWO_FACTOR_REQUIRED=false): only "
+                              "for a first look, never with real patient data.")
