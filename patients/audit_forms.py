@@ -6,6 +6,7 @@ then shows no rows rather than a log that looks filtered but is not.
 """
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -40,8 +41,7 @@ class LogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.practice = practice
         users = log_usernames(practice=practice)
-        field = self.fields["gebruiker"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["gebruiker"])
         field.choices = [("", _("all users")),
                          *((username, f"{name} ({username})" if name != username else name)
                            for username, name in users)]
