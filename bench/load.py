@@ -277,8 +277,11 @@ def step_run(args) -> None:
     url = os.environ["DATABASE_URL"]
     if urlsplit(url).path.lstrip("/") != LOAD_DATABASE:
         url = urlunsplit(urlsplit(url)._replace(path="/" + LOAD_DATABASE))
+    # Production settings, served over plain HTTP on the loopback (TLS ends at a proxy in a
+    # deployment, which this run has not): the second factor required, HTTPS off. The .env of
+    # a first look (read into this process's environment) switches the factor off.
     env = {**os.environ, "DEBUG": "false", "DATABASE_URL": url,
-           "ALLOWED_HOSTS": "127.0.0.1",
+           "ALLOWED_HOSTS": "127.0.0.1", "TWO_FACTOR_REQUIRED": "true", "HTTPS": "false",
            "SECRET_KEY": os.environ.get("SECRET_KEY") or SCRATCH_SECRET}
     log = (OUT / "load-gunicorn.log").open("w")
     server = subprocess.Popen(gunicorn_command(port, args.workers), cwd=REPO, env=env, stdout=log,

@@ -13,11 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def process_env(**extra: str) -> dict:
-    """The environment of a child process that uses the test database and Redis."""
+    """The environment of a child process that uses the test database and Redis.
+
+    The second factor is required as in production: this process's environment holds the
+    first-look .env's values (settings.py reads .env into it), where it is switched off."""
     db = connection.settings_dict
     return {**os.environ, "DATABASE_URL":
             f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": settings.REDIS_URL, **extra}
+            "REDIS_URL": settings.REDIS_URL, "TWO_FACTOR_REQUIRED": "true", **extra}
 
 
 def start_celery(*args: str, env: dict) -> subprocess.Popen:

@@ -38,7 +38,7 @@ def _settings_in_subprocess(env: dict, code: str) -> subprocess.CompletedProcess
     clean.update(env, ENV_FILE="/nonexistent/.env")
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT / "tests", env={**clean, "DJANGO_SETTINGS_MODULE": "benzoproject.settings",
+        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "benzoproject.settings",
                                  "PYTHONPATH": str(ROOT)},
         capture_output=True, text=True, timeout=60,
     )
