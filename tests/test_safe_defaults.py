@@ -30,7 +30,8 @@ SECURITY_SETTINGS = [
 
 def _production_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DEBUG", "SECRET_KEY", "HTTPS", "SECURE_", "SESSION_", "TWO_FACTOR"))
+           if not k.startswith(("DEBUG", "SECRET_KEY", "HTTPS", "SECURE_", "SESSION_",
+                                "TWO_FACTOR"))
            and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the test run's, never a deployment's
     env.update(ENV_FILE="/nonexistent/.env", DEBUG="false", ALLOWED_HOSTS="benzo.example.nl",
                SECRET_KEY=secrets.token_urlsafe(50), PSEUDONYM_KEY=secrets.token_urlsafe(50),
