@@ -4,12 +4,14 @@
 - ``clinical_data``: patients, substances, imports and prescriptions;
 - ``projects``: projects, the plan of approach, participations and screening;
 - ``due_items``: the timed steps (due items);
+- ``links``: HIS and pharmacy patients confirmed as the same person;
 - ``audit``: the append-only audit trail.
 """
 
 from .audit import AuditChainAlert, AuditCheckpoint, AuditEvent, AuditEventPatient
 from .clinical_data import ImportBatch, ImportBatchStatus, Patient, Prescription, Substance
 from .due_items import DueItem, DueItemKind
+from .links import PatientLink, PatientLinkDecision
 from .organisation import (
     COMPLEX_ATC_EXCEPTIONS,
     COMPLEX_ATC_PREFIXES,
@@ -31,6 +33,7 @@ from .projects import (
     WAIT_DAYS_MIN,
     EvaluationMonths,
     ExclusionReason,
+    GroslijstSource,
     Participation,
     ParticipationEvent,
     ParticipationStatus,
@@ -76,6 +79,9 @@ __all__ = [
     "Prescription",
     "Project",
     "ProjectCriterion",
+    "GroslijstSource",
+    "PatientLink",
+    "PatientLinkDecision",
     "ProjectStatus",
     "Role",
     "ScreeningDecision",

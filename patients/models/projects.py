@@ -24,6 +24,14 @@ class ProjectCriterion(models.TextChoices):
     EITHER = "either", _("Either criterion")
 
 
+class GroslijstSource(models.TextChoices):
+    """Which prescriptions the groslijst counts (docs/domain.md#his-and-pharmacy)."""
+
+    COMBINED = "combined", _("HIS and pharmacy combined")
+    HIS = "his", _("HIS prescriptions only")
+    APOTHEEK = "apotheek", _("pharmacy dispensings only")
+
+
 # The shortest wait period after mailing: a month (docs/domain.md, step 5).
 WAIT_DAYS_MIN = 30
 WAIT_DAYS_MESSAGE = _("The wait period is at least %(limit_value)s days: patients get a month "
@@ -48,6 +56,7 @@ class Project(models.Model):
     """A reduction project of one practice: its plan, targets and call-back rules."""
 
     Criterion = ProjectCriterion
+    Source = GroslijstSource
     Status = ProjectStatus
     EvaluationMonths = EvaluationMonths
 
@@ -73,6 +82,11 @@ class Project(models.Model):
         _("reserves"), default=10, validators=[MaxValueValidator(1000)])
     criterion = models.CharField(_("groslijst criterion"), max_length=20,
                                  choices=Criterion.choices, default=Criterion.RECENT_AND_PAST)
+    groslijst_source = models.CharField(
+        _("groslijst from"), max_length=10, choices=GroslijstSource.choices,
+        default=GroslijstSource.COMBINED,
+        help_text=_("Both: a pharmacy patient linked to a HIS patient counts as that patient, "
+                    "and a dispensing that matches a HIS prescription counts once."))
     ddd_threshold = models.PositiveSmallIntegerField(
         _("DDD per day flag above"), default=1, choices=DDD_THRESHOLD_CHOICES)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
@@ -108,6 +122,8 @@ class Project(models.Model):
                                    name="project_status_valid"),
             models.CheckConstraint(condition=Q(criterion__in=ProjectCriterion.values),
                                    name="project_criterion_valid"),
+            models.CheckConstraint(condition=Q(groslijst_source__in=GroslijstSource.values),
+                                   name="project_groslijst_source_valid"),
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")),
                                    name="project_ends_after_start"),
             models.CheckConstraint(condition=Q(evaluation_months__in=EvaluationMonths.values),
