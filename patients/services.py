@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -445,8 +445,9 @@ def lists_split(*, project: Project, user, today: date) -> tuple[int, int]:
     entries = project_list_entries(project=project, status=S.APPROVED)
     entries.sort(key=lambda e: promise_key(e.row.ddd_per_day if e.row else Decimal(0),
                                            e.first_use, today))
-    on_mailing = project.participations.filter(
-        Q(status=S.MAILING) | Q(letter_sent_on__isnull=False)).count()
+    # The letter target is per batch (docs/domain.md#capacity-planning): letters already
+    # mailed belonged to earlier batches and leave the next batch its full size.
+    on_mailing = project.participations.filter(status=S.MAILING).count()
     to_mailing, _to_reserve = split_sizes(len(entries),
                                           letters_free=project.letter_target - on_mailing)
     next_rank = {s: (project.participations.filter(status=s).aggregate(m=Max("rank"))["m"] or 0)
