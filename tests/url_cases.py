@@ -278,6 +278,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         result += _relapse_cases(project, part)
     result += _monitoring_cases(project)
     result += audit_log_cases(project)
+    result += _capacity_cases(project)
     return [replace(case, patients_to=PATIENT_PAGES.get(case.name, frozenset()))
             if case.method == "GET" else case for case in result]
 
@@ -480,4 +481,18 @@ def _relative_cases(project, participation) -> list[Case]:
              {**q, "relative_uuid": relative.uuid}),
         Case("tapering:hand-out-remove", "POST", CONSULT_USERS,
              {**q, "hand_out_uuid": hand_out.uuid}),
+    ]
+
+
+def _capacity_cases(project) -> list[Case]:
+    """The capacity planner (docs/domain.md#capacity-planning): the page with inputs, and a
+    choice (refused as stale when it does not match the project's groslijst: no harm)."""
+    viewers = frozenset({Role.POH_GGZ, Role.HUISARTS})  # the GPs look, read-only
+    planners = frozenset({Role.POH_GGZ})
+    p = {"project_uuid": project.uuid}
+    inputs = {"uren": "4", "minuten_bellen": "10", "minuten_consult": "30"}
+    return [
+        Case("monitoring:capacity", "GET", viewers, p, audited_id=str(project.uuid)),
+        Case("monitoring:capacity-choose", "POST", planners, p,
+             data={**inputs, "per_maand": "1", "brieven": "1", "grootte": "1"}),
     ]
