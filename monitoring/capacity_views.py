@@ -47,9 +47,15 @@ class MonthRow:
 
 
 def _initial(project: Project, recorded) -> dict:
+    """The inputs of the plan in force, so its proposals show; without one, no hours and
+    the practice's recorded minutes (or the stated defaults)."""
     latest = project.capacity_plans.order_by("-chosen_at", "-id").first()
-    return {"uren": latest.hours_per_week.normalize() if latest else None,
-            "minuten_bellen": recorded.call_default, "minuten_consult": recorded.consult_default}
+    if latest is not None:
+        return {"uren": latest.hours_per_week.normalize(),
+                "minuten_bellen": latest.minutes_per_call,
+                "minuten_consult": latest.minutes_per_consult}
+    return {"uren": None, "minuten_bellen": recorded.call_default,
+            "minuten_consult": recorded.consult_default}
 
 
 def _comparison(project: Project, plans) -> tuple[list[MonthRow], list[str]]:
@@ -70,11 +76,11 @@ def _comparison(project: Project, plans) -> tuple[list[MonthRow], list[str]]:
         month_chart_svg(_("Stop letters per month"), [
             line(_("Expected letters"), [r.expected.letters for r in rows]),
             line(_("Letters mailed"), [r.actual.letters for r in rows])],
-            unit=_("letters"), places=0, chart_id="grafiek-brieven"),
+            unit=_("letters"), places=0, chart_id="grafiek-brieven", axis=_("month")),
         month_chart_svg(_("Minutes of calls and consults per month"), [
             line(_("Expected minutes"), [r.expected.minutes for r in rows]),
             line(_("Minutes recorded"), [r.actual.minutes for r in rows])],
-            unit=_("minutes"), places=0, chart_id="grafiek-minuten"),
+            unit=_("minutes"), places=0, chart_id="grafiek-minuten", axis=_("month")),
     ]
     return rows, [c for c in charts if c]
 

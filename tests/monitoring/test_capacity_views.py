@@ -157,7 +157,7 @@ def test_the_form_starts_from_the_recorded_minutes(client_for, users, planned):
     # (7 + 8) / 2 = 7.5 → 8; no consult minutes yet: 30 assumed.
     assert 'name="minuten_bellen" value="8"' in page
     assert 'name="minuten_consult" value="30"' in page
-    assert "het gemiddelde van 2 telefoontjes" in page and "we rekenen met 30 minuten" in page
+    assert "gemiddeld 8 minuten per telefoontje, over 2 telefoontjes" in page and "we rekenen met 30 minuten" in page
 
 
 def test_expected_against_actual_shows_once_a_plan_is_chosen(client_for, users, planned):
@@ -193,11 +193,17 @@ def test_the_dashboard_links_to_the_planner(client_for, users, project):
     assert url(project) in page.content.decode()
 
 
-def test_the_hours_of_the_plan_in_force_fill_the_form(client_for, users, planned):
-    client = client_for(users[Role.POH_GGZ])
+def test_the_inputs_of_the_plan_in_force_fill_the_form(client_for, users, planned):
+    poh = users[Role.POH_GGZ]
+    CallAttempt.objects.create(participation=planned.participations.first(), called_by=poh,
+                               outcome="reached", minutes=20,
+                               called_at=datetime(2026, 10, 5, 10, tzinfo=AMS))
+    client = client_for(poh)
     client.post(url(planned, "monitoring:capacity-choose"),
                 {**INPUTS, "uren": "3,5", "per_maand": "1", "brieven": "36", "grootte": "150"})
     assert CapacityPlan.objects.get().hours_per_week == Decimal("3.5")
     page = client.get(url(planned)).content.decode()
     assert 'name="uren" value="3,5"' in page
+    # The plan's own minutes, not the recorded mean of 20: the proposals match the plan.
+    assert 'name="minuten_bellen" value="10"' in page and "gemiddeld 20 minuten" in page
     assert 'id="voorstel-1"' in page  # proposals shown straight away for those hours
