@@ -142,7 +142,7 @@ def actual_by_month(*, project: Project, months: list[date]) -> list[ActualMonth
     letters = Counter(
         d.replace(day=1) for d in Participation.objects.filter(
             project=project, letter_sent_on__isnull=False).values_list(
-            "letter_sent_on", flat=True))
+            "letter_sent_on", flat=True) if d is not None)
 
     def per_month(queryset, on: str) -> dict[date, tuple[int, int]]:
         rows = (queryset.annotate(m=TruncMonth(on)).values("m")

@@ -78,6 +78,7 @@ PAGE_NAMES = {
     "monitoring:group": _("FTO group"),
     "monitoring:group-csv": _("FTO group"),
     "monitoring:group-xlsx": _("FTO group"),
+    "monitoring:capacity": _("Capacity planning"),
 }
 
 
