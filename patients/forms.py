@@ -82,6 +82,10 @@ class ProjectForm(forms.ModelForm):
             "callbacks_per_week": _("Spreads the call-backs over the weeks: at most this many "
                                     "patients enter the call-back list per week. 0 or empty = "
                                     "no limit."),
+            # docs/domain.md#capacity-planning: the target is per batch.
+            "letter_target": _("Letters per batch: the mailing list fills up to this number "
+                               "each time; letters already sent do not count. The capacity "
+                               "planner proposes it."),
         }
 
     def __init__(self, *args, practice: Practice, user=None, **kwargs):

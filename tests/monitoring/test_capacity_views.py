@@ -208,3 +208,19 @@ def test_the_inputs_of_the_plan_in_force_fill_the_form(client_for, users, planne
     # The plan's own minutes, not the recorded mean of 20: the proposals match the plan.
     assert 'name="minuten_bellen" value="10"' in page and "gemiddeld 20 minuten" in page
     assert 'id="voorstel-1"' in page  # proposals shown straight away for those hours
+
+
+def test_without_the_reference_figures_nothing_is_proposed_or_chosen(client_for, users,
+                                                                      planned):
+    from monitoring.models import ReferenceFigure
+
+    ReferenceFigure.objects.filter(key="ivm-consult").delete()
+    client = client_for(users[Role.POH_GGZ])
+    page = client.get(url(planned), INPUTS).content.decode()
+    assert 'id="geen-verhoudingen"' in page and 'id="voorstellen"' not in page
+    response = client.post(url(planned, "monitoring:capacity-choose"),
+                           {**INPUTS, "per_maand": "1", "brieven": "41", "grootte": "150"},
+                           follow=True)
+    assert "referentiecijfers die de planner nodig heeft ontbreken" in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.letter_target == 10
