@@ -16,6 +16,8 @@ class CapacityForm(forms.Form):
     uren = forms.DecimalField(
         label=_("Hours per week for the project"), min_value=Decimal(0),
         max_value=MAX_HOURS_PER_WEEK, max_digits=5, decimal_places=2, localize=True,
+        # A text field (the Dutch comma), with the number keypad on a phone.
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("The POH-GGZ's hours for call-backs and consults of this project, e.g. "
                     "4 or 3,5."))
     minuten_bellen = forms.IntegerField(
