@@ -463,6 +463,28 @@ def lists_split(*, project: Project, user, today: date) -> tuple[int, int]:
 
 
 @transaction.atomic
+def lists_refill(*, project: Project, user) -> int:
+    """Fill the mailing list up to the letter target (per batch) from the reserve list, in
+    the reserve list's order: the next batch (docs/domain.md#capacity-planning). Returns
+    how many moved; 0 when the mailing list is full or there are no reserves, so a second
+    click changes nothing."""
+    Project.objects.select_for_update().get(pk=project.pk)  # one refill at a time
+    S = Participation.Status
+    free = project.letter_target - project.participations.filter(status=S.MAILING).count()
+    if free <= 0:
+        return 0
+    reserves = list(project.participations.select_for_update().filter(status=S.RESERVE)
+                    .order_by(F("rank").asc(nulls_last=True), "id")[:free])
+    last = project.participations.filter(status=S.MAILING).aggregate(m=Max("rank"))["m"] or 0
+    for place, part in enumerate(reserves, start=last + 1):
+        participation_move(participation=part, to=S.MAILING, user=user,
+                           what=_("promoted to the mailing list"), expected={S.RESERVE},
+                           fields={"rank": place})
+    _renumber(project, set(LISTS))
+    return len(reserves)
+
+
+@transaction.atomic
 def list_move(*, participation: Participation, user, up: bool) -> bool:
     """Swap a patient with the one above (or below) on the same list."""
     locked = Participation.objects.select_for_update().get(pk=participation.pk)

@@ -59,6 +59,8 @@ urlpatterns = [
          name="project-lists"),
     path("projecten/<uuid:project_uuid>/lijsten/verdelen/", screening.lists_split,
          name="lists-split"),
+    path("projecten/<uuid:project_uuid>/lijsten/aanvullen/", screening.lists_refill,
+         name="lists-refill"),
     path("projecten/<uuid:project_uuid>/lijsten/<uuid:participation_uuid>/verplaatsen/",
          screening.list_move, name="list-move"),
     path("projecten/<uuid:project_uuid>/lijsten/<uuid:participation_uuid>/naar-lijst/",

@@ -495,4 +495,6 @@ def _capacity_cases(project) -> list[Case]:
         Case("monitoring:capacity", "GET", viewers, p, audited_id=str(project.uuid)),
         Case("monitoring:capacity-choose", "POST", planners, p,
              data={**inputs, "per_maand": "1", "brieven": "1", "grootte": "1"}),
+        # The next batch: the mailing list filled up to the target from the reserves.
+        Case("patients:lists-refill", "POST", viewers, p),
     ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from benzoproject.access import (
@@ -198,6 +199,22 @@ def lists_split(request, project_uuid):
                                             today=timezone.localdate())
     messages.success(request, _("%(m)s added to the mailing list and %(r)s to the reserve list.")
                      % {"m": mailing, "r": reserve})
+    return redirect("patients:project-lists", project_uuid=project.uuid)
+
+
+@practice_view(roles=SCREENING_VIEWERS)
+@require_POST
+def lists_refill(request, project_uuid):
+    """The next batch: the mailing list filled up to the letter target from the reserves."""
+    project = get_project_for_user(request, project_uuid)
+    moved = services.lists_refill(project=project, user=request.user)
+    if moved:
+        messages.success(request, ngettext(
+            "%(n)s reserve moved to the mailing list.",
+            "%(n)s reserves moved to the mailing list.", moved) % {"n": moved})
+    else:
+        messages.info(request, _("Nothing moved: the mailing list is full or there are no "
+                                 "reserves."))
     return redirect("patients:project-lists", project_uuid=project.uuid)
 
 

@@ -251,3 +251,36 @@ def test_the_next_batch_fills_the_mailing_list_to_the_target_again(practice, use
     ScreeningDecision.objects.create(participation=more[0], decision="approach", decided_by=gp)
     assert patient_services.lists_split(project=project, user=gp,
                                         today=date(2026, 11, 2)) == (0, 1)
+
+
+def test_the_next_batch_comes_from_the_reserves_in_their_order(project, users):
+    gp = users[Role.HUISARTS]
+    Project.objects.filter(pk=project.pk).update(letter_target=2)
+    project.refresh_from_db()
+    mailed = fill(project, 2, status="letter_sent", letter_sent_on=date(2026, 10, 1))
+    reserves = fill(project, 3, status="reserve")
+    for rank, part in zip((3, 1, 2), reserves, strict=True):
+        Participation.objects.filter(pk=part.pk).update(rank=rank)
+    assert patient_services.lists_refill(project=project, user=gp) == 2
+    on_mailing = list(project.participations.filter(status="mailing").order_by("rank"))
+    assert [p.pk for p in on_mailing] == [reserves[1].pk, reserves[2].pk]
+    assert [p.rank for p in on_mailing] == [1, 2]
+    left = project.participations.get(status="reserve")
+    assert (left.pk, left.rank) == (reserves[0].pk, 1)
+    assert all(p.status == "letter_sent" for p in Participation.objects.filter(
+        pk__in=[m.pk for m in mailed]))
+    # Full now: a second click moves nobody.
+    assert patient_services.lists_refill(project=project, user=gp) == 0
+    assert project.participations.filter(status="reserve").count() == 1
+    # Each move is in the participation's timeline.
+    assert on_mailing[0].events.filter(to_status="mailing").exists()
+
+
+def test_a_refill_takes_only_the_places_left(project, users):
+    Project.objects.filter(pk=project.pk).update(letter_target=3)
+    project.refresh_from_db()
+    fill(project, 2, status="mailing")
+    fill(project, 4, status="reserve")
+    assert patient_services.lists_refill(project=project, user=users[Role.POH_GGZ]) == 1
+    assert project.participations.filter(status="mailing").count() == 3
+    assert project.participations.filter(status="reserve").count() == 3

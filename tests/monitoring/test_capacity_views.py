@@ -224,3 +224,24 @@ def test_without_the_reference_figures_nothing_is_proposed_or_chosen(client_for,
     assert "referentiecijfers die de planner nodig heeft ontbreken" in response.content.decode()
     planned.refresh_from_db()
     assert planned.letter_target == 10
+
+
+def test_the_lists_page_offers_the_next_batch_from_the_reserves(client_for, users, project):
+    Project.objects.filter(pk=project.pk).update(letter_target=2)
+    for part in fill(project, 3):
+        Participation.objects.filter(pk=part.pk).update(status="reserve")
+    lists = reverse("patients:project-lists", kwargs={"project_uuid": project.uuid})
+    client = client_for(users[Role.POH_GGZ])
+    assert "Aanvullen tot 2 uit de reservelijst" in client.get(lists).content.decode()
+    response = client.post(reverse("patients:lists-refill",
+                                   kwargs={"project_uuid": project.uuid}), follow=True)
+    page = response.content.decode()
+    assert "2 reserves naar de verzendlijst gezet." in page
+    assert 'id="aanvullen"' not in page  # full: the button is gone
+    again = client.post(reverse("patients:lists-refill", kwargs={"project_uuid": project.uuid}),
+                        follow=True)
+    assert "Niets verplaatst" in again.content.decode()
+    assert project.participations.filter(status="mailing").count() == 2
+    refused = client_for(users[Role.ASSISTENT]).post(
+        reverse("patients:lists-refill", kwargs={"project_uuid": project.uuid}))
+    assert refused.status_code == 403
