@@ -2,10 +2,12 @@
 page to the planner, hours and minutes in, a plan chosen, and the project's letter target
 changed on the project page (docs/domain.md#capacity-planning)."""
 
+import importlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from patients.models import Participation, Role
@@ -18,6 +20,9 @@ pytestmark = pytest.mark.browser
 
 def test_poh_chooses_a_plan_and_the_letter_target_follows(
         transactional_db, live_server, page: Page, users, project, artifacts_dir):
+    # The ratios are reference figures loaded by a migration: a transactional test before
+    # this one may have emptied that table, so they are loaded again.
+    importlib.import_module("monitoring.migrations.0001_measures").load_figures(apps, None)
     poh = users[Role.POH_GGZ]
     parts = [Participation.objects.create(
         project=project, patient=PatientFactory(practice=project.practice),
