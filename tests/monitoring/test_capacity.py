@@ -67,19 +67,19 @@ def test_every_proposal_fits_the_hours():
         capacity = worked(hours_per_week=Decimal(hours), groslijst_size=3000)
         for proposal in capacity.proposals:
             assert proposal.minutes_per_month <= capacity.minutes_available
-            # One more letter a month would not fit (in the fastest proposal).
+        # One more letter a month than the fastest proposal would not fit.
         fastest = capacity.proposals[0]
         assert (fastest.letters_per_month + 1) * capacity.minutes_per_letter \
             > capacity.minutes_available
 
 
 def test_an_exact_fit_is_not_rounded_away():
-    # 1,000 minutes a month (hours × 260 = 1,000 needs 3.846… hours, so use minutes that
-    # divide): 4 hours = 1,040 minutes; a letter of 26 minutes (10 + ½ × 32) fits exactly 40.
+    # 4 hours = 1,040 minutes a month; a letter of 10 + ½ × 32 = 26 minutes fits exactly
+    # 40 times (40 × 26 = 1,040). With 33-minute consults a letter takes 26.5: 39 fit.
     capacity = worked(minutes_per_consult=32)
     assert capacity.minutes_per_letter == 26
     assert capacity.letters_per_month_fit == 40  # 40 × 26 = 1,040: exactly the hours
-    assert worked(minutes_per_consult=33).letters_per_month_fit == 39  # 26.5 × 40 = 1,060
+    assert worked(minutes_per_consult=33).letters_per_month_fit == 39  # 40 × 26.5 = 1,060
 
 
 def test_rounding_is_always_down_never_more_than_fits():
