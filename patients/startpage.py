@@ -13,6 +13,7 @@ from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
 from .auditverify import open_alerts
+from .links import link_suggestions
 from .membership_log import SHOWN_DAYS, access_changes, sees_access_changes
 from .models import PRIVACY_OFFICER_ROLES, Membership, Participation, Practice, Project, Role
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
@@ -74,6 +75,17 @@ def gp_names_to_confirm(*, user, practice: Practice, role: str, today: date) -> 
     if not count:
         return NOTHING
     return StartItems(panel=Panel("patients/_start_gp_names.html", {"count": count}))
+
+
+@startpage_source("patients.links", order=32, roles=(Role.POH_GGZ,))
+def links_to_check(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """Suggested links between a HIS patient and a pharmacy patient that wait for a
+    person's decision (docs/domain.md#his-and-pharmacy). Nothing for a practice that
+    imported only one source: then there is nothing to suggest."""
+    count = len(link_suggestions(practice=practice))
+    if not count:
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_links.html", {"count": count}))
 
 
 @startpage_source("patients.access-changes", order=80, roles=(Role.POH_GGZ,))
