@@ -44,7 +44,7 @@ class LinkPairForm(forms.Form):
         return self._patient("apotheek", Patient.Source.APOTHEEK)
 
     def first_error(self) -> str:
-        return next(iter(e for errors in self.errors.values() for e in errors))
+        return str(next(iter(e for errors in self.errors.values() for e in errors)))
 
 
 class LinkSearchForm(forms.Form):

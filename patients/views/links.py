@@ -35,22 +35,23 @@ PAGE_SIZE = 20
 LISTS = ("voorstellen", "koppelingen", "afgewezen", "geschiedenis")
 
 
-def _list_page(request, shown: str, both_sources: bool):
-    """The page of the chosen list, and the patients it shows."""
-    practice = request.practice
-    number = request.GET.get("pagina")
-    if shown == "voorstellen":
-        pairs = link_suggestions(practice=practice) if both_sources else []
-        page = Paginator(pairs, PAGE_SIZE).get_page(number)
-        people = Patient.objects.in_bulk([pk for pair in page.object_list for pk in pair])
-        rows = [(people[his], people[pharmacy]) for his, pharmacy in page.object_list]
-        return page, rows, [p for row in rows for p in row], len(pairs)
+def _suggestions_page(request, both_sources: bool):
+    """The page of suggestions: (HIS patient, pharmacy patient) pairs."""
+    pairs = link_suggestions(practice=request.practice) if both_sources else []
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    people = Patient.objects.in_bulk([pk for pair in page.object_list for pk in pair])
+    rows = [(people[his], people[pharmacy]) for his, pharmacy in page.object_list]
+    return page, rows, [p for row in rows for p in row], len(pairs)
+
+
+def _decisions_page(request, shown: str):
+    """The page of one list of decisions (in force, rejected, undone)."""
     links = {"koppelingen": links_in_force, "afgewezen": rejections_in_force,
-             "geschiedenis": decisions_undone}[shown](practice=practice)
-    page = Paginator(links, PAGE_SIZE).get_page(number)
+             "geschiedenis": decisions_undone}[shown](practice=request.practice)
+    page = Paginator(links, PAGE_SIZE).get_page(request.GET.get("pagina"))
     rows = list(page.object_list)
     return page, rows, [p for link in rows for p in (link.his_patient,
-                                                       link.pharmacy_patient)], None
+                                                       link.pharmacy_patient)]
 
 
 @practice_view(roles=PATIENT_LINKERS)
@@ -59,11 +60,13 @@ def patient_links(request):
     if shown not in LISTS:
         shown = LISTS[0]
     counts = link_counts(practice=request.practice)
-    page, rows, patients, suggested = _list_page(request, shown, counts.both_sources)
-    audit_shown(request, patients)
-    if suggested is None:
+    if shown == "voorstellen":
+        page, rows, patients, suggested = _suggestions_page(request, counts.both_sources)
+    else:
+        page, rows, patients = _decisions_page(request, shown)
         suggested = len(link_suggestions(practice=request.practice)) \
             if counts.both_sources else 0
+    audit_shown(request, patients)
     return render(request, "patients/links.html", {
         "counts": counts, "suggested": suggested, "shown": shown, "page": page,
         "rows": rows, "query": f"weergave={shown}"})
