@@ -76,7 +76,7 @@ def test_rejecting_from_the_page_keeps_the_pair_out_of_the_suggestions(practice,
     page = client.get(LINKS).content.decode()
     assert "P100001" not in page and "Er wachten geen voorstellen" in page
     rejected = client.get(f"{LINKS}?weergave=afgewezen").content.decode()
-    assert "P100001" in rejected and "niet dezelfde persoon" in rejected
+    assert "P100001" in rejected and "Niet dezelfde persoon: besloten op" in rejected
 
 
 def test_a_post_with_a_patient_of_another_practice_is_refused_with_a_message(

@@ -197,3 +197,37 @@ def test_the_manual_search_finds_unlinked_patients_by_number_name_or_birth_date(
     assert list(link_candidates(practice=practice, source=source, term="P100001")) == [moved]
     assert list(link_candidates(practice=practice, source=source, term="meer")) == [moved]
     assert list(link_candidates(practice=practice, source=source)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_the_same_moment_make_one_link_and_one_refusal(practice, users):
+    """Two requests in two database sessions (threads): the lock on the patients' rows
+    makes the second wait for the first, find its link and refuse (the constraints would
+    refuse it too, as a LinkError); never an error, never two links."""
+    import threading
+
+    from django.db import connections
+
+    one, other = his_patient(practice), pharmacy_patient(practice)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def confirm(user):
+        try:
+            start.wait()
+            patient_link_confirm(user=user, practice=practice, his_patient=one,
+                                 pharmacy_patient=other)
+            outcomes.append("linked")
+        except LinkError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(users[role],))
+               for role in (Role.POH_GGZ, Role.HUISARTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["linked", "refused"]
+    assert PatientLink.objects.count() == 1
