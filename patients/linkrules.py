@@ -24,16 +24,16 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 NOT_LETTERS = re.compile(r"[^0-9a-z]+")
 SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class LinkPerson:
-    """What the rule reads of one patient: its id and the three fields."""
+class LinkPerson(NamedTuple):
+    """What the rule reads of one patient: its id and the three fields (a tuple: made
+    20,000 times a request, ten times faster than a frozen dataclass)."""
 
     id: int
     birth_date: date | None

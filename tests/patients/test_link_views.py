@@ -210,3 +210,14 @@ def test_the_timeline_says_which_pharmacy_patient_is_linked(project, practice, u
     url = reverse("tapering:timeline", args=[project.uuid, part.uuid])
     page = client_for(users[Role.POH_GGZ]).get(url).content.decode()
     assert "gekoppeld aan apotheekpatiënt P100001" in page
+
+
+def test_the_start_page_line_goes_when_the_suggestion_is_decided(practice, users,
+                                                                   client_for):
+    """The count is cached (patients/startpage.py) under the groslijst's generation,
+    which a decision changes: the line does not outlive the suggestion."""
+    one, other = his_patient(practice), pharmacy_patient(practice)
+    client = client_for(users[Role.POH_GGZ])
+    assert 'id="koppelingen-taak"' in client.get(reverse("home")).content.decode()
+    client.post(reverse("patients:link-confirm"), pair_data(one, other))
+    assert 'id="koppelingen-taak"' not in client.get(reverse("home")).content.decode()
