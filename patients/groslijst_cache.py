@@ -95,3 +95,10 @@ def groslijst_forget(*, practice: Practice) -> None:
 
     forget()
     transaction.on_commit(forget)
+
+
+def groslijst_generation(*, practice: Practice) -> str:
+    """The practice's current generation: it changes whenever the groslijst is forgotten
+    (an import, a link between a HIS and a pharmacy patient decided or undone), so other
+    figures computed from the same patients can be cached under it too."""
+    return _generation(practice)
