@@ -16,6 +16,7 @@ from benzoproject.validation import RangedDateField
 from .models import (
     WAIT_DAYS_MESSAGE,
     ExclusionReason,
+    GroslijstSource,
     Patient,
     PlanStep,
     Practice,
@@ -65,10 +66,15 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = ["name", "lead", "gps", "assistants", "planned_start", "planned_end",
                   "evaluation_months", "wait_days", "letter_target", "reserve_target",
-                  "criterion", "ddd_threshold", "status", *CALLBACK_FIELDS]
+                  "criterion", "groslijst_source", "ddd_threshold", "status",
+                  *CALLBACK_FIELDS]
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
         field_classes = {"planned_start": RangedDateField, "planned_end": RangedDateField}
         help_texts = {
+            "groslijst_source": _("Which prescriptions make the groslijst: the HIS's, the "
+                                  "pharmacy's, or both combined (a linked patient counts "
+                                  "once, and a dispensing of a HIS prescription is not "
+                                  "counted again)."),
             "planned_start": _("The guide advises a start in September or January."),
             # patients/plan_defaults.py, FINAL_EVALUATION_MONTHS
             "planned_end": _("The final evaluation falls in project months 9 to 12; by "
@@ -196,8 +202,15 @@ class GroslijstForm(forms.Form):
         label=_("also patients excluded earlier for a lasting reason"), required=False)
     drempel = forms.ChoiceField(label=_("DDD per day limit"), required=False,
                                 choices=[("1", "1"), ("2", "2")])
+    bron = forms.ChoiceField(label=_("Prescriptions from"), required=False,
+                             choices=GroslijstSource.choices)
     sorteer = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS] +
                                 [("-" + k, "-" + k) for k in SORTS])
+
+    def __init__(self, *args, source: str = GroslijstSource.COMBINED, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_default = source  # the active project's, or both combined
+        self.fields["bron"].initial = source
 
     def values(self) -> dict:
         """The cleaned values, with the default for every empty or invalid one.
@@ -205,7 +218,7 @@ class GroslijstForm(forms.Form):
         A bad value (a date like 31-02) is shown as an error on the form while
         the page still shows the list for the default.
         """
-        defaults = {"peildatum": timezone.localdate(),
+        defaults = {"bron": self.source_default, "peildatum": timezone.localdate(),
                     "criterium": Project.Criterion.RECENT_AND_PAST, "huisarts": "", "zoek": "",
                     "complex": False, "hoge_ddd": False, "alle": False, "uitgesloten": False,
                     "drempel": "1",

@@ -13,12 +13,15 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from .clinical import ddd_of_prescription, is_benzodiazepine, is_complex, is_over_units_line
+from .differences import matched_dispensing_keys
 from .gp_names import GpUser, suggest_gp
 from .groslijst import GroslijstRow, Windows, ddd_per_day
+from .links import linked_pairs
 from .models import (
     LASTING_REASONS,
     ExclusionReason,
     GpNameMapping,
+    GroslijstSource,
     ImportBatch,
     Participation,
     Patient,
@@ -66,6 +69,16 @@ def patients_in_open_projects(*, practice: Practice, patient_ids: Iterable[int])
                .values_list("patient_id", flat=True))
 
 
+def groslijst_source_default(*, practice: Practice) -> str:
+    """The groslijst source of the practice's active project: the running one started last,
+    else the one in preparation starting first; both combined without either."""
+    projects = projects_open(practice=practice)
+    project = (projects.filter(status=Project.Status.RUNNING).order_by("-planned_start").first()
+               or projects.filter(status=Project.Status.PREPARING).order_by("planned_start")
+               .first())
+    return project.groslijst_source if project else GroslijstSource.COMBINED
+
+
 def plan_steps_for_project(*, project: Project) -> QuerySet[PlanStep]:
     """The project's plan of approach in plan order, with who checked each step off."""
     return project.plan_steps.select_related("done_by")
@@ -103,22 +116,48 @@ def todos_for_user(*, practice: Practice, role: str, today: date) -> list[Todo]:
 
 
 def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: int = 1,
-                   patient_ids: Iterable[int] | None = None) -> list[GroslijstRow]:
+                   patient_ids: Iterable[int] | None = None,
+                   source: str = GroslijstSource.COMBINED) -> list[GroslijstRow]:
     """Every patient with a benzodiazepine prescription in (R − 12 months, R], with the flags.
 
     One aggregate query over the practice's prescriptions (docs/domain.md, step 2),
     sorted by patient number in byte order; ``patient_ids`` narrows it to those.
+
+    ``source`` (docs/domain.md#his-and-pharmacy): ``his`` counts the HIS's patients only,
+    ``apotheek`` the pharmacy's only, ``combined`` every patient, where a pharmacy patient
+    linked to a HIS patient counts as that HIS patient and a dispensing matched to one of
+    that patient's HIS prescriptions is left out (the prescription counts). Without links
+    ``combined`` is the same query as ever, over the patients of both sources.
     """
     w = Windows.for_reference(reference_date)
     rx = "prescriptions__"
     benzo = benzo_filter(rx)
+    patients = Patient.objects.filter(practice=practice)
+    links: dict[int, int] = {}
+    if source == GroslijstSource.HIS:
+        patients = patients.filter(source=Patient.Source.HIS)
+    elif source == GroslijstSource.APOTHEEK:
+        patients = patients.filter(source=Patient.Source.APOTHEEK)
+    else:
+        links = linked_pairs(practice=practice)
+    if patient_ids is not None:
+        wanted = set(patient_ids)
+        # A linked patient's row is made of both patients' prescriptions.
+        wanted |= {p for pair in links.items() if wanted.intersection(pair) for p in pair}
+        patients = patients.filter(pk__in=list(wanted))
+    if links:
+        matched = matched_dispensing_keys(practice=practice, links=links)
+        if matched:
+            # Row keys hash the layout and the patient number with the row, so within a
+            # practice a key names one patient's one row (patients/importing/keys.py).
+            benzo &= ~Q(**{f"{rx}row_key__in": matched})
     upto = Q(**{f"{rx}date__lte": w.reference})
     year = upto & Q(**{f"{rx}date__gt": w.year_start})
     complex_atc = complex_filter(*practice.complex_rule(), via=rx)
     known_ddd = ddd_known_filter(rx)
-    patients = Patient.objects.filter(practice=practice)
-    if patient_ids is not None:
-        patients = patients.filter(pk__in=list(patient_ids))
+    listed = Q(units_12m__gt=0)
+    if links:
+        listed |= Q(pk__in=[p for pair in links.items() for p in pair])
     rows = (
         patients
         .annotate(
@@ -134,12 +173,13 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
             complex=Count(f"{rx}row_key", filter=complex_atc & year),
             last_date=Max(f"{rx}date", filter=benzo & upto),
         )
-        .filter(units_12m__gt=0)
+        .filter(listed)
         .order_by(Collate("number", "C") if connection.vendor == "postgresql" else "number")
         .values_list("id", "uuid", "number", "initials", "prefix", "surname", "gp_name",
                      "birth_date", "units_12m", "recent", "past", "ddd_total", "unknown",
                      "complex", "last_date")
     )
+    records = _merge_linked(list(rows), links) if links else rows
     return [
         GroslijstRow(
             patient_id=pk, patient_uuid=str(uuid), number=number,
@@ -150,8 +190,25 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
             complex_comedication=bool(complex_count), last_date=last, ddd_threshold=ddd_threshold,
         )
         for (pk, uuid, number, initials, prefix, surname, gp, birth, units, recent, past, ddd,
-             unknown, complex_count, last) in rows
+             unknown, complex_count, last) in records
     ]
+
+
+def _merge_linked(records: list[tuple], links: dict[int, int]) -> list[tuple]:
+    """Add each linked pharmacy patient's sums to its HIS patient's record and drop it;
+    keep the records with units, in the query's order (the HIS patient's number)."""
+    by_id = {record[0]: list(record) for record in records}
+    for pharmacy_id, his_id in links.items():
+        extra, into = by_id.get(pharmacy_id), by_id.get(his_id)
+        if extra is None or into is None:
+            continue
+        del by_id[pharmacy_id]
+        for i in (8, 9, 10, 11, 12, 13):  # units, recent, past, DDD, unknown, complex
+            if extra[i] is not None:
+                into[i] = extra[i] if into[i] is None else into[i] + extra[i]
+        into[14] = max(filter(None, (into[14], extra[14])), default=None)
+    return [tuple(by_id[record[0]]) for record in records
+            if record[0] in by_id and (by_id[record[0]][8] or 0) > 0]
 
 
 def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference_date: date,
@@ -304,7 +361,8 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
     practice = project.practice
     reference = participation.reference_date
     rows = groslijst_rows(practice=practice, reference_date=reference,
-                          ddd_threshold=project.ddd_threshold, patient_ids=[patient.pk])
+                          ddd_threshold=project.ddd_threshold, patient_ids=[patient.pk],
+                          source=project.groslijst_source)
     row = rows[0] if rows else None
     history_start = reference - relativedelta(months=HISTORY_MONTHS)
     prescriptions = list(
@@ -397,7 +455,8 @@ def project_list_entries(*, project: Project, status: str) -> list[ListEntry]:
     rows: dict[tuple[date, int], GroslijstRow] = {}
     for reference, patient_ids in by_reference.items():
         for r in groslijst_rows(practice=project.practice, reference_date=reference,
-                                ddd_threshold=project.ddd_threshold, patient_ids=patient_ids):
+                                ddd_threshold=project.ddd_threshold, patient_ids=patient_ids,
+                                source=project.groslijst_source):
             rows[(reference, r.patient_id)] = r
     first = first_benzo_use(practice=project.practice, patient_ids=ids)
     return [ListEntry(participation=p, row=rows.get((p.reference_date, p.patient_id)),
