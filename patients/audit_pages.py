@@ -18,6 +18,7 @@ PAGE_NAMES = {
     "patients:substance-list": _("Substances"),
     "patients:gp-names": _("GP names in the exports"),
     "patients:groslijst": _("Groslijst"),
+    "patients:differences": _("HIS and pharmacy differences"),
     "patients:audit-log": _("Access log"),
     "patients:audit-log-export": _("Access log"),
     "patients:audit-event": _("Access log"),

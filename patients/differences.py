@@ -55,7 +55,11 @@ class Difference:
 class Differences:
     coverage: Coverage
     rows: list[Difference]
-    linked: int  # linked patients compared
+    pairs: list[tuple[Patient, Patient]]  # the linked (HIS, pharmacy) patients compared
+
+    @property
+    def linked(self) -> int:
+        return len(self.pairs)
 
 
 def coverage(*, practice: Practice) -> Coverage:
@@ -113,7 +117,7 @@ def practice_differences(*, practice: Practice,
         links = {ph: his for ph, his in links.items() if his in wanted}
     cover = coverage(practice=practice) if links else Coverage(None, None, None, None)
     if not links:
-        return Differences(coverage=cover, rows=[], linked=0)
+        return Differences(coverage=cover, rows=[], pairs=[])
     rxs, disps, pairs = _matched(practice, links)
     matched = {item.key for pair in pairs for item in pair}
     to_his = {his: ph for ph, his in links.items()}
@@ -130,7 +134,9 @@ def practice_differences(*, practice: Practice,
                                      patients[links[row["patient_id"]]],
                                      patients[row["patient_id"]]))
     found.sort(key=lambda d: (d.his_patient.number, d.his_patient.pk, d.day, d.kind, d.atc))
-    return Differences(coverage=cover, rows=found, linked=len(links))
+    pairs = sorted(((patients[his], patients[ph]) for ph, his in links.items()),
+                   key=lambda pair: (pair[0].number, pair[0].pk))
+    return Differences(coverage=cover, rows=found, pairs=pairs)
 
 
 def _difference(kind: str, row: dict, his: Patient, pharmacy: Patient) -> Difference:

@@ -24,6 +24,7 @@ from .models import (
     Role,
     ScreeningDecision,
 )
+from .differences import DifferenceKind
 from .plan_defaults import default_planned_end
 from .selectors import practice_gps, projects_open
 
@@ -294,3 +295,30 @@ class PatientAddressForm(forms.Form):
         data = super().clean()
         return {name: " ".join(value.split()) if isinstance(value, str) else value
                 for name, value in data.items()}
+
+
+class DifferencesForm(forms.Form):
+    """The filters of the HIS-versus-pharmacy differences (docs/domain.md#his-and-pharmacy);
+    all optional. A bad value is shown as an error and the filter left out."""
+
+    soort = forms.ChoiceField(label=_("Kind"), required=False,
+                              choices=[("", _("both kinds")), *DifferenceKind.choices])
+    huisarts = forms.CharField(label=_("GP"), required=False, max_length=100)
+    middel = forms.CharField(label=_("Substance"), required=False, max_length=7)
+    van = RangedDateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    tot = RangedDateField(label=_("Up to and including"), required=False, widget=DATE_WIDGET)
+    zoek = forms.CharField(label=_("Search"), required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"placeholder": _("name or number")}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and start > end:
+            self.add_error("tot", _("The end of the period lies before its start."))
+        return cleaned
+
+    def values(self) -> dict:
+        """The cleaned values; an empty or invalid one is no filter."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) or None for name in self.fields}

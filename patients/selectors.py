@@ -13,7 +13,12 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from .clinical import ddd_of_prescription, is_benzodiazepine, is_complex, is_over_units_line
-from .differences import matched_dispensing_keys
+from .differences import (
+    Differences,
+    has_pharmacy_data,
+    matched_dispensing_keys,
+    patient_differences,
+)
 from .gp_names import GpUser, suggest_gp
 from .groslijst import GroslijstRow, Windows, ddd_per_day
 from .links import linked_pairs
@@ -350,6 +355,10 @@ class ScreeningFacts:
     lasting: ScreeningDecision | None
     suggestion: Suggestion
     decision: ScreeningDecision | None
+    # HIS versus pharmacy (docs/domain.md#his-and-pharmacy): None when not linked;
+    # ``pharmacy_data`` says whether the practice imported a pharmacy list at all.
+    differences: Differences | None = None
+    pharmacy_data: bool = False
 
     @property
     def history_max(self) -> Decimal:
@@ -407,6 +416,7 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
             recent_letter = max(filter(None, [recent_letter, other.letter_sent_on]))
         if consult_is_recent(consult_on, today):
             recent_consult = max(filter(None, [recent_consult, consult_on]))
+    differences = patient_differences(patient=patient)
     lasting = lasting_exclusions(practice=practice, patient_ids=[patient.pk]).get(patient.pk)
     if lasting is not None and lasting.participation_id == participation.pk:
         lasting = None  # this project's own decision is not an earlier one
@@ -421,7 +431,9 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
         comedication=sorted(comedication.values(), key=lambda c: (not c.complex, c.atc)),
         earlier=earlier, recent_letter=recent_letter, recent_consult=recent_consult,
         lasting=lasting, suggestion=suggestion,
-        decision=participation.decisions.filter(undone_at__isnull=True).first())
+        decision=participation.decisions.filter(undone_at__isnull=True).first(),
+        differences=differences,
+        pharmacy_data=differences is not None or has_pharmacy_data(practice=practice))
 
 
 @dataclass
@@ -528,3 +540,13 @@ def gp_user_id_for(*, practice_id: int, gp_name: str) -> int | None:
     return (GpNameMapping.objects
             .filter(practice_id=practice_id, export_name=gp_name, confirmed_at__isnull=False)
             .values_list("user_id", flat=True).first())
+
+
+def open_participations(*, practice: Practice,
+                        patient_ids: Iterable[int]) -> dict[int, Participation]:
+    """For each of ``patient_ids`` in one of the practice's open projects, its participation
+    in the project started last: where the patient's screening screen is."""
+    parts = (Participation.objects.filter(project__in=projects_open(practice=practice),
+                                          patient_id__in=list(patient_ids))
+             .select_related("project").order_by("project__planned_start", "id"))
+    return {p.patient_id: p for p in parts}  # the last one wins

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import audit_chain, auditlog, gp_names, groslijst, imports, projects, screening
+from .views import (
+    audit_chain,
+    auditlog,
+    differences,
+    gp_names,
+    groslijst,
+    imports,
+    projects,
+    screening,
+)
 
 app_name = "patients"
 
@@ -25,6 +34,7 @@ urlpatterns = [
     path("huisartsnamen/<uuid:name_uuid>/", gp_names.gp_name_confirm, name="gp-name-confirm"),
     path("groslijst/", groslijst.groslijst, name="groslijst"),
     path("groslijst/naar-screening/", groslijst.to_screening, name="to-screening"),
+    path("verschillen/", differences.differences, name="differences"),
     # The access log (docs/security.md#reading-the-access-log).
     path("toegangslog/", auditlog.audit_log_page, name="audit-log"),
     path("toegangslog/export.csv", auditlog.audit_log_export, name="audit-log-export"),
