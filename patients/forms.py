@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benzoproject.validation import RangedDateField
 
+from .differences import DifferenceKind
 from .models import (
     WAIT_DAYS_MESSAGE,
     ExclusionReason,
@@ -24,7 +25,6 @@ from .models import (
     Role,
     ScreeningDecision,
 )
-from .differences import DifferenceKind
 from .plan_defaults import default_planned_end
 from .selectors import practice_gps, projects_open
 
