@@ -501,7 +501,7 @@ def _difference_cases(project) -> list[Case]:
     for source, number in ((Patient.Source.HIS, "900101"), (Patient.Source.APOTHEEK, "A900101")):
         patient, created = Patient.objects.get_or_create(
             practice=practice, source=source, number=number,
-            defaults={"surname": "Verschilhoven", "initials": "V.", "gp_name": "M. Öztürk"})
+            defaults={"surname": "Proefverschil", "initials": "V.", "gp_name": "M. Öztürk"})
         pair.append(patient)
         if created:
             batch = ImportBatch.objects.create(practice=practice, file_name=f"{source}.csv",
