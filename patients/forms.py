@@ -101,6 +101,8 @@ class ProjectForm(forms.ModelForm):
             practice, Role.ASSISTENT)
         self.fields["callbacks_per_week"].required = False
         self.fields["evaluation_months"].required = False  # empty: the default, 12
+        # Empty: the project's current source (a new project: both combined).
+        self.fields["groslijst_source"].required = False
         # The model's own message, not the generic one (docs/domain.md, step 5).
         self.fields["wait_days"].error_messages["min_value"] = WAIT_DAYS_MESSAGE
         if not self.instance.pk:
@@ -112,6 +114,10 @@ class ProjectForm(forms.ModelForm):
 
     def clean_evaluation_months(self) -> int:
         return self.cleaned_data["evaluation_months"] or Project.EvaluationMonths.TWELVE
+
+    def clean_groslijst_source(self) -> str:
+        return (self.cleaned_data["groslijst_source"] or self.instance.groslijst_source
+                or GroslijstSource.COMBINED)
 
     def clean_callbacks_per_week(self) -> int:
         return self.cleaned_data["callbacks_per_week"] or 0  # empty: no limit

@@ -55,7 +55,8 @@ def _generation(practice: Practice) -> str:
     return token
 
 
-def _rows_key(practice: Practice, generation: str, reference_date: date, source: str) -> str:
+def _rows_key(practice: Practice, generation: str, reference_date: date,
+              source: str = GroslijstSource.COMBINED) -> str:
     prefixes, exceptions = practice.complex_rule()
     rule = hashlib.sha256(" ".join([*prefixes, "|", *exceptions]).encode()).hexdigest()[:16]
     return (f"groslijst:v{VERSION}:{practice.uuid}:{generation}:{source}:"

@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from patients.groslijst_cache import groslijst_rows_cached
-from patients.models import GroslijstSource, Patient, PatientLink
+from patients.models import GroslijstSource, Patient, PatientLink, Role
 from patients.selectors import groslijst_rows, groslijst_source_default
 
 from ..factories import PatientFactory
@@ -198,3 +199,38 @@ def test_the_command_refuses_an_unknown_source(practice):
     with pytest.raises(CommandError):
         call_command("groslijst", "--practice", practice.code, "--reference-date",
                      R.isoformat(), "--csv", "-", "--source", "beide")
+
+
+def test_the_project_form_sets_the_source_and_keeps_it_when_left_out(users, client_for,
+                                                                     project):
+    from .test_projects import _edit
+
+    client = client_for(users[Role.POH_GGZ])
+    assert _edit(client, project, users, groslijst_source="his").status_code == 302
+    project.refresh_from_db()
+    assert project.groslijst_source == HIS
+    assert _edit(client, project, users).status_code == 302  # not posted: unchanged
+    project.refresh_from_db()
+    assert project.groslijst_source == HIS
+    response = _edit(client, project, users, groslijst_source="beide")
+    assert response.status_code == 200 and "Selecteer een geldige keuze" in \
+        response.content.decode()
+
+
+def test_the_groslijst_page_starts_from_the_projects_source_and_can_switch(
+        practice, users, client_for, project):
+    his, pharmacy = person(practice, linked=False)
+    for day in (date(2026, 2, 1), date(2026, 8, 1)):
+        give(his, day)
+        give(pharmacy, day)
+    project.groslijst_source = APOTHEEK
+    project.save()
+    client = client_for(users[Role.HUISARTS])
+    url = reverse("patients:groslijst")
+    html = client.get(url, {"peildatum": R.isoformat()}).content.decode()
+    assert '<option value="apotheek" selected>' in html
+    assert "A-77" in html and "100001" not in html
+    html = client.get(url, {"peildatum": R.isoformat(), "bron": "combined"}).content.decode()
+    assert "A-77" in html and "100001" in html
+    html = client.get(url, {"peildatum": R.isoformat(), "bron": "iets"}).content.decode()
+    assert "Selecteer een geldige keuze" in html and "A-77" in html and "100001" not in html
