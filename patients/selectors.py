@@ -217,20 +217,31 @@ def _merge_linked(records: list[tuple], links: dict[int, int]) -> list[tuple]:
 
 
 def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference_date: date,
-                      ) -> list[GroslijstRow]:
-    """Fill in substances and the last prescription for the given rows (one query)."""
+                      source: str = GroslijstSource.COMBINED) -> list[GroslijstRow]:
+    """Fill in substances and the last prescription for the given rows (one query).
+
+    Combined, a row's linked pharmacy patient's dispensings count as the row's own, but
+    not those matched to a HIS prescription, as in ``groslijst_rows``."""
     w = Windows.for_reference(reference_date)
     by_patient = {row.patient_id: row for row in rows}
+    owner = {patient_id: patient_id for patient_id in by_patient}
     prescriptions = (
-        Prescription.objects.filter(patient__practice=practice, patient_id__in=by_patient,
+        Prescription.objects.filter(patient__practice=practice,
                                     date__gt=w.year_start, date__lte=w.reference)
         .filter(benzo_filter())
-        .order_by("patient_id", "date", "batch_id", "line")
-        .values_list("patient_id", "substance__name_nl", "atc", "description", "dosage",
-                     "units")
     )
+    if source == GroslijstSource.COMBINED:
+        links = linked_pairs(practice=practice)
+        owner |= {ph: his for ph, his in links.items() if his in by_patient}
+        if len(owner) > len(by_patient):
+            prescriptions = prescriptions.exclude(
+                row_key__in=matched_dispensing_keys(practice=practice, links=links))
+    prescriptions = (prescriptions.filter(patient_id__in=list(owner))
+                     .order_by("date", "batch_id", "line")
+                     .values_list("patient_id", "substance__name_nl", "atc", "description",
+                                  "dosage", "units"))
     for patient_id, substance, atc, description, dosage, units in prescriptions:
-        row = by_patient[patient_id]
+        row = by_patient[owner[patient_id]]
         name = substance or atc
         if name not in row.substances:
             row.substances.append(name)

@@ -85,7 +85,7 @@ def groslijst(request):
     audit_shown(request, [r.patient_id for r in page.object_list],
                 detail=f"search {data['zoek']!r}" if data["zoek"] else "")
     groslijst_details(practice=request.practice, rows=list(page.object_list),
-                      reference_date=reference)
+                      reference_date=reference, source=data["bron"])
     projects = projects_open(practice=request.practice)
     in_projects = patients_in_open_projects(
         practice=request.practice, patient_ids=[r.patient_id for r in page.object_list])
@@ -125,7 +125,8 @@ EXPORT_HEADER = ["patiëntnummer", "naam", "geboortedatum", "huisarts", "middele
 
 
 def _export(request, fmt: str, rows: list[GroslijstRow], reference, source: str):
-    groslijst_details(practice=request.practice, rows=rows, reference_date=reference)
+    groslijst_details(practice=request.practice, rows=rows, reference_date=reference,
+                      source=source)
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, practice=request.practice,
               object_type="groslijst", patients=[r.patient_id for r in rows],
               detail=f"{fmt}, {len(rows)} patients, R={reference}, source={source}")

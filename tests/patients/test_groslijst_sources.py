@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from patients.groslijst_cache import groslijst_rows_cached
 from patients.models import GroslijstSource, Patient, PatientLink, Role
-from patients.selectors import groslijst_rows, groslijst_source_default
+from patients.selectors import groslijst_details, groslijst_rows, groslijst_source_default
 
 from ..factories import PatientFactory
 from .his_pharmacy import TEMAZEPAM, give, person
@@ -234,3 +234,17 @@ def test_the_groslijst_page_starts_from_the_projects_source_and_can_switch(
     assert "A-77" in html and "100001" in html
     html = client.get(url, {"peildatum": R.isoformat(), "bron": "iets"}).content.decode()
     assert "Selecteer een geldige keuze" in html and "A-77" in html and "100001" not in html
+
+
+def test_the_details_of_a_linked_row_include_its_unmatched_dispensings(practice):
+    his, pharmacy = person(practice)
+    give(his, date(2026, 8, 1), units=30)
+    give(pharmacy, date(2026, 8, 10), units=28)  # matched: the prescription is the last
+    give(pharmacy, date(2026, 7, 1), atc=TEMAZEPAM, units=20)  # another prescriber
+    [row] = groslijst_details(practice=practice, rows=rows(practice), reference_date=R)
+    assert row.substances == ["temazepam", "oxazepam"]
+    assert (row.last_description, row.last_units) == ("Product N05BA04 10 mg", 30)
+    assert row.last_date == date(2026, 8, 1)
+    [his_only] = groslijst_details(practice=practice, rows=rows(practice, HIS),
+                                   reference_date=R, source=HIS)
+    assert his_only.substances == ["oxazepam"]
