@@ -385,9 +385,19 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
                           source=project.groslijst_source)
     row = rows[0] if rows else None
     history_start = reference - relativedelta(months=HISTORY_MONTHS)
+    # As the project's groslijst counts them: with both sources combined, the linked
+    # patient's dispensings too, except those matched to a HIS prescription.
+    person_ids, matched = [patient.pk], []
+    if project.groslijst_source == GroslijstSource.COMBINED:
+        pair = {ph: his for ph, his in linked_pairs(practice=practice).items()
+                if patient.pk in (ph, his)}
+        if pair:
+            person_ids = [*pair.keys(), *pair.values()]
+            matched = matched_dispensing_keys(practice=practice, links=pair)
     prescriptions = list(
-        Prescription.objects.filter(patient=patient, date__lte=reference)
-        .select_related("substance").order_by("date", "batch_id", "line"))
+        Prescription.objects.filter(patient_id__in=person_ids, date__lte=reference)
+        .exclude(row_key__in=matched).select_related("substance")
+        .order_by("date", "batch_id", "line"))
     year_start = Windows.for_reference(reference).year_start
     ddds = []
     for rx in prescriptions:

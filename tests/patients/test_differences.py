@@ -296,3 +296,18 @@ def test_no_line_about_linking_without_pharmacy_data(practice, project, users, c
     give(alone, date(2026, 5, 1))
     html = _screen(client_for(users[Role.HUISARTS]), _participation(project, alone, users))
     assert 'id="niet-gekoppeld"' not in html and 'id="verschillen-apotheek"' not in html
+
+
+def test_the_screening_facts_follow_the_projects_source(project, users, two):
+    from patients.selectors import screening_facts
+
+    verhoeven, _ph, _wit, _wit_ph = two
+    part = _participation(project, verhoeven, users)
+    facts = screening_facts(participation=part, today=date(2026, 9, 15))
+    # The psychiatrist's May dispensing is part of the history when combined.
+    assert [bar.month.month for bar in facts.history if bar.ddd] == [5, 6]
+    project.groslijst_source = "his"
+    project.save()
+    part.refresh_from_db()
+    facts = screening_facts(participation=part, today=date(2026, 9, 15))
+    assert [bar.month.month for bar in facts.history if bar.ddd] == [6]
