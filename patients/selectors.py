@@ -225,7 +225,7 @@ def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference
     w = Windows.for_reference(reference_date)
     by_patient = {row.patient_id: row for row in rows}
     owner = {patient_id: patient_id for patient_id in by_patient}
-    prescriptions = (
+    benzo = (
         Prescription.objects.filter(patient__practice=practice,
                                     date__gt=w.year_start, date__lte=w.reference)
         .filter(benzo_filter())
@@ -234,9 +234,9 @@ def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference
         links = linked_pairs(practice=practice)
         owner |= {ph: his for ph, his in links.items() if his in by_patient}
         if len(owner) > len(by_patient):
-            prescriptions = prescriptions.exclude(
+            benzo = benzo.exclude(
                 row_key__in=matched_dispensing_keys(practice=practice, links=links))
-    prescriptions = (prescriptions.filter(patient_id__in=list(owner))
+    prescriptions = (benzo.filter(patient_id__in=list(owner))
                      .order_by("date", "batch_id", "line")
                      .values_list("patient_id", "substance__name_nl", "atc", "description",
                                   "dosage", "units"))
