@@ -21,6 +21,7 @@ PAGE_NAMES = {
     "patients:links": _("HIS and pharmacy patients"),
     "patients:link-manual": _("HIS and pharmacy patients"),
     "patients:link-undo": _("HIS and pharmacy patients"),
+    "patients:differences": _("HIS and pharmacy differences"),
     "patients:audit-log": _("Access log"),
     "patients:audit-log-export": _("Access log"),
     "patients:audit-event": _("Access log"),

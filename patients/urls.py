@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     audit_chain,
     auditlog,
+    differences,
     gp_names,
     groslijst,
     imports,
@@ -41,6 +42,7 @@ urlpatterns = [
     path("koppelingen/<uuid:link_uuid>/ongedaan-maken/", links.patient_link_undo_view,
          name="link-undo"),
     path("groslijst/naar-screening/", groslijst.to_screening, name="to-screening"),
+    path("verschillen/", differences.differences, name="differences"),
     # The access log (docs/security.md#reading-the-access-log).
     path("toegangslog/", auditlog.audit_log_page, name="audit-log"),
     path("toegangslog/export.csv", auditlog.audit_log_export, name="audit-log-export"),

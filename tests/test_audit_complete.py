@@ -79,6 +79,7 @@ VARIANTS = {
     "patients:groslijst": ["", "alle=on", "alle=on&formaat=csv", "alle=on&formaat=xlsx",
                            "alle=on&zoek=Proef"],
     "patients:screening-overview": ["", "formaat=csv"],
+    "patients:differences": ["", "formaat=csv", "zoek=Verschil"],
     "tapering:phone-note-search": ["", "zoek=Proef"],
     "letters:template-edit": ["", "soort=uitnodiging"],
     "patients:links": ["", "weergave=koppelingen"],

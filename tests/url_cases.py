@@ -14,6 +14,7 @@ PROJECT_EDITORS = frozenset({Role.POH_GGZ})
 IMPORTERS = frozenset({Role.POH_GGZ, Role.APOTHEKER})
 IMPORT_ROW_VIEWERS = frozenset({Role.POH_GGZ})
 GROSLIJST_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+DIFFERENCE_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_DECIDERS = frozenset({Role.HUISARTS})
 CALLBACK_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
@@ -80,6 +81,8 @@ PATIENT_PAGES = {
     "monitoring:dashboard-workbook": REPORT_USERS,
     # HIS and pharmacy patients side by side (docs/domain.md#his-and-pharmacy).
     **dict.fromkeys(["patients:links", "patients:link-undo"], PATIENT_LINKERS),
+    # HIS versus pharmacy: the linked patients' differences (a linked pair is seeded).
+    "patients:differences": DIFFERENCE_VIEWERS,
 }
 
 # URLs outside the role check: the login pages (the second factor's steps included),
@@ -283,6 +286,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     result += audit_log_cases(project)
     result += _capacity_cases(project)
     result += _patient_link_cases(project)
+    result += _difference_cases(project)
     return [replace(case, patients_to=PATIENT_PAGES.get(case.name, frozenset()))
             if case.method == "GET" else case for case in result]
 
@@ -541,3 +545,32 @@ def _patient_link_cases(project) -> list[Case]:
         Case("patients:link-reject", "POST", PATIENT_LINKERS, data=pair),
         Case("patients:link-undo", "POST", PATIENT_LINKERS, {"link_uuid": link.uuid}),
     ]
+def _difference_cases(project) -> list[Case]:
+    """The HIS-versus-pharmacy differences (docs/domain.md#his-and-pharmacy): one person
+    linked across the two sources, with a dispensing the HIS has no prescription for, made
+    here once. Dated in 2020, so no groslijst of today lists them."""
+    import uuid
+    from datetime import date
+
+    from patients.models import ImportBatch, Patient, PatientLink, Prescription
+
+    practice = project.practice
+    pair = []
+    for source, number in ((Patient.Source.HIS, "900101"), (Patient.Source.APOTHEEK, "A900101")):
+        patient, created = Patient.objects.get_or_create(
+            practice=practice, source=source, number=number,
+            defaults={"surname": "Proefverschil", "initials": "V.", "gp_name": "M. Öztürk"})
+        pair.append(patient)
+        if created:
+            batch = ImportBatch.objects.create(practice=practice, file_name=f"{source}.csv",
+                                               checksum="1" * 64, status="done", layout=source)
+            days = ([date(2020, 1, 1), date(2020, 3, 1)] if source == Patient.Source.HIS
+                    else [date(2020, 1, 1), date(2020, 2, 1), date(2020, 3, 1)])
+            for line, day in enumerate(days):
+                Prescription.objects.create(
+                    patient=patient, date=day, atc="N05BA04", description="Oxazepam 10 mg",
+                    units=30, dosage="1 dd 1", prescriber="Dr. Psychiater", row_key=uuid.uuid4(),
+                    batch=batch, line=line)
+    PatientLink.objects.get_or_create(practice=practice, his_patient=pair[0],
+                                      pharmacy_patient=pair[1], undone_at__isnull=True)
+    return [Case("patients:differences", "GET", DIFFERENCE_VIEWERS)]

@@ -60,9 +60,11 @@ def _screen(request, project, participation, form=None):
         "progress": round(100 * funnel.screened / funnel.on_list) if funnel.on_list else 0,
     }
     if participation is not None:
-        context["facts"] = screening_facts(participation=participation,
-                                           today=timezone.localdate())
+        facts = screening_facts(participation=participation, today=timezone.localdate())
+        context["facts"] = facts
         context["participation"] = participation
+        if facts.differences is not None:  # the linked record of the other source is shown
+            audit_shown(request, [p for pair in facts.differences.pairs for p in pair])
     return render(request, "patients/screening.html", context,
                   status=400 if form is not None and form.errors else 200)
 
