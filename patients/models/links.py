@@ -65,3 +65,16 @@ class PatientLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.his_patient} ~ {self.pharmacy_patient} ({self.get_decision_display()})"
+
+    @property
+    def decided_by_name(self) -> str:
+        """Who decided, for the history; "—" when nobody is recorded (made outside the app)."""
+        return _name(self.decided_by)
+
+    @property
+    def undone_by_name(self) -> str:
+        return _name(self.undone_by)
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "—"
