@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benzoproject.access import audit_shown, fetch_for_user, practice_view, set_audit_target
+from benzoproject.access import audit_shown, fetch_for_user, practice_view
 
 from ..models import Patient, Prescription, Role, StarterAgreement
 from ..new_starters import lookback_start
@@ -81,8 +81,6 @@ def _starter_for_user(request, patient_uuid) -> StarterRow:
 
 
 def _page(request, row: StarterRow, form=None, date_form=None, status=200):
-    if row.agreement is not None:
-        set_audit_target(request, row.agreement)
     audit_shown(request, [row.patient])
     prescriptions = (Prescription.objects.filter(patient=row.patient)
                      .filter(benzo_filter(), date__gt=lookback_start(row.started_on))

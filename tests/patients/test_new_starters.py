@@ -1,0 +1,253 @@
+"""New starters with the database: the query, the agreement's services and audit events,
+the flag, and the reminder sweep (docs/domain.md#new-starters)."""
+
+from datetime import date, timedelta
+from smtplib import SMTPException
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from patients.models import AuditEvent, GpNameMapping, Role, StarterAgreement
+from patients.prevention_selectors import (
+    NO_GP,
+    gp_work,
+    new_starter_starts,
+    rows_for_gp,
+    starter_month_counts,
+    starter_rows,
+)
+from patients.prevention_services import (
+    AgreementRefused,
+    starter_agreement_save,
+    starter_review_done,
+    starter_review_move,
+    starter_reviews_sweep,
+)
+from tests.factories import PatientFactory
+
+T = date(2026, 11, 30)
+pytestmark = pytest.mark.django_db
+
+
+def agreement_data(end_on: date, **changes) -> dict:
+    data = {"duration_weeks": 2, "duration_text": "", "end_kind": "review", "end_on": end_on,
+            "offered_sleep_hygiene": True, "offered_cbti": False,
+            "offered_poh_consult": False, "offered_other": "", "note": ""}
+    return data | changes
+
+
+@pytest.fixture
+def gp(users):
+    user = users[Role.HUISARTS]
+    user.email = "huisarts@example.nl"
+    user.save()
+    return user
+
+
+def make_agreement(practice, gp, patient, started_on, end_on, **changes):
+    return starter_agreement_save(user=gp, practice=practice, patient=patient,
+                                  started_on=started_on, data=agreement_data(end_on, **changes))
+
+
+# --- Who is a new starter (the query) -------------------------------------------------
+
+
+def test_the_eight_week_edge_on_both_sides(practice, prescribe):
+    inside, outside = PatientFactory(practice=practice), PatientFactory(practice=practice)
+    prescribe(inside, T - timedelta(days=56))
+    prescribe(outside, T - timedelta(days=57))
+    assert new_starter_starts(practice=practice, today=T) == {
+        inside.pk: T - timedelta(days=56)}
+
+
+def test_first_prescription_exactly_12_months_after_an_earlier_one(practice, prescribe):
+    start = date(2026, 11, 2)
+    new, not_new = PatientFactory(practice=practice), PatientFactory(practice=practice)
+    prescribe(new, date(2025, 11, 2))  # exactly 12 months before: outside the year
+    prescribe(new, start)
+    prescribe(not_new, date(2025, 11, 3))  # a day later: inside the year
+    prescribe(not_new, start)
+    assert new_starter_starts(practice=practice, today=T) == {new.pk: start}
+
+
+def test_other_medicines_and_other_practices_do_not_count(practice, other_practice,
+                                                          prescribe):
+    zolpidem = PatientFactory(practice=practice)
+    prescribe(zolpidem, T - timedelta(days=3), atc="N05CF02")  # a Z-drug: a benzodiazepine
+    sertraline = PatientFactory(practice=practice)
+    prescribe(sertraline, T - timedelta(days=3), atc="N06AB06")
+    other = PatientFactory(practice=other_practice)
+    prescribe(other, T - timedelta(days=3))
+    assert set(new_starter_starts(practice=practice, today=T)) == {zolpidem.pk}
+
+
+def test_the_list_per_gp_follows_the_confirmed_gp_names(practice, prescribe, gp):
+    mine = PatientFactory(practice=practice, gp_name="E. Jansen")
+    unknown = PatientFactory(practice=practice, gp_name="Waarnemer")
+    for patient in (mine, unknown):
+        prescribe(patient, T - timedelta(days=5))
+    GpNameMapping.objects.create(practice=practice, export_name="E. Jansen", user=gp,
+                                 confirmed_at=timezone.now())
+    rows = starter_rows(practice=practice, today=T)
+    assert [r.patient for r in rows_for_gp(rows, gp.pk)] == [mine]
+    assert [r.patient for r in rows_for_gp(rows, NO_GP)] == [unknown]
+    assert len(rows_for_gp(rows, None)) == 2
+    work = gp_work(practice=practice, user=gp, today=T)
+    assert (work.without_agreement, work.unknown_gp) == (1, 1)
+
+
+# --- The flag ---------------------------------------------------------------------------
+
+
+def test_a_review_date_passed_with_a_new_prescription_is_flagged(practice, prescribe, gp):
+    patient = PatientFactory(practice=practice)
+    start = T - timedelta(days=40)
+    prescribe(patient, start)
+    make_agreement(practice, gp, patient, start, start + timedelta(days=14))
+    prescribe(patient, start + timedelta(days=15))  # the next import brings this one
+    [row] = starter_rows(practice=practice, today=T)
+    assert row.flagged and row.review_due
+    assert gp_work(practice=practice, user=gp, today=T).flagged == 1
+
+
+def test_a_review_date_passed_without_a_new_prescription_is_not_flagged(practice, prescribe,
+                                                                        gp):
+    patient = PatientFactory(practice=practice)
+    start = T - timedelta(days=40)
+    prescribe(patient, start)
+    end = start + timedelta(days=14)
+    make_agreement(practice, gp, patient, start, end)
+    prescribe(patient, end)  # on the agreed date itself: not past it
+    [row] = starter_rows(practice=practice, today=T)
+    assert row.review_due and not row.flagged
+
+
+def test_an_agreement_whose_review_is_done_leaves_the_list_once_the_start_is_old(
+        practice, prescribe, gp):
+    patient = PatientFactory(practice=practice)
+    start = T - timedelta(days=90)
+    prescribe(patient, start)
+    agreement = make_agreement(practice, gp, patient, start, start + timedelta(days=14))
+    assert [r.patient for r in starter_rows(practice=practice, today=T)] == [patient]
+    starter_review_done(user=gp, agreement=agreement)
+    assert starter_rows(practice=practice, today=T) == []
+
+
+# --- The agreement's services -------------------------------------------------------------
+
+
+def test_recording_and_changing_an_agreement_is_audited(practice, prescribe, gp):
+    patient = PatientFactory(practice=practice)
+    start = T - timedelta(days=10)
+    agreement = make_agreement(practice, gp, patient, start, T + timedelta(days=14))
+    created = AuditEvent.objects.get(action="create", object_type="starteragreement")
+    assert created.patient == patient and created.user == gp
+    agreement.reminded_at = timezone.now()
+    agreement.save()
+    starter_agreement_save(user=gp, practice=practice, patient=patient, started_on=start,
+                           agreement=agreement,
+                           data=agreement_data(T + timedelta(days=21), note="Slaapdagboek"))
+    agreement.refresh_from_db()
+    assert agreement.note == "Slaapdagboek" and agreement.reminded_at is None
+    changed = AuditEvent.objects.get(action="change", object_type="starteragreement")
+    assert "end_on" in changed.detail and "note" in changed.detail
+
+
+def test_a_stop_date_on_the_first_prescription_is_refused(practice, gp):
+    patient = PatientFactory(practice=practice)
+    with pytest.raises(AgreementRefused):
+        make_agreement(practice, gp, patient, T, T)
+    assert not StarterAgreement.objects.exists()
+
+
+def test_review_done_twice_changes_nothing_the_second_time(practice, gp):
+    agreement = make_agreement(practice, gp, PatientFactory(practice=practice), T, T + timedelta(1))
+    assert starter_review_done(user=gp, agreement=agreement)
+    assert not starter_review_done(user=gp, agreement=agreement)
+    assert AuditEvent.objects.filter(action="change").count() == 1
+
+
+def test_a_new_date_opens_the_review_again(practice, gp):
+    agreement = make_agreement(practice, gp, PatientFactory(practice=practice), T, T + timedelta(1))
+    starter_review_done(user=gp, agreement=agreement)
+    starter_review_move(user=gp, agreement=agreement, end_on=T + timedelta(days=30))
+    agreement.refresh_from_db()
+    assert agreement.review_open and agreement.end_on == T + timedelta(days=30)
+    with pytest.raises(AgreementRefused):
+        starter_review_move(user=gp, agreement=agreement, end_on=T)
+
+
+# --- The reminder sweep -------------------------------------------------------------------
+
+
+def test_the_sweep_reminds_on_the_day_not_before_and_once(practice, gp):
+    due = T + timedelta(days=14)
+    agreement = make_agreement(practice, gp, PatientFactory(practice=practice, surname="Geheim"),
+                               T, due)
+    assert starter_reviews_sweep(today=due - timedelta(days=1)) == []
+    assert mail.outbox == []
+    [done] = starter_reviews_sweep(today=due)
+    assert done.agreement_id == agreement.pk and done.mailed
+    [message] = mail.outbox
+    assert message.to == ["huisarts@example.nl"] and "Geheim" not in message.body
+    assert starter_reviews_sweep(today=due) == []  # a second sweep: nothing
+    assert starter_reviews_sweep(today=due + timedelta(days=3)) == []
+    assert len(mail.outbox) == 1
+
+
+def test_a_review_done_before_its_day_is_not_reminded(practice, gp):
+    agreement = make_agreement(practice, gp, PatientFactory(practice=practice), T, T + timedelta(1))
+    starter_review_done(user=gp, agreement=agreement)
+    assert starter_reviews_sweep(today=T + timedelta(days=5)) == []
+
+
+def test_a_mail_that_fails_leaves_the_reminder_for_the_next_sweep(practice, gp, monkeypatch):
+    due = T + timedelta(days=1)
+    make_agreement(practice, gp, PatientFactory(practice=practice), T, due)
+
+    def broken(*args, **kwargs):
+        raise SMTPException("down")
+
+    monkeypatch.setattr("patients.prevention_services.send_mail", broken)
+    assert starter_reviews_sweep(today=due) == []
+    monkeypatch.undo()
+    assert len(starter_reviews_sweep(today=due)) == 1
+
+
+def test_run_due_steps_sweeps_the_agreements_too(practice, gp, capsys):
+    due = T + timedelta(days=2)
+    make_agreement(practice, gp, PatientFactory(practice=practice), T, due)
+    call_command("run_due_steps", "--now", due.isoformat())
+    out = capsys.readouterr().out
+    assert "nieuwe starter" in out and len(mail.outbox) == 1
+    call_command("run_due_steps", "--now", due.isoformat())
+    assert len(mail.outbox) == 1
+
+
+# --- The dashboard's counts per month ---------------------------------------------------
+
+
+def test_new_starters_per_month_and_gp_with_the_share_agreed(practice, prescribe, gp):
+    old = PatientFactory(practice=practice, gp_name="A")  # data reach back far enough
+    prescribe(old, date(2024, 1, 5))
+    a1, a2 = PatientFactory(practice=practice, gp_name="A"), PatientFactory(practice=practice,
+                                                                            gp_name="A")
+    b1 = PatientFactory(practice=practice, gp_name="B")
+    prescribe(a1, date(2026, 9, 3))
+    prescribe(a2, date(2026, 9, 20))
+    prescribe(b1, date(2026, 10, 1))
+    prescribe(b1, date(2026, 10, 20))  # not a second start
+    make_agreement(practice, gp, a1, date(2026, 9, 3), date(2026, 10, 1))
+    counts = starter_month_counts(practice=practice, first_month=date(2026, 9, 1),
+                                  last_month=date(2026, 10, 1))
+    assert [(c.month, c.gp, c.starters, c.with_agreement, c.share) for c in counts] == [
+        (date(2026, 9, 1), "A", 2, 1, 50), (date(2026, 10, 1), "B", 1, 0, 0)]
+
+
+def test_starts_before_the_data_cover_a_year_are_not_counted(practice, prescribe):
+    first = PatientFactory(practice=practice, gp_name="A")
+    prescribe(first, date(2026, 1, 10))  # the export's earliest prescription
+    assert starter_month_counts(practice=practice, first_month=date(2026, 1, 1),
+                                last_month=date(2026, 1, 1)) == []
