@@ -39,10 +39,13 @@ class AgreementForm(forms.Form):
         label=gettext_lazy("or in your own words"), required=False, max_length=100,
         help_text=gettext_lazy("For example: only for the nights before the flight."))
     end_kind = forms.ChoiceField(label=gettext_lazy("Agreed"), choices=StarterAgreement.End.choices,
-                                 widget=forms.RadioSelect, initial=StarterAgreement.End.REVIEW)
+                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                                 initial=StarterAgreement.End.REVIEW)
     end_on = RangedDateField(label=gettext_lazy("Stop or review date"), widget=DATE_WIDGET)
     offered = forms.MultipleChoiceField(label=gettext_lazy("Also offered"), choices=OFFERED,
-                                        required=False, widget=forms.CheckboxSelectMultiple)
+                                        required=False,
+                                        widget=forms.CheckboxSelectMultiple(
+                                            attrs={"class": "form-check-input"}))
     offered_other = forms.CharField(label=gettext_lazy("Something else, namely"),
                                     required=False, max_length=200)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000,
