@@ -43,12 +43,12 @@ def new_starters_load(*, practice: Practice, importer, gps: dict[str, object], t
                                            if days > 14 else [])))
     import_file(practice=practice, user=importer, data=his_export(courses, up_to=today),
                 file_name=EXPORT_NAME)
-    first = courses[0]
-    patient = practice.patients.get(number=first.number)
-    started = first.prescriptions[0][0]
+    agreed = courses[0]
+    patient = practice.patients.get(number=agreed.number)
+    started = agreed.prescriptions[0][0]
     if not StarterAgreement.objects.filter(patient=patient).exists():
         starter_agreement_save(
-            user=gps[first.gp], practice=practice, patient=patient, started_on=started,
+            user=gps[agreed.gp], practice=practice, patient=patient, started_on=started,
             data={"duration_weeks": 4, "duration_text": "", "end_kind": "review",
                   "end_on": started + timedelta(weeks=4), "offered_sleep_hygiene": True,
                   "offered_cbti": True, "offered_poh_consult": False, "offered_other": "",

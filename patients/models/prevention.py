@@ -95,9 +95,9 @@ class StarterAgreement(models.Model):
     @property
     def offered(self) -> list[str]:
         """What else was offered, in words."""
-        names = [str(self._meta.get_field(f).verbose_name)
-                 for f in ("offered_sleep_hygiene", "offered_cbti", "offered_poh_consult")
-                 if getattr(self, f)]
+        names = [str(field.verbose_name) for field in self._meta.concrete_fields
+                 if field.name in ("offered_sleep_hygiene", "offered_cbti",
+                                   "offered_poh_consult") and getattr(self, field.name)]
         return names + ([self.offered_other] if self.offered_other else [])
 
     @property

@@ -55,7 +55,8 @@ def test_the_gp_records_an_agreement_for_a_new_starter(
     form.get_by_role("textbox", name="Stop- of evaluatiedatum").fill(review_on.isoformat())
     form.get_by_label("adviezen over slaaphygiëne").check()
     form.get_by_label("gesprek met de POH-GGZ").check()
-    form.get_by_label("Toelichting").fill("Slaapt slecht sinds de verhuizing; over twee weken samen kijken.")
+    form.get_by_label("Toelichting").fill(
+        "Slaapt slecht sinds de verhuizing; over twee weken samen kijken.")
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=artifacts_dir / f"new-starter-form-{width}.png", full_page=True)
