@@ -53,6 +53,12 @@ def _generation(practice: Practice) -> str:
     return token
 
 
+def practice_generation(practice: Practice) -> str:
+    """The practice's current generation, for other reads whose answer changes only with an
+    import (the new starters, patients/prevention_selectors.py) to key their cache on."""
+    return _generation(practice)
+
+
 def _rows_key(practice: Practice, generation: str, reference_date: date) -> str:
     prefixes, exceptions = practice.complex_rule()
     rule = hashlib.sha256(" ".join([*prefixes, "|", *exceptions]).encode()).hexdigest()[:16]

@@ -2,15 +2,19 @@
 the counts per month (docs/domain.md#new-starters). The rule itself is in
 ``patients/new_starters.py``; these build it in SQL and apply it."""
 
+import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import Max, Min, Q
 
 from .groslijst import months_back
+from .groslijst_cache import practice_generation
 from .models import Patient, Practice, Prescription, StarterAgreement
 from .new_starters import (
     LOOKBACK_MONTHS,
@@ -24,7 +28,35 @@ from .new_starters import (
 from .queries import benzo_filter
 from .selectors import gp_user_ids
 
+logger = logging.getLogger(__name__)
+
 NO_GP = 0  # the GP filter's value for patients whose export GP name is not a GP user
+CACHE_VERSION = 1
+T = TypeVar("T")
+KEEP_SECONDS = 3600  # a bound only: an import makes the old answers unreachable
+
+
+def _cached(practice: Practice, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache under the practice's generation (replaced by every
+    import, patients/groslijst_cache.py): the start page asks for the new starters on
+    every visit of a GP, and only an import changes the answer. A cache that cannot be
+    reached is skipped."""
+    try:
+        key = (f"newstarters:v{CACHE_VERSION}:{practice.uuid}:"
+               f"{practice_generation(practice)}:{name}")
+        found = cache.get(key)
+    except Exception as error:  # the cache's client raises its own connection errors
+        logger.warning("new starters cache not read: %s", error)
+        key, found = None, None
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = compute()
+    if key is not None:
+        try:
+            cache.set(key, value, KEEP_SECONDS)
+        except Exception as error:
+            logger.warning("new starters cache not written: %s", error)
+    return value
 
 
 @dataclass
@@ -57,10 +89,20 @@ class StarterRow:
 
 
 def new_starter_starts(*, practice: Practice, today: date) -> dict[int, date]:
-    """Every new starter of the practice as of ``today``: patient id → start date. One
-    aggregate: the first benzodiazepine prescription in the window and the last before it."""
+    """Every new starter of the practice as of ``today``: patient id → start date (kept
+    in the cache until the practice's next import)."""
+    return _cached(practice, f"starts:{today.isoformat()}",
+                   lambda: _new_starter_starts(practice=practice, today=today))
+
+
+def _new_starter_starts(*, practice: Practice, today: date) -> dict[int, date]:
+    """One aggregate over the patients with a benzodiazepine prescription in the window:
+    their first one in the window and their last one before it."""
     start = window_start(today)
-    rows = (Prescription.objects.filter(patient__practice=practice, date__lte=today)
+    in_window = (Prescription.objects.filter(patient__practice=practice, date__gte=start,
+                                             date__lte=today)
+                 .filter(benzo_filter()).values("patient_id"))
+    rows = (Prescription.objects.filter(patient_id__in=in_window, date__lte=today)
             .filter(benzo_filter()).values("patient_id")
             .annotate(first=Min("date", filter=Q(date__gte=start)),
                       previous=Max("date", filter=Q(date__lt=start)))
@@ -151,6 +193,17 @@ def gp_work(*, practice: Practice, user, today: date) -> GpWork:
 
 def starter_month_counts(*, practice: Practice, first_month: date,
                          last_month: date) -> list[MonthCount]:
+    """:func:`starter_month_counts_computed`, kept in the cache until the next import or
+    until an agreement changes (its count is part of the key)."""
+    agreements = StarterAgreement.objects.filter(practice=practice)
+    stamp = f"{agreements.count()}:{agreements.aggregate(m=Max('pk'))['m']}"
+    name = f"months:{first_month.isoformat()}:{last_month.isoformat()}:{stamp}"
+    return _cached(practice, name, lambda: starter_month_counts_computed(
+        practice=practice, first_month=first_month, last_month=last_month))
+
+
+def starter_month_counts_computed(*, practice: Practice, first_month: date,
+                                  last_month: date) -> list[MonthCount]:
     """New starters per month and GP (the export's GP name) from ``first_month`` through
     ``last_month`` (first days of months), and how many have an agreement about that start.
 

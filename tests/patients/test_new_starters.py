@@ -251,3 +251,34 @@ def test_starts_before_the_data_cover_a_year_are_not_counted(practice, prescribe
     prescribe(first, date(2026, 1, 10))  # the export's earliest prescription
     assert starter_month_counts(practice=practice, first_month=date(2026, 1, 1),
                                 last_month=date(2026, 1, 1)) == []
+
+
+# --- After every import -------------------------------------------------------------------
+
+HEADER = ("patientnummer;achternaam;tussenvoegsel;voorletters;geslacht;geboortedatum;straat;"
+          "huisnummer;postcode;woonplaats;telefoon;huisarts;voorschrijfdatum;atc;omschrijving;"
+          "sterkte;eenheid;aantal;gebruiksvoorschrift\r\n")
+
+
+def _export(*lines: tuple[str, date]) -> bytes:
+    body = "".join(f"{number};Kamp;;A.;V;01-02-1960;Laan;1;6871 AB;Renkum;;E. Jansen;"
+                   f"{day:%d-%m-%Y};N05CD07;Temazepam 10mg;10;mg;10;1 dd 1\r\n"
+                   for number, day in lines)
+    return (HEADER + body).encode("cp1252")
+
+
+def test_the_list_is_current_after_each_import(practice, users):
+    from patients.importing.load import import_file
+
+    poh = users[Role.POH_GGZ]
+    import_file(practice=practice, user=poh, data=_export(("700001", T - timedelta(days=30))),
+                file_name="his-1.csv")
+    first = new_starter_starts(practice=practice, today=T)
+    assert list(first.values()) == [T - timedelta(days=30)]
+    # The next export brings a second new starter, and shows the first one had a
+    # prescription ten months before (an earlier export did not reach back that far).
+    import_file(practice=practice, user=poh, file_name="his-2.csv", data=_export(
+        ("700001", T - timedelta(days=300)), ("700001", T - timedelta(days=30)),
+        ("700002", T - timedelta(days=2))))
+    second = new_starter_starts(practice=practice, today=T)
+    assert list(second.values()) == [T - timedelta(days=2)]
