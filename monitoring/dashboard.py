@@ -250,4 +250,5 @@ def dashboard_data(*, project: Project, filters: DashboardFilters,
         "process_measures": [BY_KEY[k] for k in PROCESS_KEYS],
         # The practice's new starters (prevention), outside the project's own figures.
         "new_starters": new_starters_table(practice=project.practice, month=filters.month),
+        "new_starters_total": _("Practice total"),
     }

@@ -80,3 +80,31 @@ def test_the_gp_records_an_agreement_for_a_new_starter(
     expect(page.locator("#nieuwe-starters-tabel")).not_to_contain_text("nog geen afspraak")
     page.goto(f"{live_server.url}/")
     expect(page.locator("#nieuwe-starters-taak")).to_have_count(0)
+
+
+def test_the_dashboard_shows_new_starters_per_gp_per_month(
+        transactional_db, live_server, page: Page, users, practice, project, prescribe,
+        artifacts_dir):
+    today = timezone.localdate()
+    # Data reaching back over a year, so the months count (docs/domain.md#new-starters).
+    prescribe(PatientFactory(practice=practice, gp_name="E. Jansen"),
+              today - timedelta(days=800))
+    for gp_name, days in (("E. Jansen", 3), ("E. Jansen", 40), ("S. de Boer", 70)):
+        prescribe(PatientFactory(practice=practice, gp_name=gp_name, surname="Dashstarter"),
+                  today - timedelta(days=days))
+    page.goto(f"{live_server.url}/")
+    _password_and_code(page, users[Role.HUISARTS].username, "geheim-wachtwoord-123")
+    page.goto(f"{live_server.url}{_dashboard_path(project)}")
+    section = page.locator("#nieuwe-starters")
+    expect(section.get_by_role("heading")).to_have_text("Nieuwe starters per huisarts per maand")
+    expect(section).to_contain_text("E. Jansen")
+    expect(section).not_to_contain_text("Dashstarter")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        section.screenshot(path=artifacts_dir / f"dashboard-new-starters-{width}.png")
+
+
+def _dashboard_path(project) -> str:
+    from django.urls import reverse
+
+    return reverse("monitoring:dashboard", kwargs={"project_uuid": project.uuid})
