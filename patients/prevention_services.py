@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -47,9 +47,14 @@ def starter_agreement_save(*, user, practice: Practice, patient: Patient, starte
         raise AgreementRefused(_("The stop or review date must be after the first "
                                  "prescription (%(day)s).") % {"day": format_date(started_on)})
     if agreement is None:
-        agreement = StarterAgreement.objects.create(
-            practice=practice, patient=patient, started_on=started_on, gp=user,
-            **{f: data[f] for f in AGREEMENT_FIELDS})
+        try:
+            with transaction.atomic():
+                agreement = StarterAgreement.objects.create(
+                    practice=practice, patient=patient, started_on=started_on, gp=user,
+                    **{f: data[f] for f in AGREEMENT_FIELDS})
+        except IntegrityError:  # another GP recorded it a moment ago (one per start)
+            raise AgreementRefused(_("An agreement about this start was recorded a moment "
+                                     "ago; it is shown now. Change it if needed.")) from None
         audit_log(user=user, action=AuditEvent.Action.CREATE, obj=agreement,
                   detail=f"agreement with new starter, {agreement.end_kind} {agreement.end_on}")
         return agreement

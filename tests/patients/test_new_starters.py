@@ -282,3 +282,11 @@ def test_the_list_is_current_after_each_import(practice, users):
         ("700002", T - timedelta(days=2))))
     second = new_starter_starts(practice=practice, today=T)
     assert list(second.values()) == [T - timedelta(days=2)]
+
+
+def test_a_second_agreement_about_the_same_start_is_refused(practice, gp):
+    patient = PatientFactory(practice=practice)
+    make_agreement(practice, gp, patient, T, T + timedelta(days=7))
+    with pytest.raises(AgreementRefused):
+        make_agreement(practice, gp, patient, T, T + timedelta(days=14))
+    assert StarterAgreement.objects.get().end_on == T + timedelta(days=7)
