@@ -240,6 +240,9 @@ REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)
 # Screening reasons are clinical (docs/domain.md, step 3): the GP decides, the POH-GGZ proposes.
 SCREENING_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 SCREENING_DECIDERS = (Role.HUISARTS,)
+# Linking a HIS patient to a pharmacy patient (docs/domain.md#his-and-pharmacy) shows both
+# records side by side: the POH-GGZ and the GPs, who work with the patients, decide.
+PATIENT_LINKERS = (Role.POH_GGZ, Role.HUISARTS)
 # Call-backs are the POH-GGZ's (docs/domain.md, step 6); the GP may stand in.
 CALLBACK_USERS = (Role.POH_GGZ, Role.HUISARTS)
 # Consultations (step 7) are held by the POH-GGZ or a GP; their notes are clinical, so the

@@ -53,12 +53,6 @@ def _generation(practice: Practice) -> str:
     return token
 
 
-def practice_generation(practice: Practice) -> str:
-    """The practice's current generation, for other reads whose answer changes only with an
-    import (the new starters, patients/prevention_selectors.py) to key their cache on."""
-    return _generation(practice)
-
-
 def _rows_key(practice: Practice, generation: str, reference_date: date) -> str:
     prefixes, exceptions = practice.complex_rule()
     rule = hashlib.sha256(" ".join([*prefixes, "|", *exceptions]).encode()).hexdigest()[:16]
@@ -101,3 +95,10 @@ def groslijst_forget(*, practice: Practice) -> None:
 
     forget()
     transaction.on_commit(forget)
+
+
+def groslijst_generation(*, practice: Practice) -> str:
+    """The practice's current generation: it changes whenever the groslijst is forgotten
+    (an import, a link between a HIS and a pharmacy patient decided or undone), so other
+    figures computed from the same patients can be cached under it too."""
+    return _generation(practice)

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db.models import Max, Min, Q
 
 from .groslijst import months_back
-from .groslijst_cache import practice_generation
+from .groslijst_cache import groslijst_generation
 from .models import Patient, Practice, Prescription, StarterAgreement
 from .new_starters import (
     LOOKBACK_MONTHS,
@@ -38,12 +38,12 @@ KEEP_SECONDS = 3600  # a bound only: an import makes the old answers unreachable
 
 def _cached(practice: Practice, name: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept in the cache under the practice's generation (replaced by every
-    import, patients/groslijst_cache.py): the start page asks for the new starters on
-    every visit of a GP, and only an import changes the answer. A cache that cannot be
-    reached is skipped."""
+    import and link decision, patients/groslijst_cache.py): the start page asks for the
+    new starters on every visit of a GP, and only an import changes the answer. A cache
+    that cannot be reached is skipped."""
     try:
         key = (f"newstarters:v{CACHE_VERSION}:{practice.uuid}:"
-               f"{practice_generation(practice)}:{name}")
+               f"{groslijst_generation(practice=practice)}:{name}")
         found = cache.get(key)
     except Exception as error:  # the cache's client raises its own connection errors
         logger.warning("new starters cache not read: %s", error)

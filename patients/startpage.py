@@ -3,8 +3,10 @@ put on a list, GP names from the exports to confirm, and the plan-of-approach st
 are due, the GP's new starters (prevention), and for the project lead the changes of
 access to the practice (registered in ``apps.py``)."""
 
+import logging
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -13,12 +15,15 @@ from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
 from .auditverify import open_alerts
+from .groslijst_cache import groslijst_generation
+from .links import link_suggestions
 from .membership_log import SHOWN_DAYS, access_changes, sees_access_changes
 from .models import PRIVACY_OFFICER_ROLES, Membership, Participation, Practice, Project, Role
 from .prevention_selectors import NO_GP, gp_work
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
 S = Participation.Status
+logger = logging.getLogger(__name__)
 
 
 @startpage_source("patients.screening", order=40, roles=(Role.HUISARTS, Role.POH_GGZ))
@@ -75,6 +80,43 @@ def gp_names_to_confirm(*, user, practice: Practice, role: str, today: date) -> 
     if not count:
         return NOTHING
     return StartItems(panel=Panel("patients/_start_gp_names.html", {"count": count}))
+
+
+SUGGESTION_COUNT_SECONDS = 600  # a bound only: an import or a decision changes the key
+
+
+def _suggestion_count(practice: Practice) -> int:
+    """How many suggestions wait, kept in the cache under the practice's groslijst
+    generation (patients/groslijst_cache.py): it changes with every import and every link
+    decided or undone, the only ways the count changes but for an address corrected in the
+    app, which the bound catches. The start page is opened often; the suggestions read
+    every unlinked patient (0.2-0.5 s for 20,000 on each side). A cache that cannot be
+    reached is skipped."""
+    try:
+        key = f"links:suggested:{practice.uuid}:{groslijst_generation(practice=practice)}"
+        count = cache.get(key)
+    except Exception as error:  # the cache's client raises its own connection errors
+        logger.warning("suggested links not read from the cache: %s", error)
+        key, count = None, None
+    if count is None:
+        count = len(link_suggestions(practice=practice))
+        if key is not None:
+            try:
+                cache.set(key, count, SUGGESTION_COUNT_SECONDS)
+            except Exception as error:
+                logger.warning("suggested links not cached: %s", error)
+    return count
+
+
+@startpage_source("patients.links", order=32, roles=(Role.POH_GGZ,))
+def links_to_check(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """Suggested links between a HIS patient and a pharmacy patient that wait for a
+    person's decision (docs/domain.md#his-and-pharmacy). Nothing for a practice that
+    imported only one source: then there is nothing to suggest."""
+    count = _suggestion_count(practice)
+    if not count:
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_links.html", {"count": count}))
 
 
 @startpage_source("patients.access-changes", order=80, roles=(Role.POH_GGZ,))

@@ -6,6 +6,7 @@ from .views import (
     gp_names,
     groslijst,
     imports,
+    links,
     new_starters,
     projects,
     screening,
@@ -33,6 +34,13 @@ urlpatterns = [
          name="gp-names-confirm-suggestions"),
     path("huisartsnamen/<uuid:name_uuid>/", gp_names.gp_name_confirm, name="gp-name-confirm"),
     path("groslijst/", groslijst.groslijst, name="groslijst"),
+    # HIS and pharmacy patients linked as one person (docs/domain.md#his-and-pharmacy).
+    path("koppelingen/", links.patient_links, name="links"),
+    path("koppelingen/handmatig/", links.patient_link_manual, name="link-manual"),
+    path("koppelingen/bevestigen/", links.patient_link_confirm_view, name="link-confirm"),
+    path("koppelingen/afwijzen/", links.patient_link_reject_view, name="link-reject"),
+    path("koppelingen/<uuid:link_uuid>/ongedaan-maken/", links.patient_link_undo_view,
+         name="link-undo"),
     path("groslijst/naar-screening/", groslijst.to_screening, name="to-screening"),
     # The access log (docs/security.md#reading-the-access-log).
     path("toegangslog/", auditlog.audit_log_page, name="audit-log"),

@@ -80,6 +80,8 @@ VARIANTS = {
     "patients:screening-overview": ["", "formaat=csv"],
     "tapering:phone-note-search": ["", "zoek=Proef"],
     "letters:template-edit": ["", "soort=uitnodiging"],
+    "patients:links": ["", "weergave=koppelingen"],
+    "patients:link-manual": ["", "zoek=Proef"],
 }
 
 

@@ -48,7 +48,8 @@ def rotated(names) -> list[dict[str, str]]:
 # Every query parameter a page of the app reads (grep request.GET and the GET forms).
 QUERY_PARAMETERS = ["peildatum", "maand", "van", "tot", "pagina", "formaat", "soort", "zoek",
                     "huisarts", "status", "uitkomst", "sorteer", "drempel", "criterium",
-                    "project", "complex", "hoge_ddd", "alle", "uitgesloten", "next"]
+                    "project", "complex", "hoge_ddd", "alle", "uitgesloten", "next",
+                    "weergave", "his"]
 
 
 class _Forms(HTMLParser):

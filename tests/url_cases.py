@@ -38,6 +38,7 @@ GROUP_VIEWERS = frozenset({Role.MONITOR})
 STARTER_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 AGREEMENT_RECORDERS = frozenset({Role.HUISARTS})
 BEHEERDERS = frozenset({Role.BEHEERDER})
+PATIENT_LINKERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
 # The access log: its pages are the privacy officer's (Case.privacy_officer), whatever
 # their role; a patient's "who has seen this record" also the POH-GGZ's and GPs'.
@@ -81,6 +82,8 @@ PATIENT_PAGES = {
     "monitoring:dashboard-workbook": REPORT_USERS,
     # New starters (prevention): the GPs and the POH-GGZ.
     **dict.fromkeys(["patients:new-starters", "patients:new-starter"], STARTER_VIEWERS),
+    # HIS and pharmacy patients side by side (docs/domain.md#his-and-pharmacy).
+    **dict.fromkeys(["patients:links", "patients:link-undo"], PATIENT_LINKERS),
 }
 
 # URLs outside the role check: the login pages (the second factor's steps included),
@@ -283,6 +286,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     result += _monitoring_cases(project)
     result += audit_log_cases(project)
     result += _new_starter_cases(project)
+    result += _patient_link_cases(project)
     return [replace(case, patients_to=PATIENT_PAGES.get(case.name, frozenset()))
             if case.method == "GET" else case for case in result]
 
@@ -526,4 +530,43 @@ def _new_starter_cases(project) -> list[Case]:
         Case("patients:new-starter-review-done", "POST", AGREEMENT_RECORDERS, q),
         Case("patients:new-starter-review-move", "POST", AGREEMENT_RECORDERS, q,
              data={"end_on": later}),
+    ]
+
+
+def _patient_link_cases(project) -> list[Case]:
+    """The links between HIS and pharmacy patients (docs/domain.md#his-and-pharmacy): a
+    suggested pair (the same date of birth, postcode and surname) and a pair linked
+    already, made here once. Surnames start with "Proef" (tests/test_audit_complete.py), and
+    the pharmacy writes them with an accent, so that each patient's name is its own in a
+    page's text while the rule still pairs them (accents do not count)."""
+    from datetime import date
+
+    from patients.models import Patient, PatientLink
+
+    practice = project.practice
+
+    def person(source: str, number: str, surname: str) -> Patient:
+        patient, _new = Patient.objects.get_or_create(
+            practice=practice, source=source, number=number,
+            defaults={"surname": surname, "initials": "K.", "birth_date": date(1948, 3, 1),
+                      "postcode": "6871 CD", "street": "Kerkstraat", "house_number": "3",
+                      "city": "Renkum"})
+        return patient
+
+    his, pharmacy = Patient.Source.HIS, Patient.Source.APOTHEEK
+    suggested = (person(his, "910001", "Proefkoppelvoorstel"),
+                 person(pharmacy, "P910001", "Proefköppelvoorstel"))
+    link, _new = PatientLink.objects.get_or_create(
+        practice=practice, his_patient=person(his, "910002", "Proefkoppeling"),
+        pharmacy_patient=person(pharmacy, "P910002", "Proefköppeling"),
+        undone_at__isnull=True, defaults={"decided_by": project.lead})
+    pair = {"his": str(suggested[0].uuid), "apotheek": str(suggested[1].uuid)}
+    return [
+        Case("patients:links", "GET", PATIENT_LINKERS),
+        Case("patients:link-manual", "GET", PATIENT_LINKERS),
+        Case("patients:link-undo", "GET", PATIENT_LINKERS, {"link_uuid": link.uuid},
+             audited_id=str(link.uuid)),
+        Case("patients:link-confirm", "POST", PATIENT_LINKERS, data=pair),
+        Case("patients:link-reject", "POST", PATIENT_LINKERS, data=pair),
+        Case("patients:link-undo", "POST", PATIENT_LINKERS, {"link_uuid": link.uuid}),
     ]

@@ -17,6 +17,7 @@ from benzoproject.access import (
     practice_view,
 )
 from patients.dates import call_again_on
+from patients.links import link_partner
 
 from .. import scripts, services
 from ..access import get_phone_note_participation_for_user
@@ -175,5 +176,6 @@ def timeline_page(request, participation, *, relative_form=None, hand_out_form=N
         "hand_outs": participation.hand_outs.filter(removed_at__isnull=True),
         "relative_form": relative_form or RelativeForm(),
         "hand_out_form": hand_out_form or HandOutForm(initial={"given_on": today}),
+        "linked_to": link_partner(patient=participation.patient),
         "today": today}, status=status)
 
