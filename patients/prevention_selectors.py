@@ -15,6 +15,7 @@ from django.db.models import Max, Min, Q
 
 from .groslijst import months_back
 from .groslijst_cache import groslijst_generation
+from .links import linked_pairs
 from .models import Patient, Practice, Prescription, StarterAgreement
 from .new_starters import (
     LOOKBACK_MONTHS,
@@ -95,33 +96,65 @@ def new_starter_starts(*, practice: Practice, today: date) -> dict[int, date]:
                    lambda: _new_starter_starts(practice=practice, today=today))
 
 
+def _either(a: date | None, b: date | None, pick: Callable[[date, date], date]) -> date | None:
+    """``pick(a, b)``, or whichever of the two is known."""
+    if a is None or b is None:
+        return a or b
+    return pick(a, b)
+
+
+def _with_partners(ids: Iterable[int], pairs: dict[int, int]) -> set[int]:
+    """``ids`` and the patients of the other source linked to them."""
+    result = set(ids)
+    for pharmacy, his in pairs.items():
+        if pharmacy in result or his in result:
+            result |= {pharmacy, his}
+    return result
+
+
 def _new_starter_starts(*, practice: Practice, today: date) -> dict[int, date]:
-    """One aggregate over the patients with a benzodiazepine prescription in the window:
-    their first one in the window and their last one before it."""
+    """One aggregate over the patients with a benzodiazepine prescription in the window
+    (and the patients of the other source linked to them): their first one in the window
+    and their last one before it, taken together per person (the HIS patient's id)."""
     start = window_start(today)
     in_window = (Prescription.objects.filter(patient__practice=practice, date__gte=start,
                                              date__lte=today)
-                 .filter(benzo_filter()).values("patient_id"))
-    rows = (Prescription.objects.filter(patient_id__in=in_window, date__lte=today)
+                 .filter(benzo_filter()).values_list("patient_id", flat=True).distinct())
+    pairs = linked_pairs(practice=practice)
+    rows = (Prescription.objects.filter(patient_id__in=_with_partners(in_window, pairs),
+                                        date__lte=today)
             .filter(benzo_filter()).values("patient_id")
             .annotate(first=Min("date", filter=Q(date__gte=start)),
                       previous=Max("date", filter=Q(date__lt=start)))
-            .filter(first__isnull=False).values_list("patient_id", "first", "previous"))
-    result = {}
+            .values_list("patient_id", "first", "previous"))
+    people: dict[int, tuple[date | None, date | None]] = {}
     for patient_id, first, previous in rows:
+        person = pairs.get(patient_id, patient_id)
+        known_first, known_previous = people.get(person, (None, None))
+        people[person] = (_either(known_first, first, min), _either(known_previous, previous,
+                                                                     max))
+    result = {}
+    for person, (first, previous) in people.items():
         started = new_start_as_of(first, previous, today)
         if started is not None:
-            result[patient_id] = started
+            result[person] = started
     return result
 
 
 def last_benzo_prescriptions(*, practice: Practice, patient_ids: Iterable[int],
                              today: date) -> dict[int, date]:
-    """Each patient's latest benzodiazepine prescription up to ``today``."""
-    return dict(Prescription.objects.filter(patient__practice=practice, date__lte=today,
-                                            patient_id__in=list(patient_ids))
-                .filter(benzo_filter()).values("patient_id").annotate(last=Max("date"))
-                .values_list("patient_id", "last"))
+    """Each patient's latest benzodiazepine prescription up to ``today``, that of a linked
+    pharmacy patient counted as the HIS patient's."""
+    pairs = linked_pairs(practice=practice)
+    result: dict[int, date] = {}
+    for patient_id, last in (
+            Prescription.objects.filter(patient__practice=practice, date__lte=today,
+                                        patient_id__in=_with_partners(patient_ids, pairs))
+            .filter(benzo_filter()).values("patient_id").annotate(last=Max("date"))
+            .values_list("patient_id", "last")):
+        person = pairs.get(patient_id, patient_id)
+        result[person] = max(last, result.get(person, last))
+    return result
 
 
 def latest_agreements(*, practice: Practice) -> dict[int, StarterAgreement]:
@@ -213,11 +246,12 @@ def starter_month_counts_computed(*, practice: Practice, first_month: date,
     since = months_back(first_month, LOOKBACK_MONTHS)
     earliest = (Prescription.objects.filter(patient__practice=practice).filter(benzo_filter())
                 .aggregate(first=Min("date"))["first"])
+    pairs = linked_pairs(practice=practice)  # a linked pharmacy patient is the HIS patient
     dates: dict[int, list[date]] = {}
     for patient_id, day in (Prescription.objects
                             .filter(patient__practice=practice, date__gte=since, date__lt=until)
                             .filter(benzo_filter()).values_list("patient_id", "date")):
-        dates.setdefault(patient_id, []).append(day)
+        dates.setdefault(pairs.get(patient_id, patient_id), []).append(day)
     gp_names = dict(Patient.objects.filter(pk__in=list(dates)).values_list("id", "gp_name"))
     agreed = set(StarterAgreement.objects.filter(practice=practice)
                  .values_list("patient_id", "started_on"))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from benzoproject.access import audit_shown, fetch_for_user, practice_view
 
+from ..links import link_partner
 from ..models import Patient, Prescription, Role, StarterAgreement
 from ..new_starters import lookback_start
 from ..prevention_forms import AgreementForm, NewDateForm, StarterFilterForm
@@ -81,8 +82,10 @@ def _starter_for_user(request, patient_uuid) -> StarterRow:
 
 
 def _page(request, row: StarterRow, form=None, date_form=None, status=200):
-    audit_shown(request, [row.patient])
-    prescriptions = (Prescription.objects.filter(patient=row.patient)
+    partner = link_partner(patient=row.patient)  # the pharmacy's dispensings too, if linked
+    patients = [row.patient] + ([partner] if partner else [])
+    audit_shown(request, patients)
+    prescriptions = (Prescription.objects.filter(patient__in=patients)
                      .filter(benzo_filter(), date__gt=lookback_start(row.started_on))
                      .order_by("-date", "batch_id", "line"))
     may_record = request.membership.role in AGREEMENT_RECORDERS

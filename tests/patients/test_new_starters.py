@@ -16,6 +16,7 @@ from patients.prevention_selectors import (
     new_starter_starts,
     rows_for_gp,
     starter_month_counts,
+    starter_month_counts_computed,
     starter_rows,
 )
 from patients.prevention_services import (
@@ -290,3 +291,49 @@ def test_a_second_agreement_about_the_same_start_is_refused(practice, gp):
     with pytest.raises(AgreementRefused):
         make_agreement(practice, gp, patient, T, T + timedelta(days=14))
     assert StarterAgreement.objects.get().end_on == T + timedelta(days=7)
+
+
+# --- HIS and pharmacy patients linked as one person ------------------------------------
+
+
+def _linked_pair(practice, poh, linked: bool):
+    from patients.models import Patient, PatientLink
+
+    his = PatientFactory(practice=practice, gp_name="E. Jansen")
+    pharmacy = PatientFactory(practice=practice, source=Patient.Source.APOTHEEK)
+    if linked:
+        PatientLink.objects.create(practice=practice, his_patient=his,
+                                   pharmacy_patient=pharmacy, decided_by=poh)
+    return his, pharmacy
+
+
+def test_a_linked_pharmacy_dispensing_months_before_makes_no_new_starter(
+        practice, prescribe, users):
+    his, pharmacy = _linked_pair(practice, users[Role.POH_GGZ], linked=True)
+    prescribe(pharmacy, T - timedelta(days=200))  # dispensed on another prescriber's script
+    prescribe(his, T - timedelta(days=10))
+    assert new_starter_starts(practice=practice, today=T) == {}
+
+
+def test_without_the_link_the_his_patient_is_a_new_starter(practice, prescribe, users):
+    his, pharmacy = _linked_pair(practice, users[Role.POH_GGZ], linked=False)
+    prescribe(pharmacy, T - timedelta(days=200))
+    prescribe(his, T - timedelta(days=10))
+    assert new_starter_starts(practice=practice, today=T) == {his.pk: T - timedelta(days=10)}
+
+
+def test_a_linked_pair_is_one_new_starter_under_the_his_patient(practice, prescribe, users,
+                                                                   gp):
+    his, pharmacy = _linked_pair(practice, users[Role.POH_GGZ], linked=True)
+    prescribe(his, T - timedelta(days=10))
+    prescribe(pharmacy, T - timedelta(days=9))  # its dispensing
+    assert new_starter_starts(practice=practice, today=T) == {his.pk: T - timedelta(days=10)}
+    make_agreement(practice, gp, his, T - timedelta(days=10), T - timedelta(days=3))
+    prescribe(pharmacy, T - timedelta(days=2))  # dispensed after the agreed date
+    [row] = starter_rows(practice=practice, today=T)
+    assert row.patient == his and row.flagged
+    prescribe(PatientFactory(practice=practice), date(2024, 5, 1))  # data reach a year back
+    counts = starter_month_counts_computed(practice=practice, first_month=date(2026, 11, 1),
+                                           last_month=date(2026, 11, 1))
+    # One person, one start: the dispensing is not a second new starter.
+    assert [(c.gp, c.starters, c.with_agreement) for c in counts] == [("E. Jansen", 1, 1)]
