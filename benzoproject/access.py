@@ -236,6 +236,8 @@ IMPORTERS = (Role.POH_GGZ, Role.APOTHEKER)
 IMPORT_ROW_VIEWERS = (Role.POH_GGZ,)
 # The groslijst names patients with their medication: clinical, so GP and POH-GGZ only.
 GROSLIJST_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
+# The HIS-versus-pharmacy differences (docs/domain.md#his-and-pharmacy): who treats.
+DIFFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)
 REFERENCE_VIEWERS = (Role.POH_GGZ, Role.HUISARTS, Role.APOTHEKER)
 # Screening reasons are clinical (docs/domain.md, step 3): the GP decides, the POH-GGZ proposes.
 SCREENING_VIEWERS = (Role.POH_GGZ, Role.HUISARTS)

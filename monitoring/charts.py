@@ -134,9 +134,11 @@ def chart_description(title: str, lines: Sequence[Line], unit: str, places: int)
 
 
 def month_chart_svg(title: str, lines: Sequence[Line], references: Sequence[Reference] = (),
-                    *, unit: str, places: int = 1, chart_id: str = "maandgrafiek") -> str:
+                    *, unit: str, places: int = 1, chart_id: str = "maandgrafiek",
+                    axis: str | None = None) -> str:
     """The SVG of ``lines`` (all on the same months) with ``references``; '' when no line
-    has a value in any month."""
+    has a value in any month. ``axis`` names the months' axis (default: figures as of each
+    month's last day)."""
     if not lines or not any(v is not None for line in lines for _m, v in line.points):
         return ""
     months = [m for m, _v in lines[0].points]
@@ -181,7 +183,7 @@ def month_chart_svg(title: str, lines: Sequence[Line], references: Sequence[Refe
     out.append(f'<line x1="{LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#000"/>')
     out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}" stroke="#000"/>')
     no_value = escape(_("none"))
-    axis_label = escape(_("month (figures as of its last day)"))
+    axis_label = escape(axis or _("month (figures as of its last day)"))
     # Month labels: every month while they fit, else every second, third ...
     every = max(1, -(-len(months) * 44 // (right - LEFT)))
     for index, month in enumerate(months):

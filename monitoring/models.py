@@ -184,3 +184,56 @@ class EvaluationReflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} reflection v{self.version}"
+
+
+class CapacityPlan(models.Model):
+    """A capacity plan chosen for a project (docs/domain.md#capacity-planning): the inputs,
+    the reference ratios used with their source, and the proposal chosen.
+
+    Every choice is kept (the history); the newest is the plan in force. Choosing one sets
+    the project's letter target to ``letters_per_batch``
+    (``monitoring.capacity_services.capacity_plan_choose``).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE,
+                                related_name="capacity_plans")
+    hours_per_week = models.DecimalField(_("hours per week"), max_digits=5, decimal_places=2)
+    minutes_per_call = models.PositiveSmallIntegerField(_("minutes per call"))
+    minutes_per_consult = models.PositiveSmallIntegerField(_("minutes per consult"))
+    calls_per_letter = models.DecimalField(_("calls per letter"), max_digits=4,
+                                           decimal_places=2, default=1)
+    groslijst_size = models.PositiveIntegerField(_("groslijst size"))
+    eligible_ratio = models.DecimalField(_("share eligible for a letter (%)"),
+                                         max_digits=5, decimal_places=2)
+    eligible_source = models.CharField(_("source of that share"), max_length=300)
+    consult_ratio = models.DecimalField(_("share coming to a consult (%)"),
+                                        max_digits=5, decimal_places=2)
+    consult_source = models.CharField(_("source of that share"), max_length=300)
+    letters_per_batch = models.PositiveSmallIntegerField(_("letters per batch"))
+    batches_per_month = models.PositiveSmallIntegerField(_("batches per month"))
+    eligible = models.PositiveIntegerField(_("expected eligible patients"))
+    letter_target_before = models.PositiveSmallIntegerField(_("letter target before"))
+    chosen_at = models.DateTimeField(_("chosen on"), default=timezone.now)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("capacity plan")
+        verbose_name_plural = _("capacity plans")
+        ordering = ["project", "-chosen_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(letters_per_batch__gte=1),
+                                   name="capacityplan_letters_positive"),
+            models.CheckConstraint(condition=Q(batches_per_month__gte=1),
+                                   name="capacityplan_batches_positive"),
+            models.CheckConstraint(condition=Q(hours_per_week__gt=0),
+                                   name="capacityplan_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.batches_per_month} × {self.letters_per_batch}"
+
+    @property
+    def letters_per_month(self) -> int:
+        return self.letters_per_batch * self.batches_per_month

@@ -95,7 +95,8 @@ class Scope:
         if reference not in self.groslijst_memo:
             rows = groslijst_rows_cached(practice=self.project.practice,
                                          reference_date=reference,
-                                         ddd_threshold=self.project.ddd_threshold)
+                                         ddd_threshold=self.project.ddd_threshold,
+                                         source=self.project.groslijst_source)
             self.groslijst_memo[reference] = [r for r in rows if r.meets(self.project.criterion)]
         return self.groslijst_memo[reference]
 

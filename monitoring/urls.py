@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import dashboard_views, group_views, report_views, snapshot_views, views
+from . import capacity_views, dashboard_views, group_views, report_views, snapshot_views, views
 
 # --- snapdue: monthly snapshots ---
 register_converter(snapshot_views.MonthConverter, "yyyymm")
@@ -40,4 +40,9 @@ urlpatterns = [
     path("projects/<uuid:project_uuid>/snapshots/<yyyymm:month>/recompute/",
          snapshot_views.snapshot_recompute, name="snapshot-recompute"),
     # --- end snapdue ---
+    # --- capacity: the capacity planner (docs/domain.md#capacity-planning) ---
+    path("projects/<uuid:project_uuid>/capacity/", capacity_views.capacity, name="capacity"),
+    path("projects/<uuid:project_uuid>/capacity/choose/", capacity_views.capacity_choose,
+         name="capacity-choose"),
+    # --- end capacity ---
 ]

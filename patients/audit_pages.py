@@ -25,6 +25,7 @@ PAGE_NAMES = {
     "patients:links": _("HIS and pharmacy patients"),
     "patients:link-manual": _("HIS and pharmacy patients"),
     "patients:link-undo": _("HIS and pharmacy patients"),
+    "patients:differences": _("HIS and pharmacy differences"),
     "patients:audit-log": _("Access log"),
     "patients:audit-log-export": _("Access log"),
     "patients:audit-event": _("Access log"),
@@ -85,6 +86,7 @@ PAGE_NAMES = {
     "monitoring:group": _("FTO group"),
     "monitoring:group-csv": _("FTO group"),
     "monitoring:group-xlsx": _("FTO group"),
+    "monitoring:capacity": _("Capacity planning"),
 }
 
 

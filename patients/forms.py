@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from benzoproject.validation import RangedDateField
 
+from .differences import DifferenceKind
 from .models import (
     WAIT_DAYS_MESSAGE,
     ExclusionReason,
+    GroslijstSource,
     Patient,
     PlanStep,
     Practice,
@@ -65,10 +67,15 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = ["name", "lead", "gps", "assistants", "planned_start", "planned_end",
                   "evaluation_months", "wait_days", "letter_target", "reserve_target",
-                  "criterion", "ddd_threshold", "status", *CALLBACK_FIELDS]
+                  "criterion", "groslijst_source", "ddd_threshold", "status",
+                  *CALLBACK_FIELDS]
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
         field_classes = {"planned_start": RangedDateField, "planned_end": RangedDateField}
         help_texts = {
+            "groslijst_source": _("Which prescriptions make the groslijst: the HIS's, the "
+                                  "pharmacy's, or both combined (a linked patient counts "
+                                  "once, and a dispensing of a HIS prescription is not "
+                                  "counted again)."),
             "planned_start": _("The guide advises a start in September or January."),
             # patients/plan_defaults.py, FINAL_EVALUATION_MONTHS
             "planned_end": _("The final evaluation falls in project months 9 to 12; by "
@@ -82,6 +89,10 @@ class ProjectForm(forms.ModelForm):
             "callbacks_per_week": _("Spreads the call-backs over the weeks: at most this many "
                                     "patients enter the call-back list per week. 0 or empty = "
                                     "no limit."),
+            # docs/domain.md#capacity-planning: the target is per batch.
+            "letter_target": _("Letters per batch: the mailing list fills up to this number "
+                               "each time; letters already sent do not count. The capacity "
+                               "planner proposes it."),
         }
 
     def __init__(self, *args, practice: Practice, user=None, **kwargs):
@@ -94,6 +105,8 @@ class ProjectForm(forms.ModelForm):
             practice, Role.ASSISTENT)
         self.fields["callbacks_per_week"].required = False
         self.fields["evaluation_months"].required = False  # empty: the default, 12
+        # Empty: the project's current source (a new project: both combined).
+        self.fields["groslijst_source"].required = False
         # The model's own message, not the generic one (docs/domain.md, step 5).
         self.fields["wait_days"].error_messages["min_value"] = WAIT_DAYS_MESSAGE
         if not self.instance.pk:
@@ -105,6 +118,10 @@ class ProjectForm(forms.ModelForm):
 
     def clean_evaluation_months(self) -> int:
         return self.cleaned_data["evaluation_months"] or Project.EvaluationMonths.TWELVE
+
+    def clean_groslijst_source(self) -> str:
+        return (self.cleaned_data["groslijst_source"] or self.instance.groslijst_source
+                or GroslijstSource.COMBINED)
 
     def clean_callbacks_per_week(self) -> int:
         return self.cleaned_data["callbacks_per_week"] or 0  # empty: no limit
@@ -196,8 +213,15 @@ class GroslijstForm(forms.Form):
         label=_("also patients excluded earlier for a lasting reason"), required=False)
     drempel = forms.ChoiceField(label=_("DDD per day limit"), required=False,
                                 choices=[("1", "1"), ("2", "2")])
+    bron = forms.ChoiceField(label=_("Prescriptions from"), required=False,
+                             choices=GroslijstSource.choices)
     sorteer = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS] +
                                 [("-" + k, "-" + k) for k in SORTS])
+
+    def __init__(self, *args, source: str = GroslijstSource.COMBINED, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_default = source  # the active project's, or both combined
+        self.fields["bron"].initial = source
 
     def values(self) -> dict:
         """The cleaned values, with the default for every empty or invalid one.
@@ -205,7 +229,7 @@ class GroslijstForm(forms.Form):
         A bad value (a date like 31-02) is shown as an error on the form while
         the page still shows the list for the default.
         """
-        defaults = {"peildatum": timezone.localdate(),
+        defaults = {"bron": self.source_default, "peildatum": timezone.localdate(),
                     "criterium": Project.Criterion.RECENT_AND_PAST, "huisarts": "", "zoek": "",
                     "complex": False, "hoge_ddd": False, "alle": False, "uitgesloten": False,
                     "drempel": "1",
@@ -281,3 +305,30 @@ class PatientAddressForm(forms.Form):
         data = super().clean()
         return {name: " ".join(value.split()) if isinstance(value, str) else value
                 for name, value in data.items()}
+
+
+class DifferencesForm(forms.Form):
+    """The filters of the HIS-versus-pharmacy differences (docs/domain.md#his-and-pharmacy);
+    all optional. A bad value is shown as an error and the filter left out."""
+
+    soort = forms.ChoiceField(label=_("Kind"), required=False,
+                              choices=[("", _("both kinds")), *DifferenceKind.choices])
+    huisarts = forms.CharField(label=_("GP"), required=False, max_length=100)
+    middel = forms.CharField(label=_("Substance"), required=False, max_length=7)
+    van = RangedDateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    tot = RangedDateField(label=_("Up to and including"), required=False, widget=DATE_WIDGET)
+    zoek = forms.CharField(label=_("Search"), required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"placeholder": _("name or number")}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and start > end:
+            self.add_error("tot", _("The end of the period lies before its start."))
+        return cleaned
+
+    def values(self) -> dict:
+        """The cleaned values; an empty or invalid one is no filter."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) or None for name in self.fields}

@@ -12,6 +12,8 @@ comedication rule changes. So the rows are kept in the cache under a key made of
   :func:`groslijst_forget` when an import of the practice finishes (in the import's
   transaction, and again once it has committed, so that a page read between the two
   cannot keep the rows from before the import);
+- the source (the HIS, the pharmacy, or both combined: docs/domain.md#his-and-pharmacy;
+  a link made or undone calls :func:`groslijst_forget` as an import does),
 - the reference date, and the complex-comedication rule (prefixes and exceptions), so a
   changed setting finds other keys and never the old list;
 - ``VERSION``, raised when the rows' arithmetic changes.
@@ -31,7 +33,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from .groslijst import GroslijstRow
-from .models import Practice
+from .models import GroslijstSource, Practice
 from .selectors import groslijst_rows
 
 logger = logging.getLogger(__name__)
@@ -53,27 +55,29 @@ def _generation(practice: Practice) -> str:
     return token
 
 
-def _rows_key(practice: Practice, generation: str, reference_date: date) -> str:
+def _rows_key(practice: Practice, generation: str, reference_date: date,
+              source: str = GroslijstSource.COMBINED) -> str:
     prefixes, exceptions = practice.complex_rule()
     rule = hashlib.sha256(" ".join([*prefixes, "|", *exceptions]).encode()).hexdigest()[:16]
-    return (f"groslijst:v{VERSION}:{practice.uuid}:{generation}:"
+    return (f"groslijst:v{VERSION}:{practice.uuid}:{generation}:{source}:"
             f"{reference_date.isoformat()}:{rule}")
 
 
 def groslijst_rows_cached(*, practice: Practice, reference_date: date,
-                          ddd_threshold: int = 1) -> list[GroslijstRow]:
+                          ddd_threshold: int = 1,
+                          source: str = GroslijstSource.COMBINED) -> list[GroslijstRow]:
     """``groslijst_rows`` of the whole practice, from the cache when the practice has not
     imported since it was computed. Each call gets rows of its own to change."""
     try:
         # The generation is read before the rows are computed: rows computed from data an
         # import is just replacing go under the generation that import makes unreachable.
-        key = _rows_key(practice, _generation(practice), reference_date)
+        key = _rows_key(practice, _generation(practice), reference_date, source)
         rows = cache.get(key)
     except Exception as error:  # the cache's client raises its own connection errors
         logger.warning("groslijst cache not read: %s", error)
         key, rows = None, None
     if rows is None:
-        rows = groslijst_rows(practice=practice, reference_date=reference_date)
+        rows = groslijst_rows(practice=practice, reference_date=reference_date, source=source)
         if key is not None:
             try:
                 cache.set(key, rows, KEEP_SECONDS)

@@ -13,12 +13,20 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from .clinical import ddd_of_prescription, is_benzodiazepine, is_complex, is_over_units_line
+from .differences import (
+    Differences,
+    has_pharmacy_data,
+    matched_dispensing_keys,
+    patient_differences,
+)
 from .gp_names import GpUser, suggest_gp
 from .groslijst import GroslijstRow, Windows, ddd_per_day
+from .links import linked_pairs
 from .models import (
     LASTING_REASONS,
     ExclusionReason,
     GpNameMapping,
+    GroslijstSource,
     ImportBatch,
     Participation,
     Patient,
@@ -66,6 +74,16 @@ def patients_in_open_projects(*, practice: Practice, patient_ids: Iterable[int])
                .values_list("patient_id", flat=True))
 
 
+def groslijst_source_default(*, practice: Practice) -> str:
+    """The groslijst source of the practice's active project: the running one started last,
+    else the one in preparation starting first; both combined without either."""
+    projects = projects_open(practice=practice)
+    project = (projects.filter(status=Project.Status.RUNNING).order_by("-planned_start").first()
+               or projects.filter(status=Project.Status.PREPARING).order_by("planned_start")
+               .first())
+    return project.groslijst_source if project else GroslijstSource.COMBINED
+
+
 def plan_steps_for_project(*, project: Project) -> QuerySet[PlanStep]:
     """The project's plan of approach in plan order, with who checked each step off."""
     return project.plan_steps.select_related("done_by")
@@ -103,22 +121,48 @@ def todos_for_user(*, practice: Practice, role: str, today: date) -> list[Todo]:
 
 
 def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: int = 1,
-                   patient_ids: Iterable[int] | None = None) -> list[GroslijstRow]:
+                   patient_ids: Iterable[int] | None = None,
+                   source: str = GroslijstSource.COMBINED) -> list[GroslijstRow]:
     """Every patient with a benzodiazepine prescription in (R − 12 months, R], with the flags.
 
     One aggregate query over the practice's prescriptions (docs/domain.md, step 2),
     sorted by patient number in byte order; ``patient_ids`` narrows it to those.
+
+    ``source`` (docs/domain.md#his-and-pharmacy): ``his`` counts the HIS's patients only,
+    ``apotheek`` the pharmacy's only, ``combined`` every patient, where a pharmacy patient
+    linked to a HIS patient counts as that HIS patient and a dispensing matched to one of
+    that patient's HIS prescriptions is left out (the prescription counts). Without links
+    ``combined`` is the same query as ever, over the patients of both sources.
     """
     w = Windows.for_reference(reference_date)
     rx = "prescriptions__"
     benzo = benzo_filter(rx)
+    patients = Patient.objects.filter(practice=practice)
+    links: dict[int, int] = {}
+    if source == GroslijstSource.HIS:
+        patients = patients.filter(source=Patient.Source.HIS)
+    elif source == GroslijstSource.APOTHEEK:
+        patients = patients.filter(source=Patient.Source.APOTHEEK)
+    else:
+        links = linked_pairs(practice=practice)
+    if patient_ids is not None:
+        wanted = set(patient_ids)
+        # A linked patient's row is made of both patients' prescriptions.
+        wanted |= {p for pair in links.items() if wanted.intersection(pair) for p in pair}
+        patients = patients.filter(pk__in=list(wanted))
+    if links:
+        matched = matched_dispensing_keys(practice=practice, links=links)
+        if matched:
+            # Row keys hash the layout and the patient number with the row, so within a
+            # practice a key names one patient's one row (patients/importing/keys.py).
+            benzo &= ~Q(**{f"{rx}row_key__in": matched})
     upto = Q(**{f"{rx}date__lte": w.reference})
     year = upto & Q(**{f"{rx}date__gt": w.year_start})
     complex_atc = complex_filter(*practice.complex_rule(), via=rx)
     known_ddd = ddd_known_filter(rx)
-    patients = Patient.objects.filter(practice=practice)
-    if patient_ids is not None:
-        patients = patients.filter(pk__in=list(patient_ids))
+    listed = Q(units_12m__gt=0)
+    if links:
+        listed |= Q(pk__in=[p for pair in links.items() for p in pair])
     rows = (
         patients
         .annotate(
@@ -134,12 +178,13 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
             complex=Count(f"{rx}row_key", filter=complex_atc & year),
             last_date=Max(f"{rx}date", filter=benzo & upto),
         )
-        .filter(units_12m__gt=0)
+        .filter(listed)
         .order_by(Collate("number", "C") if connection.vendor == "postgresql" else "number")
         .values_list("id", "uuid", "number", "initials", "prefix", "surname", "gp_name",
                      "birth_date", "units_12m", "recent", "past", "ddd_total", "unknown",
                      "complex", "last_date")
     )
+    records = _merge_linked(list(rows), links) if links else rows
     return [
         GroslijstRow(
             patient_id=pk, patient_uuid=str(uuid), number=number,
@@ -150,25 +195,53 @@ def groslijst_rows(*, practice: Practice, reference_date: date, ddd_threshold: i
             complex_comedication=bool(complex_count), last_date=last, ddd_threshold=ddd_threshold,
         )
         for (pk, uuid, number, initials, prefix, surname, gp, birth, units, recent, past, ddd,
-             unknown, complex_count, last) in rows
+             unknown, complex_count, last) in records
     ]
 
 
+def _merge_linked(records: list[tuple], links: dict[int, int]) -> list[tuple]:
+    """Add each linked pharmacy patient's sums to its HIS patient's record and drop it;
+    keep the records with units, in the query's order (the HIS patient's number)."""
+    by_id = {record[0]: list(record) for record in records}
+    for pharmacy_id, his_id in links.items():
+        extra, into = by_id.get(pharmacy_id), by_id.get(his_id)
+        if extra is None or into is None:
+            continue
+        del by_id[pharmacy_id]
+        for i in (8, 9, 10, 11, 12, 13):  # units, recent, past, DDD, unknown, complex
+            if extra[i] is not None:
+                into[i] = extra[i] if into[i] is None else into[i] + extra[i]
+        into[14] = max(filter(None, (into[14], extra[14])), default=None)
+    return [tuple(by_id[record[0]]) for record in records
+            if record[0] in by_id and (by_id[record[0]][8] or 0) > 0]
+
+
 def groslijst_details(*, practice: Practice, rows: list[GroslijstRow], reference_date: date,
-                      ) -> list[GroslijstRow]:
-    """Fill in substances and the last prescription for the given rows (one query)."""
+                      source: str = GroslijstSource.COMBINED) -> list[GroslijstRow]:
+    """Fill in substances and the last prescription for the given rows (one query).
+
+    Combined, a row's linked pharmacy patient's dispensings count as the row's own, but
+    not those matched to a HIS prescription, as in ``groslijst_rows``."""
     w = Windows.for_reference(reference_date)
     by_patient = {row.patient_id: row for row in rows}
-    prescriptions = (
-        Prescription.objects.filter(patient__practice=practice, patient_id__in=by_patient,
+    owner = {patient_id: patient_id for patient_id in by_patient}
+    benzo = (
+        Prescription.objects.filter(patient__practice=practice,
                                     date__gt=w.year_start, date__lte=w.reference)
         .filter(benzo_filter())
-        .order_by("patient_id", "date", "batch_id", "line")
-        .values_list("patient_id", "substance__name_nl", "atc", "description", "dosage",
-                     "units")
     )
+    if source == GroslijstSource.COMBINED:
+        links = linked_pairs(practice=practice)
+        owner |= {ph: his for ph, his in links.items() if his in by_patient}
+        if len(owner) > len(by_patient):
+            benzo = benzo.exclude(
+                row_key__in=matched_dispensing_keys(practice=practice, links=links))
+    prescriptions = (benzo.filter(patient_id__in=list(owner))
+                     .order_by("date", "batch_id", "line")
+                     .values_list("patient_id", "substance__name_nl", "atc", "description",
+                                  "dosage", "units"))
     for patient_id, substance, atc, description, dosage, units in prescriptions:
-        row = by_patient[patient_id]
+        row = by_patient[owner[patient_id]]
         name = substance or atc
         if name not in row.substances:
             row.substances.append(name)
@@ -293,6 +366,10 @@ class ScreeningFacts:
     lasting: ScreeningDecision | None
     suggestion: Suggestion
     decision: ScreeningDecision | None
+    # HIS versus pharmacy (docs/domain.md#his-and-pharmacy): None when not linked;
+    # ``pharmacy_data`` says whether the practice imported a pharmacy list at all.
+    differences: Differences | None = None
+    pharmacy_data: bool = False
 
     @property
     def history_max(self) -> Decimal:
@@ -304,12 +381,23 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
     practice = project.practice
     reference = participation.reference_date
     rows = groslijst_rows(practice=practice, reference_date=reference,
-                          ddd_threshold=project.ddd_threshold, patient_ids=[patient.pk])
+                          ddd_threshold=project.ddd_threshold, patient_ids=[patient.pk],
+                          source=project.groslijst_source)
     row = rows[0] if rows else None
     history_start = reference - relativedelta(months=HISTORY_MONTHS)
+    # As the project's groslijst counts them: with both sources combined, the linked
+    # patient's dispensings too, except those matched to a HIS prescription.
+    person_ids, matched = [patient.pk], []
+    if project.groslijst_source == GroslijstSource.COMBINED:
+        pair = {ph: his for ph, his in linked_pairs(practice=practice).items()
+                if patient.pk in (ph, his)}
+        if pair:
+            person_ids = [*pair.keys(), *pair.values()]
+            matched = matched_dispensing_keys(practice=practice, links=pair)
     prescriptions = list(
-        Prescription.objects.filter(patient=patient, date__lte=reference)
-        .select_related("substance").order_by("date", "batch_id", "line"))
+        Prescription.objects.filter(patient_id__in=person_ids, date__lte=reference)
+        .exclude(row_key__in=matched).select_related("substance")
+        .order_by("date", "batch_id", "line"))
     year_start = Windows.for_reference(reference).year_start
     ddds = []
     for rx in prescriptions:
@@ -349,6 +437,7 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
             recent_letter = max(filter(None, [recent_letter, other.letter_sent_on]))
         if consult_is_recent(consult_on, today):
             recent_consult = max(filter(None, [recent_consult, consult_on]))
+    differences = patient_differences(patient=patient)
     lasting = lasting_exclusions(practice=practice, patient_ids=[patient.pk]).get(patient.pk)
     if lasting is not None and lasting.participation_id == participation.pk:
         lasting = None  # this project's own decision is not an earlier one
@@ -363,7 +452,9 @@ def screening_facts(*, participation: Participation, today: date) -> ScreeningFa
         comedication=sorted(comedication.values(), key=lambda c: (not c.complex, c.atc)),
         earlier=earlier, recent_letter=recent_letter, recent_consult=recent_consult,
         lasting=lasting, suggestion=suggestion,
-        decision=participation.decisions.filter(undone_at__isnull=True).first())
+        decision=participation.decisions.filter(undone_at__isnull=True).first(),
+        differences=differences,
+        pharmacy_data=differences is not None or has_pharmacy_data(practice=practice))
 
 
 @dataclass
@@ -397,7 +488,8 @@ def project_list_entries(*, project: Project, status: str) -> list[ListEntry]:
     rows: dict[tuple[date, int], GroslijstRow] = {}
     for reference, patient_ids in by_reference.items():
         for r in groslijst_rows(practice=project.practice, reference_date=reference,
-                                ddd_threshold=project.ddd_threshold, patient_ids=patient_ids):
+                                ddd_threshold=project.ddd_threshold, patient_ids=patient_ids,
+                                source=project.groslijst_source):
             rows[(reference, r.patient_id)] = r
     first = first_benzo_use(practice=project.practice, patient_ids=ids)
     return [ListEntry(participation=p, row=rows.get((p.reference_date, p.patient_id)),
@@ -469,3 +561,13 @@ def gp_user_id_for(*, practice_id: int, gp_name: str) -> int | None:
     return (GpNameMapping.objects
             .filter(practice_id=practice_id, export_name=gp_name, confirmed_at__isnull=False)
             .values_list("user_id", flat=True).first())
+
+
+def open_participations(*, practice: Practice,
+                        patient_ids: Iterable[int]) -> dict[int, Participation]:
+    """For each of ``patient_ids`` in one of the practice's open projects, its participation
+    in the project started last: where the patient's screening screen is."""
+    parts = (Participation.objects.filter(project__in=projects_open(practice=practice),
+                                          patient_id__in=list(patient_ids))
+             .select_related("project").order_by("project__planned_start", "id"))
+    return {p.patient_id: p for p in parts}  # the last one wins

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -445,8 +445,9 @@ def lists_split(*, project: Project, user, today: date) -> tuple[int, int]:
     entries = project_list_entries(project=project, status=S.APPROVED)
     entries.sort(key=lambda e: promise_key(e.row.ddd_per_day if e.row else Decimal(0),
                                            e.first_use, today))
-    on_mailing = project.participations.filter(
-        Q(status=S.MAILING) | Q(letter_sent_on__isnull=False)).count()
+    # The letter target is per batch (docs/domain.md#capacity-planning): letters already
+    # mailed belonged to earlier batches and leave the next batch its full size.
+    on_mailing = project.participations.filter(status=S.MAILING).count()
     to_mailing, _to_reserve = split_sizes(len(entries),
                                           letters_free=project.letter_target - on_mailing)
     next_rank = {s: (project.participations.filter(status=s).aggregate(m=Max("rank"))["m"] or 0)
@@ -459,6 +460,28 @@ def lists_split(*, project: Project, user, today: date) -> tuple[int, int]:
                            % {"list": Participation.Status(status).label},
                            expected={S.APPROVED}, fields={"rank": next_rank[status]})
     return to_mailing, len(entries) - to_mailing
+
+
+@transaction.atomic
+def lists_refill(*, project: Project, user) -> int:
+    """Fill the mailing list up to the letter target (per batch) from the reserve list, in
+    the reserve list's order: the next batch (docs/domain.md#capacity-planning). Returns
+    how many moved; 0 when the mailing list is full or there are no reserves, so a second
+    click changes nothing."""
+    Project.objects.select_for_update().get(pk=project.pk)  # one refill at a time
+    S = Participation.Status
+    free = project.letter_target - project.participations.filter(status=S.MAILING).count()
+    if free <= 0:
+        return 0
+    reserves = list(project.participations.select_for_update().filter(status=S.RESERVE)
+                    .order_by(F("rank").asc(nulls_last=True), "id")[:free])
+    last = project.participations.filter(status=S.MAILING).aggregate(m=Max("rank"))["m"] or 0
+    for place, part in enumerate(reserves, start=last + 1):
+        participation_move(participation=part, to=S.MAILING, user=user,
+                           what=_("promoted to the mailing list"), expected={S.RESERVE},
+                           fields={"rank": place})
+    _renumber(project, set(LISTS))
+    return len(reserves)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     audit_chain,
     auditlog,
+    differences,
     gp_names,
     groslijst,
     imports,
@@ -42,6 +43,7 @@ urlpatterns = [
     path("koppelingen/<uuid:link_uuid>/ongedaan-maken/", links.patient_link_undo_view,
          name="link-undo"),
     path("groslijst/naar-screening/", groslijst.to_screening, name="to-screening"),
+    path("verschillen/", differences.differences, name="differences"),
     # The access log (docs/security.md#reading-the-access-log).
     path("toegangslog/", auditlog.audit_log_page, name="audit-log"),
     path("toegangslog/export.csv", auditlog.audit_log_export, name="audit-log-export"),
@@ -76,6 +78,8 @@ urlpatterns = [
          name="project-lists"),
     path("projecten/<uuid:project_uuid>/lijsten/verdelen/", screening.lists_split,
          name="lists-split"),
+    path("projecten/<uuid:project_uuid>/lijsten/aanvullen/", screening.lists_refill,
+         name="lists-refill"),
     path("projecten/<uuid:project_uuid>/lijsten/<uuid:participation_uuid>/verplaatsen/",
          screening.list_move, name="list-move"),
     path("projecten/<uuid:project_uuid>/lijsten/<uuid:participation_uuid>/naar-lijst/",

@@ -66,6 +66,7 @@ NO_PATIENTS = {
     "monitoring:group",  # the FTO group: pseudonymised figures per practice
     "monitoring:group-csv",
     "monitoring:group-xlsx",
+    "monitoring:capacity",  # the capacity planner: counts and minutes, no patient
 }
 # Pages of one patient's record that leave the name out (named in the log all the same):
 # the blank questionnaire to print and the schedule's preview partial (htmx).
@@ -78,6 +79,7 @@ VARIANTS = {
     "patients:groslijst": ["", "alle=on", "alle=on&formaat=csv", "alle=on&formaat=xlsx",
                            "alle=on&zoek=Proef"],
     "patients:screening-overview": ["", "formaat=csv"],
+    "patients:differences": ["", "formaat=csv", "zoek=Verschil"],
     "tapering:phone-note-search": ["", "zoek=Proef"],
     "letters:template-edit": ["", "soort=uitnodiging"],
     "patients:links": ["", "weergave=koppelingen"],

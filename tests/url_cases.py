@@ -14,6 +14,7 @@ PROJECT_EDITORS = frozenset({Role.POH_GGZ})
 IMPORTERS = frozenset({Role.POH_GGZ, Role.APOTHEKER})
 IMPORT_ROW_VIEWERS = frozenset({Role.POH_GGZ})
 GROSLIJST_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+DIFFERENCE_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 SCREENING_DECIDERS = frozenset({Role.HUISARTS})
 CALLBACK_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
@@ -84,6 +85,8 @@ PATIENT_PAGES = {
     **dict.fromkeys(["patients:new-starters", "patients:new-starter"], STARTER_VIEWERS),
     # HIS and pharmacy patients side by side (docs/domain.md#his-and-pharmacy).
     **dict.fromkeys(["patients:links", "patients:link-undo"], PATIENT_LINKERS),
+    # HIS versus pharmacy: the linked patients' differences (a linked pair is seeded).
+    "patients:differences": DIFFERENCE_VIEWERS,
 }
 
 # URLs outside the role check: the login pages (the second factor's steps included),
@@ -286,7 +289,9 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
     result += _monitoring_cases(project)
     result += audit_log_cases(project)
     result += _new_starter_cases(project)
+    result += _capacity_cases(project)
     result += _patient_link_cases(project)
+    result += _difference_cases(project)
     return [replace(case, patients_to=PATIENT_PAGES.get(case.name, frozenset()))
             if case.method == "GET" else case for case in result]
 
@@ -533,6 +538,22 @@ def _new_starter_cases(project) -> list[Case]:
     ]
 
 
+def _capacity_cases(project) -> list[Case]:
+    """The capacity planner (docs/domain.md#capacity-planning): the page with inputs, and a
+    choice (refused as stale when it does not match the project's groslijst: no harm)."""
+    viewers = frozenset({Role.POH_GGZ, Role.HUISARTS})  # the GPs look, read-only
+    planners = frozenset({Role.POH_GGZ})
+    p = {"project_uuid": project.uuid}
+    inputs = {"uren": "4", "minuten_bellen": "10", "minuten_consult": "30"}
+    return [
+        Case("monitoring:capacity", "GET", viewers, p, audited_id=str(project.uuid)),
+        Case("monitoring:capacity-choose", "POST", planners, p,
+             data={**inputs, "per_maand": "1", "brieven": "1", "grootte": "1"}),
+        # The next batch: the mailing list filled up to the target from the reserves.
+        Case("patients:lists-refill", "POST", viewers, p),
+    ]
+
+
 def _patient_link_cases(project) -> list[Case]:
     """The links between HIS and pharmacy patients (docs/domain.md#his-and-pharmacy): a
     suggested pair (the same date of birth, postcode and surname) and a pair linked
@@ -570,3 +591,32 @@ def _patient_link_cases(project) -> list[Case]:
         Case("patients:link-reject", "POST", PATIENT_LINKERS, data=pair),
         Case("patients:link-undo", "POST", PATIENT_LINKERS, {"link_uuid": link.uuid}),
     ]
+def _difference_cases(project) -> list[Case]:
+    """The HIS-versus-pharmacy differences (docs/domain.md#his-and-pharmacy): one person
+    linked across the two sources, with a dispensing the HIS has no prescription for, made
+    here once. Dated in 2020, so no groslijst of today lists them."""
+    import uuid
+    from datetime import date
+
+    from patients.models import ImportBatch, Patient, PatientLink, Prescription
+
+    practice = project.practice
+    pair = []
+    for source, number in ((Patient.Source.HIS, "900101"), (Patient.Source.APOTHEEK, "A900101")):
+        patient, created = Patient.objects.get_or_create(
+            practice=practice, source=source, number=number,
+            defaults={"surname": "Proefverschil", "initials": "V.", "gp_name": "M. Öztürk"})
+        pair.append(patient)
+        if created:
+            batch = ImportBatch.objects.create(practice=practice, file_name=f"{source}.csv",
+                                               checksum="1" * 64, status="done", layout=source)
+            days = ([date(2020, 1, 1), date(2020, 3, 1)] if source == Patient.Source.HIS
+                    else [date(2020, 1, 1), date(2020, 2, 1), date(2020, 3, 1)])
+            for line, day in enumerate(days):
+                Prescription.objects.create(
+                    patient=patient, date=day, atc="N05BA04", description="Oxazepam 10 mg",
+                    units=30, dosage="1 dd 1", prescriber="Dr. Psychiater", row_key=uuid.uuid4(),
+                    batch=batch, line=line)
+    PatientLink.objects.get_or_create(practice=practice, his_patient=pair[0],
+                                      pharmacy_patient=pair[1], undone_at__isnull=True)
+    return [Case("patients:differences", "GET", DIFFERENCE_VIEWERS)]

@@ -238,7 +238,8 @@ def _fill_screening(project: Project, user, today: date, say: Callable[[str], No
     own = set(GpNameMapping.objects.filter(
         practice=practice, user__in=project.gps.all(), confirmed_at__isnull=False)
         .values_list("export_name", flat=True))
-    chronic = [r.patient_id for r in groslijst_rows(practice=practice, reference_date=today)
+    chronic = [r.patient_id for r in groslijst_rows(practice=practice, reference_date=today,
+                                                    source=project.groslijst_source)
                if r.meets(project.criterion) and r.gp_name in own][:20]
     added = participations_from_groslijst(
         user=user, project=project, patients=list(practice.patients.filter(pk__in=chronic)),

@@ -20,6 +20,7 @@ from ..groslijst_cache import groslijst_rows_cached
 from ..models import AuditEvent, Project
 from ..selectors import (
     groslijst_details,
+    groslijst_source_default,
     lasting_exclusions,
     patients_in_open_projects,
     projects_open,
@@ -64,10 +65,10 @@ def _per_gp(rows: list[GroslijstRow], criterion: str) -> list[tuple[str, int, in
 def _groslijst_shown(practice, query) -> tuple[GroslijstForm, dict, list[GroslijstRow],
                                                  dict, list[GroslijstRow]]:
     """The groslijst as the page with ``query`` (its filters) shows it, over all pages."""
-    form = GroslijstForm(query)
+    form = GroslijstForm(query, source=groslijst_source_default(practice=practice))
     data = form.values()
     rows = groslijst_rows_cached(practice=practice, reference_date=data["peildatum"],
-                                 ddd_threshold=int(data["drempel"]))
+                                 ddd_threshold=int(data["drempel"]), source=data["bron"])
     lasting = lasting_exclusions(practice=practice)
     return form, data, rows, lasting, _filtered(rows, data, lasting)
 
@@ -79,12 +80,12 @@ def groslijst(request):
     threshold = int(data["drempel"])
     fmt = request.GET.get("formaat")
     if fmt in ("csv", "xlsx"):
-        return _export(request, fmt, shown, reference)
+        return _export(request, fmt, shown, reference, data["bron"])
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("pagina"))
     audit_shown(request, [r.patient_id for r in page.object_list],
                 detail=f"search {data['zoek']!r}" if data["zoek"] else "")
     groslijst_details(practice=request.practice, rows=list(page.object_list),
-                      reference_date=reference)
+                      reference_date=reference, source=data["bron"])
     projects = projects_open(practice=request.practice)
     in_projects = patients_in_open_projects(
         practice=request.practice, patient_ids=[r.patient_id for r in page.object_list])
@@ -94,6 +95,7 @@ def groslijst(request):
         "form": form, "page": page, "reference": reference, "criterion": data["criterium"],
         "shown_count": len(shown),
         "criterion_label": Project.Criterion(data["criterium"]).label,
+        "source": data["bron"], "source_label": Project.Source(data["bron"]).label,
         "total": len(rows), "chronic": sum(1 for r in rows if r.meets(data["criterium"])),
         "per_gp": _per_gp(rows, data["criterium"]), "gps": sorted({r.gp_name for r in rows}),
         "projects": projects, "in_projects": in_projects, "query": query.urlencode(),
@@ -122,11 +124,12 @@ EXPORT_HEADER = ["patiëntnummer", "naam", "geboortedatum", "huisarts", "middele
                  "DDD onbekend", "waarom op de lijst"]
 
 
-def _export(request, fmt: str, rows: list[GroslijstRow], reference):
-    groslijst_details(practice=request.practice, rows=rows, reference_date=reference)
+def _export(request, fmt: str, rows: list[GroslijstRow], reference, source: str):
+    groslijst_details(practice=request.practice, rows=rows, reference_date=reference,
+                      source=source)
     audit_log(user=request.user, action=AuditEvent.Action.EXPORT, practice=request.practice,
               object_type="groslijst", patients=[r.patient_id for r in rows],
-              detail=f"{fmt}, {len(rows)} patients, R={reference}")
+              detail=f"{fmt}, {len(rows)} patients, R={reference}, source={source}")
 
     def yes(value: bool) -> str:
         return "ja" if value else "nee"

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from benzoproject.access import (
@@ -59,9 +60,11 @@ def _screen(request, project, participation, form=None):
         "progress": round(100 * funnel.screened / funnel.on_list) if funnel.on_list else 0,
     }
     if participation is not None:
-        context["facts"] = screening_facts(participation=participation,
-                                           today=timezone.localdate())
+        facts = screening_facts(participation=participation, today=timezone.localdate())
+        context["facts"] = facts
         context["participation"] = participation
+        if facts.differences is not None:  # the linked record of the other source is shown
+            audit_shown(request, [p for pair in facts.differences.pairs for p in pair])
     return render(request, "patients/screening.html", context,
                   status=400 if form is not None and form.errors else 200)
 
@@ -198,6 +201,22 @@ def lists_split(request, project_uuid):
                                             today=timezone.localdate())
     messages.success(request, _("%(m)s added to the mailing list and %(r)s to the reserve list.")
                      % {"m": mailing, "r": reserve})
+    return redirect("patients:project-lists", project_uuid=project.uuid)
+
+
+@practice_view(roles=SCREENING_VIEWERS)
+@require_POST
+def lists_refill(request, project_uuid):
+    """The next batch: the mailing list filled up to the letter target from the reserves."""
+    project = get_project_for_user(request, project_uuid)
+    moved = services.lists_refill(project=project, user=request.user)
+    if moved:
+        messages.success(request, ngettext(
+            "%(n)s reserve moved to the mailing list.",
+            "%(n)s reserves moved to the mailing list.", moved) % {"n": moved})
+    else:
+        messages.info(request, _("Nothing moved: the mailing list is full or there are no "
+                                 "reserves."))
     return redirect("patients:project-lists", project_uuid=project.uuid)
 
 

@@ -77,3 +77,22 @@ def test_the_start_is_the_earliest_reference_date_of_the_project(chronic, users)
     later = b.patient("205", "Dr B")
     b.participation(chronic, later, created=at(2026, 2, 1), reference=date(2026, 2, 1))
     assert measures_compute(chronic, E, keys=["chronic_start"]) == {"chronic_start": 3}
+
+
+def test_the_dashboard_counts_chronic_users_from_the_projects_source(chronic):
+    """docs/domain.md#groslijst-source: a patient only the pharmacy knows is a chronic user
+    of the combined and the pharmacy groslijst, not of the HIS's."""
+    from patients.models import Patient, Prescription
+
+    b = Builder(chronic.practice, chronic.lead)
+    only_pharmacy = b.patient("P-9", "Dr B")
+    for on in (date(2025, 4, 12), date(2025, 11, 12)):
+        b.rx(only_pharmacy, on)
+    Patient.objects.filter(pk=only_pharmacy.pk).update(source=Patient.Source.APOTHEEK)
+    assert Prescription.objects.filter(patient=only_pharmacy).count() == 2
+    counts = {}
+    for source in ("combined", "his", "apotheek"):
+        chronic.groslijst_source = source
+        chronic.save()
+        counts[source] = measures_compute(chronic, E, keys=["chronic_start"])["chronic_start"]
+    assert counts == {"combined": 4, "his": 3, "apotheek": 1}

@@ -3,6 +3,11 @@
 One row per patient with at least one benzodiazepine prescription in
 (R − 12 months, R], sorted by patient number, with exactly the columns
 patient_number,recent_and_past,over_90_units,units_12m,ddd_per_day,complex_comedication.
+
+--source his|apotheek|combined (default combined): the HIS's prescriptions only, the
+pharmacy's dispensings only, or both, where a pharmacy patient linked to a HIS patient
+counts as that patient and a dispensing matched to a HIS prescription is not counted
+again (docs/domain.md#his-and-pharmacy).
 """
 
 import csv
@@ -14,7 +19,7 @@ from django.utils.translation import ngettext
 
 from benzoproject.validation import date_problem
 from patients.groslijst import CSV_COLUMNS, csv_record
-from patients.models import Practice
+from patients.models import GroslijstSource, Practice
 from patients.selectors import groslijst_rows
 
 
@@ -36,13 +41,17 @@ class Command(BaseCommand):
         parser.add_argument("--practice", required=True, help="practice code")
         parser.add_argument("--reference-date", required=True, help="YYYY-MM-DD")
         parser.add_argument("--csv", required=True, help="output file, or - for stdout")
+        parser.add_argument("--source", choices=GroslijstSource.values,
+                            default=GroslijstSource.COMBINED,
+                            help="his, apotheek or combined (default)")
 
-    def handle(self, *args, practice: str, reference_date: str, csv: str, **options):
+    def handle(self, *args, practice: str, reference_date: str, csv: str,
+               source: str = GroslijstSource.COMBINED, **options):
         reference = _reference_date(reference_date)
         found = Practice.objects.filter(code=practice).first()
         if found is None:
             raise CommandError(_("Practice “%(code)s” does not exist.") % {"code": practice})
-        rows = groslijst_rows(practice=found, reference_date=reference)
+        rows = groslijst_rows(practice=found, reference_date=reference, source=source)
         if csv == "-":
             self._write(self.stdout, rows)  # call_command(stdout=...) captures it too
         else:
