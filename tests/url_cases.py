@@ -617,6 +617,8 @@ def _difference_cases(project) -> list[Case]:
                     patient=patient, date=day, atc="N05BA04", description="Oxazepam 10 mg",
                     units=30, dosage="1 dd 1", prescriber="Dr. Psychiater", row_key=uuid.uuid4(),
                     batch=batch, line=line)
+    # Decided by the lead, as every link in the app is (the links page names who decided).
     PatientLink.objects.get_or_create(practice=practice, his_patient=pair[0],
-                                      pharmacy_patient=pair[1], undone_at__isnull=True)
+                                      pharmacy_patient=pair[1], undone_at__isnull=True,
+                                      defaults={"decided_by": project.lead})
     return [Case("patients:differences", "GET", DIFFERENCE_VIEWERS)]
