@@ -19,6 +19,7 @@ from patients.models import Project
 from .charts import Line, Reference, bar_svg, month_chart_svg, month_label
 from .measures import BY_KEY, MEASURES
 from .models import MonthlySnapshot, ReferenceFigure
+from .prevention import new_starters_table
 from .scope import Scope
 from .snapshots import decode_values, month_start, snapshots_of, stored_figures
 from .tables import (
@@ -247,4 +248,7 @@ def dashboard_data(*, project: Project, filters: DashboardFilters,
         "measures": BY_KEY,
         "funnel_measures": [BY_KEY[k] for k in FUNNEL_KEYS],
         "process_measures": [BY_KEY[k] for k in PROCESS_KEYS],
+        # The practice's new starters (prevention), outside the project's own figures.
+        "new_starters": new_starters_table(practice=project.practice, month=filters.month),
+        "new_starters_total": _("Practice total"),
     }

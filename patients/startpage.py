@@ -1,7 +1,7 @@
 """What ``patients`` puts on the start page: patients to screen, approached patients to
 put on a list, GP names from the exports to confirm, and the plan-of-approach steps that
-are due, and for the project lead the changes of access to the practice (registered in
-``apps.py``)."""
+are due, the GP's new starters (prevention), and for the project lead the changes of
+access to the practice (registered in ``apps.py``)."""
 
 import logging
 from datetime import date
@@ -19,6 +19,7 @@ from .groslijst_cache import groslijst_generation
 from .links import link_suggestions
 from .membership_log import SHOWN_DAYS, access_changes, sees_access_changes
 from .models import PRIVACY_OFFICER_ROLES, Membership, Participation, Practice, Project, Role
+from .prevention_selectors import NO_GP, gp_work
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
 S = Participation.Status
@@ -148,3 +149,15 @@ def audit_chain_alerts(*, user, practice: Practice, role: str, today: date) -> S
         return NOTHING
     return StartItems(panel=Panel("patients/_start_audit_chain.html", {
         "alerts": alerts, "up_to": max(a.pk for a in alerts)}))
+
+
+@startpage_source("patients.new_starters", order=35, roles=(Role.HUISARTS,))
+def new_starters_work(*, user, practice: Practice, role: str, today: date) -> StartItems:
+    """The GP's new starters without an agreement, agreements whose review is due and
+    patients whose use continues past the agreed date (docs/domain.md#new-starters).
+    Counts only, so the start page names no patient; the list names them."""
+    work = gp_work(practice=practice, user=user, today=today)
+    if not (work.without_agreement or work.reviews_due or work.flagged or work.unknown_gp):
+        return NOTHING
+    return StartItems(panel=Panel("patients/_start_new_starters.html", {
+        "work": work, "gp": user.pk, "no_gp": NO_GP}))

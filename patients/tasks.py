@@ -13,6 +13,7 @@ from .importing.background import (
     purge_upload_files,
     requeue_stale_imports,
 )
+from .prevention_services import starter_reviews_sweep
 
 __all__ = ["import_batch", "progress_key", "purge_upload_files", "requeue_stale_imports",
            "sweep_due_steps", "verify_audit_chain"]
@@ -20,8 +21,10 @@ __all__ = ["import_batch", "progress_key", "purge_upload_files", "requeue_stale_
 
 @shared_task(name="patients.tasks.sweep_due_steps")
 def sweep_due_steps() -> int:
-    """Beat's sweep of timed steps: moves whatever is due today (idempotent, SKIP LOCKED)."""
-    return len(due_items_sweep(today=timezone.localdate()))
+    """Beat's sweep of timed steps: moves whatever is due today (idempotent, SKIP LOCKED),
+    and reminds the GPs of the agreements with new starters whose date has come."""
+    today = timezone.localdate()
+    return len(due_items_sweep(today=today)) + len(starter_reviews_sweep(today=today))
 
 
 @shared_task(name="patients.tasks.verify_audit_chain")

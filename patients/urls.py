@@ -8,6 +8,7 @@ from .views import (
     groslijst,
     imports,
     links,
+    new_starters,
     projects,
     screening,
 )
@@ -83,4 +84,13 @@ urlpatterns = [
          screening.list_move, name="list-move"),
     path("projecten/<uuid:project_uuid>/lijsten/<uuid:participation_uuid>/naar-lijst/",
          screening.list_transfer, name="list-transfer"),
+    # New starters (prevention, docs/domain.md#new-starters).
+    path("nieuwe-starters/", new_starters.new_starters, name="new-starters"),
+    path("nieuwe-starters/<uuid:patient_uuid>/", new_starters.new_starter, name="new-starter"),
+    path("nieuwe-starters/<uuid:patient_uuid>/afspraak/", new_starters.agreement_save,
+         name="new-starter-agreement"),
+    path("nieuwe-starters/<uuid:patient_uuid>/evaluatie-gedaan/", new_starters.review_done,
+         name="new-starter-review-done"),
+    path("nieuwe-starters/<uuid:patient_uuid>/nieuwe-datum/", new_starters.review_move,
+         name="new-starter-review-move"),
 ]

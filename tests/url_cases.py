@@ -36,6 +36,8 @@ SNAPSHOT_USERS = frozenset({Role.POH_GGZ})
 REPORT_USERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 DASHBOARD_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 GROUP_VIEWERS = frozenset({Role.MONITOR})
+STARTER_VIEWERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
+AGREEMENT_RECORDERS = frozenset({Role.HUISARTS})
 BEHEERDERS = frozenset({Role.BEHEERDER})
 PATIENT_LINKERS = frozenset({Role.POH_GGZ, Role.HUISARTS})
 
@@ -79,6 +81,8 @@ PATIENT_PAGES = {
                     RELAPSE_PLAN_USERS),
     # The workbook's patient table (one export event per patient).
     "monitoring:dashboard-workbook": REPORT_USERS,
+    # New starters (prevention): the GPs and the POH-GGZ.
+    **dict.fromkeys(["patients:new-starters", "patients:new-starter"], STARTER_VIEWERS),
     # HIS and pharmacy patients side by side (docs/domain.md#his-and-pharmacy).
     **dict.fromkeys(["patients:links", "patients:link-undo"], PATIENT_LINKERS),
     # HIS versus pharmacy: the linked patients' differences (a linked pair is seeded).
@@ -284,6 +288,7 @@ def cases(project, step, done_import=None, pending_import=None, participation=No
         result += _relapse_cases(project, part)
     result += _monitoring_cases(project)
     result += audit_log_cases(project)
+    result += _new_starter_cases(project)
     result += _capacity_cases(project)
     result += _patient_link_cases(project)
     result += _difference_cases(project)
@@ -492,6 +497,47 @@ def _relative_cases(project, participation) -> list[Case]:
     ]
 
 
+def _new_starter_cases(project) -> list[Case]:
+    """New starters (docs/domain.md#new-starters): a patient whose first benzodiazepine
+    prescription is of today, with an agreement to change, mark reviewed and move."""
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from django.utils import timezone
+
+    from patients.models import ImportBatch, Patient, Prescription, StarterAgreement
+    from tests.factories import PatientFactory
+
+    practice, today = project.practice, timezone.localdate()
+    patient = (Patient.objects.filter(practice=practice, number="900030").first()
+               or PatientFactory(practice=practice, number="900030"))
+    if not patient.prescriptions.exists():
+        # An import of the practice's own (the walk's, when there is one: a new one would
+        # change which import other cases find first).
+        batch = (practice.imports.filter(status=ImportBatch.Status.DONE).order_by("pk").first()
+                 or ImportBatch.objects.create(practice=practice, file_name="starter.csv",
+                                               checksum="1" * 64,
+                                               status=ImportBatch.Status.DONE))
+        Prescription.objects.create(patient=patient, date=today, atc="N05CD08", units=10,
+                                    description="midazolam", row_key=uuid4(), batch=batch)
+    gp = practice.memberships.filter(role=Role.HUISARTS).first()
+    StarterAgreement.objects.get_or_create(
+        patient=patient, started_on=today,
+        defaults={"practice": practice, "gp": gp.user if gp else project.lead,
+                  "duration_weeks": 2, "end_on": today + timedelta(days=14)})
+    q = {"patient_uuid": patient.uuid}
+    later = (today + timedelta(days=30)).isoformat()
+    return [
+        Case("patients:new-starters", "GET", STARTER_VIEWERS),
+        Case("patients:new-starter", "GET", STARTER_VIEWERS, q, audited_id=str(patient.uuid)),
+        Case("patients:new-starter-agreement", "POST", AGREEMENT_RECORDERS, q,
+             data={"duration_weeks": "3", "end_kind": "review", "end_on": later}),
+        Case("patients:new-starter-review-done", "POST", AGREEMENT_RECORDERS, q),
+        Case("patients:new-starter-review-move", "POST", AGREEMENT_RECORDERS, q,
+             data={"end_on": later}),
+    ]
+
+
 def _capacity_cases(project) -> list[Case]:
     """The capacity planner (docs/domain.md#capacity-planning): the page with inputs, and a
     choice (refused as stale when it does not match the project's groslijst: no harm)."""
@@ -571,6 +617,8 @@ def _difference_cases(project) -> list[Case]:
                     patient=patient, date=day, atc="N05BA04", description="Oxazepam 10 mg",
                     units=30, dosage="1 dd 1", prescriber="Dr. Psychiater", row_key=uuid.uuid4(),
                     batch=batch, line=line)
+    # Decided by the lead, as every link in the app is (the links page names who decided).
     PatientLink.objects.get_or_create(practice=practice, his_patient=pair[0],
-                                      pharmacy_patient=pair[1], undone_at__isnull=True)
+                                      pharmacy_patient=pair[1], undone_at__isnull=True,
+                                      defaults={"decided_by": project.lead})
     return [Case("patients:differences", "GET", DIFFERENCE_VIEWERS)]

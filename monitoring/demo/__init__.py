@@ -28,6 +28,7 @@ from patients.services import (
 )
 
 from .earlier_round import Team, round_load
+from .new_starters import new_starters_load
 from .script import round_script
 from .snapshots import demo_snapshots
 
@@ -197,6 +198,10 @@ def _practice_data(practice: Practice, spec: DemoPractice, users: dict, today: d
     if not practice.imports.filter(file_name=EXPORT_NAME).exists():
         _import_export(practice, lead, spec, today, say)
         changed = True
+    if spec is PRACTICES[0]:  # a few new starters (prevention) in the demo practice
+        changed |= new_starters_load(
+            practice=practice, importer=lead, today=today, say=say,
+            gps={u.export_name: users[u.username] for u in spec.users if u.export_name})
     confirmed = gp_names_confirm_suggestions(user=lead, practice=practice)
     if confirmed:
         say(f"Confirmed {confirmed} GP names of the export.")

@@ -5,6 +5,7 @@
 - ``projects``: projects, the plan of approach, participations and screening;
 - ``due_items``: the timed steps (due items);
 - ``links``: HIS and pharmacy patients confirmed as the same person;
+- ``prevention``: the agreements GPs make with new starters;
 - ``audit``: the append-only audit trail.
 """
 
@@ -27,6 +28,7 @@ from .outcomes import (
     OUTCOMES_OUT_OF_DENOMINATOR,
     ParticipationOutcome,
 )
+from .prevention import AgreementEnd, StarterAgreement
 from .projects import (
     LASTING_REASONS,
     WAIT_DAYS_MESSAGE,
@@ -55,6 +57,7 @@ __all__ = [
     "OUTCOMES_OUT_OF_DENOMINATOR",
     "WAIT_DAYS_MESSAGE",
     "WAIT_DAYS_MIN",
+    "AgreementEnd",
     "AuditChainAlert",
     "AuditCheckpoint",
     "AuditEvent",
@@ -86,5 +89,6 @@ __all__ = [
     "Role",
     "ScreeningDecision",
     "ScreeningDecisionChoice",
+    "StarterAgreement",
     "Substance",
 ]

@@ -202,3 +202,17 @@ def test_prescriptions_before_and_after_the_letters_match_the_outcomes(db):
             before = [r.units for r in rows if r.date <= letter][-1]
             assert after and all(r.units < before for r in after)
     assert stopped >= 3 and restarted == 1 and reduced >= 2
+
+
+def test_the_demo_practice_has_new_starters_one_with_an_agreement(db):
+    from patients.models import StarterAgreement
+    from patients.prevention_selectors import starter_rows
+
+    demo()
+    practice = Practice.objects.get(code="DELINDE")
+    demo_numbers = {str(n) for n in range(980001, 980005)}
+    rows = [r for r in starter_rows(practice=practice, today=timezone.localdate())
+            if r.patient.number in demo_numbers]
+    assert len(rows) == 4 and all(r.new_starter for r in rows)
+    assert sum(1 for r in rows if r.agreement is not None) == 1
+    assert StarterAgreement.objects.filter(practice__code="DEBRINK").count() == 0

@@ -20,6 +20,7 @@ from benzoproject.formats import format_date
 from benzoproject.validation import date_problem
 from patients.due import due_items_sweep
 from patients.models import DueItem
+from patients.prevention_services import starter_reviews_sweep
 
 
 class Command(BaseCommand):
@@ -44,6 +45,12 @@ class Command(BaseCommand):
         for item_id, kind, what in result.moved:
             self.stdout.write(_("%(kind)s (no. %(id)s): %(what)s") % {
                 "kind": DueItem.Kind(kind).label, "id": item_id, "what": what})
+        reminded = starter_reviews_sweep(today=today)
+        for item in reminded:
+            self.stdout.write(_("agreement with a new starter (no. %(id)s): reminder of "
+                                "%(day)s sent to the GP") % {
+                "id": item.agreement_id, "day": format_date(item.end_on)})
+        n = len(result) + len(reminded)
         self.stdout.write(ngettext("%(n)s timed step done on %(day)s.",
-                                   "%(n)s timed steps done on %(day)s.", len(result))
-                          % {"n": len(result), "day": format_date(today)})
+                                   "%(n)s timed steps done on %(day)s.", n)
+                          % {"n": n, "day": format_date(today)})
