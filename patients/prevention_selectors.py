@@ -96,6 +96,18 @@ def new_starter_starts(*, practice: Practice, today: date) -> dict[int, date]:
                    lambda: _new_starter_starts(practice=practice, today=today))
 
 
+def history_starts_late(*, practice: Practice, today: date) -> date | None:
+    """The practice's earliest benzodiazepine prescription when its data do not reach a full
+    look-back year before the start window: a patient whose first prescription in the
+    data lies in the window may then have used before (``history_covers``). None when the
+    data reach far enough, or when there are none."""
+    earliest = (Prescription.objects.filter(patient__practice=practice).filter(benzo_filter())
+                .aggregate(first=Min("date"))["first"])
+    if earliest is None or history_covers(window_start(today), earliest):
+        return None
+    return earliest
+
+
 def _either(a: date | None, b: date | None, pick: Callable[[date, date], date]) -> date | None:
     """``pick(a, b)``, or whichever of the two is known."""
     if a is None or b is None:

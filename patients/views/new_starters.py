@@ -18,6 +18,7 @@ from ..new_starters import lookback_start
 from ..prevention_forms import AgreementForm, NewDateForm, StarterFilterForm
 from ..prevention_selectors import (
     StarterRow,
+    history_starts_late,
     last_benzo_prescriptions,
     rows_for_gp,
     starter_rows,
@@ -59,6 +60,7 @@ def new_starters(request):
     query.pop("pagina", None)
     return render(request, "patients/new_starters.html", {
         "form": form, "page": page, "today": today, "query": query.urlencode(),
+        "history_from": history_starts_late(practice=request.practice, today=today),
         "may_record": request.membership.role in AGREEMENT_RECORDERS})
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.groslijst import months_back
 from patients.models import AuditEvent, AuditEventPatient, Role, StarterAgreement
 from tests.factories import PatientFactory
 
@@ -136,3 +137,19 @@ def test_the_gp_start_page_counts_new_starters_without_naming_them(users, client
     assert "nieuwe-starters-zonder-afspraak" in home and "Starteling" not in home
     assistant = client_for(users[Role.ASSISTENT]).get(reverse("home")).content.decode()
     assert "nieuwe-starters-taak" not in assistant
+
+
+def test_the_list_warns_when_the_data_do_not_reach_a_year_before_the_window(
+        practice, users, client_for, starter, prescribe):
+    client = client_for(users[Role.HUISARTS])
+    page = client.get(reverse("patients:new-starters")).content.decode()
+    assert 'id="korte-geschiedenis"' in page  # only the prescription of ten days ago
+    # Data from 12 months before the window's first day on: far enough.
+    today = timezone.localdate()
+    earliest = months_back(today - timedelta(days=56), 12)
+    prescribe(PatientFactory(practice=practice), earliest + timedelta(days=1))
+    page = client.get(reverse("patients:new-starters")).content.decode()
+    assert 'id="korte-geschiedenis"' in page
+    prescribe(PatientFactory(practice=practice), earliest)
+    assert 'id="korte-geschiedenis"' not in client.get(
+        reverse("patients:new-starters")).content.decode()
