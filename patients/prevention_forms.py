@@ -2,7 +2,7 @@
 (docs/domain.md#new-starters). They check and convert; the services save."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -126,7 +126,6 @@ class StarterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, gps: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        huisarts = self.fields["huisarts"]
-        assert isinstance(huisarts, forms.TypedChoiceField)
+        huisarts = cast(forms.TypedChoiceField, self.fields["huisarts"])
         huisarts.choices = [("", _("all GPs")), *gps,
                             (NO_GP, _("no GP of the practice in the export"))]

@@ -126,19 +126,18 @@ def agreement_save(request, patient_uuid):
     return redirect("patients:new-starter", patient_uuid=row.patient.uuid)
 
 
-def _agreement_for_user(request, patient_uuid) -> StarterRow:
+def _agreement_for_user(request, patient_uuid) -> tuple[StarterRow, StarterAgreement]:
     row = _starter_for_user(request, patient_uuid)
     if row.agreement is None:
         raise Http404
-    return row
+    return row, row.agreement
 
 
 @practice_view(roles=AGREEMENT_RECORDERS)
 @require_POST
 def review_done(request, patient_uuid):
-    row = _agreement_for_user(request, patient_uuid)
-    assert row.agreement is not None
-    if starter_review_done(user=request.user, agreement=row.agreement):
+    row, agreement = _agreement_for_user(request, patient_uuid)
+    if starter_review_done(user=request.user, agreement=agreement):
         messages.success(request, _("The review is marked as done."))
     else:
         messages.info(request, _("The review was already marked as done."))
@@ -148,13 +147,12 @@ def review_done(request, patient_uuid):
 @practice_view(roles=AGREEMENT_RECORDERS)
 @require_POST
 def review_move(request, patient_uuid):
-    row = _agreement_for_user(request, patient_uuid)
-    assert row.agreement is not None
+    row, agreement = _agreement_for_user(request, patient_uuid)
     form = NewDateForm(request.POST, started_on=row.started_on)
     if not form.is_valid():
         return _page(request, row, date_form=form, status=400)
     try:
-        starter_review_move(user=request.user, agreement=row.agreement,
+        starter_review_move(user=request.user, agreement=agreement,
                             end_on=form.cleaned_data["end_on"])
     except AgreementRefused as refused:
         messages.error(request, str(refused))
