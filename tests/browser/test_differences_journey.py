@@ -16,16 +16,17 @@ from tests.patients.his_pharmacy import TEMAZEPAM, give, person
 pytestmark = pytest.mark.browser
 
 
-def seed_two_linked_people(practice, project, poh):
+def seed_two_linked_people(practice, project, poh, *, linked: bool = True):
     """Jansen (Dr. Visser): one oxazepam prescription collected, one dispensing by a
     psychiatrist without a HIS prescription, one prescription never collected; in the
     project's screening queue. De Wit (Dr. Kaya): a temazepam dispensing by the
     out-of-hours service. Paracetamol rows set the period both sources cover:
-    01-01-2026 to 31-08-2026."""
+    01-01-2026 to 31-08-2026. ``linked=False``: the two people are in both sources but
+    not linked yet (the app suggests each pair)."""
     jansen, jansen_ph = person(practice, his_number="100100", pharmacy_number="A-100",
-                               surname="Jansen", gp="Dr. Visser")
+                               surname="Jansen", gp="Dr. Visser", linked=linked)
     wit, wit_ph = person(practice, his_number="100200", pharmacy_number="A-200",
-                         surname="Wit", gp="Dr. Kaya")
+                         surname="Wit", gp="Dr. Kaya", linked=linked)
     give(jansen, date(2026, 1, 1), atc="N02BE01")
     give(jansen, date(2026, 9, 1), atc="N02BE01")
     give(jansen_ph, date(2026, 1, 1), atc="N02BE01")

@@ -3,42 +3,24 @@ docs/domain.md#his-and-pharmacy): the POH-GGZ links a HIS patient to the same pe
 the pharmacy's list on the links page, and then sees that person's differences on the
 screening screen. Before the link, the screen only says the patient is not linked."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from patients.models import Participation, PatientLink, Role
+from patients.models import Patient, PatientLink, Role
+from tests.browser.test_differences_journey import seed_two_linked_people
 from tests.browser.test_poh_journey import _password_and_code
-from tests.patients.his_pharmacy import give, person
 
 pytestmark = pytest.mark.browser
-
-
-def _seed(project, poh) -> tuple:
-    """Jansen in both sources, not linked yet (the same birth date, postcode and surname,
-    so the app suggests the pair): an oxazepam prescription collected, a dispensing by a
-    psychiatrist the HIS has no prescription for, and a prescription never collected.
-    Paracetamol rows make both sources cover 01-01-2026 to 31-08-2026."""
-    his, pharmacy = person(project.practice, his_number="100100", pharmacy_number="A-100",
-                           surname="Jansen", gp="Dr. Visser", linked=False)
-    give(his, date(2026, 1, 1), atc="N02BE01")
-    give(his, date(2026, 9, 1), atc="N02BE01")
-    give(pharmacy, date(2026, 1, 1), atc="N02BE01")
-    give(pharmacy, date(2026, 8, 31), atc="N02BE01")
-    give(his, date(2026, 3, 1))
-    give(pharmacy, date(2026, 3, 4))  # its collection: no difference
-    give(pharmacy, date(2026, 5, 12), prescriber="Dr. Bos, psychiater")
-    give(his, date(2026, 6, 1))  # never collected
-    part = Participation.objects.create(project=project, patient=his,
-                                        reference_date=date(2026, 9, 15), created_by=poh)
-    return his, pharmacy, part
 
 
 def test_poh_links_two_patients_and_sees_the_differences_on_the_screening_screen(
         transactional_db, live_server, page: Page, users, project, artifacts_dir):
     poh = users[Role.POH_GGZ]
-    his, pharmacy, part = _seed(project, poh)
+    # Jansen's oxazepam: one prescription collected, one dispensing by a psychiatrist the
+    # HIS has no prescription for, one prescription never collected; in the screening queue.
+    part = seed_two_linked_people(project.practice, project, poh, linked=False)
+    his = part.patient
+    pharmacy = Patient.objects.get(practice=project.practice, number="A-100")
     page.goto(f"{live_server.url}/")
     _password_and_code(page, poh.username, "geheim-wachtwoord-123")
     expect(page.get_by_role("heading", name="Mijn taken")).to_be_visible()
@@ -67,7 +49,7 @@ def test_poh_links_two_patients_and_sees_the_differences_on_the_screening_screen
     page.goto(f"{live_server.url}/groslijst/")
     page.get_by_role("link", name="Verschillen HIS en apotheek").click()
     table = page.locator("#verschillen-tabel")
-    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody tr")).to_have_count(2)  # Jansen's two; De Wit is not linked
     table.get_by_role("link", name="Screeningsscherm").first.click()
     expect(page.locator("#patient-naam")).to_have_text("P. Jansen")
     section = page.locator("#verschillen-apotheek")

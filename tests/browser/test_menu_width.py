@@ -24,5 +24,5 @@ def test_the_menu_fits_the_window(transactional_db, live_server, page: Page, use
         page.reload()
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{role} at {width} px: the page is {scroll} px wide"
-    page.set_viewport_size({"width": 1200, "height": 900})
-    expect(page.get_by_role("link", name="Groslijst", exact=True)).to_be_visible()  # one line, unfolded
+    page.set_viewport_size({"width": 1200, "height": 900})  # one line, unfolded
+    expect(page.get_by_role("link", name="Groslijst", exact=True)).to_be_visible()
