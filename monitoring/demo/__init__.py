@@ -29,6 +29,7 @@ from patients.services import (
 
 from .earlier_round import Team, round_load
 from .new_starters import new_starters_load
+from .pharmacy import pharmacy_load
 from .script import round_script
 from .snapshots import demo_snapshots
 
@@ -206,7 +207,10 @@ def _practice_data(practice: Practice, spec: DemoPractice, users: dict, today: d
     if confirmed:
         say(f"Confirmed {confirmed} GP names of the export.")
         changed = True
-    return _fill_screening(running, lead, today, say) or changed
+    changed |= _fill_screening(running, lead, today, say)
+    if spec is PRACTICES[0]:  # after the queue, which counts only the HIS export then
+        changed |= pharmacy_load(practice=practice, importer=lead, today=today, say=say)
+    return changed
 
 
 EXPORT_MONTHS = 36

@@ -25,6 +25,7 @@ from patients.models import (
     Role,
 )
 from tapering.models import CallAttempt, Consultation, QuestionnaireResponse, RelapsePlan
+from tests.conftest import verified_client
 
 EVERY_OUTCOME = {"stopped", "reduced", "unchanged", "declined", "not_reached", "died",
                  "moved", "referred"}
@@ -216,3 +217,45 @@ def test_the_demo_practice_has_new_starters_one_with_an_agreement(db):
     assert len(rows) == 4 and all(r.new_starter for r in rows)
     assert sum(1 for r in rows if r.agreement is not None) == 1
     assert StarterAgreement.objects.filter(practice__code="DEBRINK").count() == 0
+
+
+def test_the_demo_practice_has_a_pharmacy_list_with_suggested_and_confirmed_links(db):
+    from patients.differences import DifferenceKind, practice_differences
+    from patients.links import link_suggestions, links_in_force
+    from patients.models import Patient
+
+    demo()
+    practice = Practice.objects.get(code="DELINDE")
+    pharmacy = Patient.objects.filter(practice=practice, source=Patient.Source.APOTHEEK)
+    assert pharmacy.count() == 5
+    assert practice.imports.filter(file_name="demo-apotheek-afleveringen.csv").count() == 1
+    links = links_in_force(practice=practice)
+    assert links.count() == 3 and {link.decided_by.username for link in links} == {"poh"}
+    suggested = link_suggestions(practice=practice)
+    assert len(suggested) == 2
+    assert {ph for _his, ph in suggested} | {link.pharmacy_patient_id for link in links} == \
+        set(pharmacy.values_list("pk", flat=True))
+    # Each pharmacy patient is a HIS patient of the practice under another number.
+    for patient in pharmacy:
+        his = Patient.objects.get(practice=practice, source=Patient.Source.HIS,
+                                  number=patient.number.removeprefix("P"))
+        assert (his.birth_date, his.postcode, his.surname) == (
+            patient.birth_date, patient.postcode, patient.surname)
+    differences = practice_differences(practice=practice)
+    kinds = Counter(row.kind for row in differences.rows)
+    assert kinds[DifferenceKind.DISPENSED] == 2 and kinds[DifferenceKind.NOT_DISPENSED] == 1
+    assert {row.prescriber for row in differences.rows
+            if row.kind == DifferenceKind.DISPENSED} == {"K. Janssen (psychiater)",
+                                                         "Huisartsenpost Renkum"}
+    # The list overlaps the HIS export: the period compared is the pharmacy's months.
+    today = timezone.localdate()
+    assert differences.coverage.pharmacy_first >= today - relativedelta(months=6)
+    assert differences.coverage.his_last >= differences.coverage.pharmacy_last
+    assert Patient.objects.filter(practice__code="DEBRINK",
+                                  source=Patient.Source.APOTHEEK).count() == 0
+    # The POH-GGZ sees the suggestions and the links, and the differences.
+    client = verified_client(get_user_model().objects.get(username="poh"))
+    page = client.get("/koppelingen/").content.decode()
+    assert page.count("Zelfde persoon") == 2 and "Geldende koppelingen" in page
+    page = client.get("/verschillen/").content.decode()
+    assert "K. Janssen (psychiater)" in page and "Huisartsenpost Renkum" in page
