@@ -160,6 +160,12 @@ def test_call_backs_screening_and_mailing_are_readable_at_375_px(
     assert_readable_on_a_phone(page, artifacts_dir, "screening")
 
     page.context.clear_cookies()
+    _log_in(page, live_server, users[Role.POH_GGZ].username)
+    page.goto(f"{live_server.url}/projecten/{project.uuid}/lijsten/")
+    expect(page.locator("#lijst-verzendlijst")).to_contain_text("Mailing-Bergh-Wijnandsdonckers0")
+    assert_readable_on_a_phone(page, artifacts_dir, "lists")
+
+    page.context.clear_cookies()
     _log_in(page, live_server, users[Role.ASSISTENT].username)
     page.goto(f"{live_server.url}/brieven/verzending/{project.uuid}/")
     expect(page.locator("main")).to_contain_text("Mailing-Bergh-Wijnandsdonckers0")
