@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from patients.models import Participation, Role
+from tests.browser.test_phone_width import PHONE, assert_readable_on_a_phone
 from tests.browser.test_poh_journey import _password_and_code
 from tests.patients.his_pharmacy import TEMAZEPAM, give, person
 
@@ -56,9 +57,9 @@ def test_poh_filters_the_differences_and_sees_them_on_the_screening_screen(
     table = page.locator("#verschillen-tabel")
     expect(table.locator("tbody tr")).to_have_count(3)
     expect(table).to_contain_text("Huisartsenpost")
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=artifacts_dir / f"differences-{width}.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "differences-1280.png", full_page=True)
+    page.set_viewport_size(PHONE)  # one block per difference, nothing cut off or overlapping
+    assert_readable_on_a_phone(page, artifacts_dir, "differences")
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("Soort").select_option(label="meegegeven zonder voorschrift in het HIS")
