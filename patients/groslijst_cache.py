@@ -27,7 +27,9 @@ the rows are computed as before.
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -37,6 +39,7 @@ from .models import GroslijstSource, Practice
 from .selectors import groslijst_rows
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VERSION = 1
 KEEP_SECONDS = 3600  # a bound only (a lost forget): an import makes the old rows unreachable
@@ -63,26 +66,41 @@ def _rows_key(practice: Practice, generation: str, reference_date: date,
             f"{reference_date.isoformat()}:{rule}")
 
 
+def cached_under_generation(*, practice: Practice, key: Callable[[str], str],
+                            compute: Callable[[], T], seconds: int, what: str) -> T:
+    """``compute()``, kept in the cache under ``key(generation)``: figures made from the
+    practice's patients and prescriptions (the groslijst, the new starters, the suggested
+    links) stay valid until the next import or link decision replaces the generation. A
+    cache that cannot be reached is skipped (``what`` names the figures in the log)."""
+    try:
+        # The generation is read before computing: figures computed from data an import is
+        # just replacing go under the generation that import makes unreachable.
+        full_key = key(_generation(practice))
+        found = cache.get(full_key)
+    except Exception as error:  # the cache's client raises its own connection errors
+        logger.warning("%s not read from the cache: %s", what, error)
+        full_key, found = None, None
+    if found is not None:
+        return cast(T, found)
+    value = compute()
+    if full_key is not None:
+        try:
+            cache.set(full_key, value, seconds)
+        except Exception as error:
+            logger.warning("%s not written to the cache: %s", what, error)
+    return value
+
+
 def groslijst_rows_cached(*, practice: Practice, reference_date: date,
                           ddd_threshold: int = 1,
                           source: str = GroslijstSource.COMBINED) -> list[GroslijstRow]:
     """``groslijst_rows`` of the whole practice, from the cache when the practice has not
     imported since it was computed. Each call gets rows of its own to change."""
-    try:
-        # The generation is read before the rows are computed: rows computed from data an
-        # import is just replacing go under the generation that import makes unreachable.
-        key = _rows_key(practice, _generation(practice), reference_date, source)
-        rows = cache.get(key)
-    except Exception as error:  # the cache's client raises its own connection errors
-        logger.warning("groslijst cache not read: %s", error)
-        key, rows = None, None
-    if rows is None:
-        rows = groslijst_rows(practice=practice, reference_date=reference_date, source=source)
-        if key is not None:
-            try:
-                cache.set(key, rows, KEEP_SECONDS)
-            except Exception as error:
-                logger.warning("groslijst cache not written: %s", error)
+    rows = cached_under_generation(
+        practice=practice, what="groslijst", seconds=KEEP_SECONDS,
+        key=lambda generation: _rows_key(practice, generation, reference_date, source),
+        compute=lambda: groslijst_rows(practice=practice, reference_date=reference_date,
+                                       source=source))
     for row in rows:
         row.ddd_threshold = ddd_threshold
     return rows
@@ -99,10 +117,3 @@ def groslijst_forget(*, practice: Practice) -> None:
 
     forget()
     transaction.on_commit(forget)
-
-
-def groslijst_generation(*, practice: Practice) -> str:
-    """The practice's current generation: it changes whenever the groslijst is forgotten
-    (an import, a link between a HIS and a pharmacy patient decided or undone), so other
-    figures computed from the same patients can be cached under it too."""
-    return _generation(practice)

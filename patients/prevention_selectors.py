@@ -2,7 +2,6 @@
 the counts per month (docs/domain.md#new-starters). The rule itself is in
 ``patients/new_starters.py``; these build it in SQL and apply it."""
 
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -10,11 +9,10 @@ from datetime import date
 from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.db.models import Max, Min, Q
 
 from .groslijst import months_back
-from .groslijst_cache import groslijst_generation
+from .groslijst_cache import cached_under_generation
 from .links import linked_pairs
 from .models import Patient, Practice, Prescription, StarterAgreement
 from .new_starters import (
@@ -29,8 +27,6 @@ from .new_starters import (
 from .queries import benzo_filter
 from .selectors import gp_user_ids
 
-logger = logging.getLogger(__name__)
-
 NO_GP = 0  # the GP filter's value for patients whose export GP name is not a GP user
 CACHE_VERSION = 1
 T = TypeVar("T")
@@ -40,24 +36,11 @@ KEEP_SECONDS = 3600  # a bound only: an import makes the old answers unreachable
 def _cached(practice: Practice, name: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept in the cache under the practice's generation (replaced by every
     import and link decision, patients/groslijst_cache.py): the start page asks for the
-    new starters on every visit of a GP, and only an import changes the answer. A cache
-    that cannot be reached is skipped."""
-    try:
-        key = (f"newstarters:v{CACHE_VERSION}:{practice.uuid}:"
-               f"{groslijst_generation(practice=practice)}:{name}")
-        found = cache.get(key)
-    except Exception as error:  # the cache's client raises its own connection errors
-        logger.warning("new starters cache not read: %s", error)
-        key, found = None, None
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    value = compute()
-    if key is not None:
-        try:
-            cache.set(key, value, KEEP_SECONDS)
-        except Exception as error:
-            logger.warning("new starters cache not written: %s", error)
-    return value
+    new starters on every visit of a GP, and only an import changes the answer."""
+    return cached_under_generation(
+        practice=practice, what="new starters", seconds=KEEP_SECONDS, compute=compute,
+        key=lambda generation: (f"newstarters:v{CACHE_VERSION}:{practice.uuid}:"
+                                f"{generation}:{name}"))
 
 
 @dataclass

@@ -3,10 +3,8 @@ put on a list, GP names from the exports to confirm, and the plan-of-approach st
 are due, the GP's new starters (prevention), and for the project lead the changes of
 access to the practice (registered in ``apps.py``)."""
 
-import logging
 from datetime import date
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -15,7 +13,7 @@ from benzoproject.access import PROJECT_VIEWERS
 from benzoproject.startpage import NOTHING, Panel, StartItems, WorkItem, startpage_source
 
 from .auditverify import open_alerts
-from .groslijst_cache import groslijst_generation
+from .groslijst_cache import cached_under_generation
 from .links import link_suggestions
 from .membership_log import SHOWN_DAYS, access_changes, sees_access_changes
 from .models import PRIVACY_OFFICER_ROLES, Membership, Participation, Practice, Project, Role
@@ -23,7 +21,6 @@ from .prevention_selectors import NO_GP, gp_work
 from .selectors import gp_names_unconfirmed_count, projects_for_practice, todos_for_user
 
 S = Participation.Status
-logger = logging.getLogger(__name__)
 
 
 @startpage_source("patients.screening", order=40, roles=(Role.HUISARTS, Role.POH_GGZ))
@@ -92,20 +89,10 @@ def _suggestion_count(practice: Practice) -> int:
     app, which the bound catches. The start page is opened often; the suggestions read
     every unlinked patient (0.2-0.5 s for 20,000 on each side). A cache that cannot be
     reached is skipped."""
-    try:
-        key = f"links:suggested:{practice.uuid}:{groslijst_generation(practice=practice)}"
-        count = cache.get(key)
-    except Exception as error:  # the cache's client raises its own connection errors
-        logger.warning("suggested links not read from the cache: %s", error)
-        key, count = None, None
-    if count is None:
-        count = len(link_suggestions(practice=practice))
-        if key is not None:
-            try:
-                cache.set(key, count, SUGGESTION_COUNT_SECONDS)
-            except Exception as error:
-                logger.warning("suggested links not cached: %s", error)
-    return count
+    return cached_under_generation(
+        practice=practice, what="suggested links", seconds=SUGGESTION_COUNT_SECONDS,
+        key=lambda generation: f"links:suggested:{practice.uuid}:{generation}",
+        compute=lambda: len(link_suggestions(practice=practice)))
 
 
 @startpage_source("patients.links", order=32, roles=(Role.POH_GGZ,))
