@@ -468,7 +468,8 @@ def lists_refill(*, project: Project, user) -> int:
     the reserve list's order: the next batch (docs/domain.md#capacity-planning). Returns
     how many moved; 0 when the mailing list is full or there are no reserves, so a second
     click changes nothing."""
-    Project.objects.select_for_update().get(pk=project.pk)  # one refill at a time
+    # One refill at a time, against the target in force (a plan may have changed it).
+    project = Project.objects.select_for_update().get(pk=project.pk)
     S = Participation.Status
     free = project.letter_target - project.participations.filter(status=S.MAILING).count()
     if free <= 0:
